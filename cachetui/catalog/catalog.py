@@ -1,0 +1,334 @@
+"""The in-memory catalog: pages, the spec column store, and the indexes over them."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from .hashindex import HashIndex
+from .model import Page, Problem, Spec, compiler_name, compiler_version
+from .packages import PackageIndex
+from .query import SpecQuery, parse_query
+from .specstring import normalize_variant, split_kv
+from .store import SpecStore
+from .summary import Summary, summarize
+from .tags import sort_tags
+from .versions import version_key
+
+
+def _matcher(wanted: str):
+    """Exact (case-insensitive) match, or a glob if ``wanted`` has ``*``/``?``."""
+    wanted = wanted.lower()
+    if any(c in wanted for c in "*?["):
+        return lambda value: fnmatch.fnmatchcase(value.lower(), wanted)
+    return lambda value: value.lower() == wanted
+
+
+class Catalog:
+    """Everything loaded from a set of page sources. Read-only once built."""
+
+    def __init__(self, pages: list[Page], store: SpecStore, problems: list[Problem] | None = None,
+                 notices: list[str] | None = None, sources: list[str] | None = None,
+                 hash_index: HashIndex | None = None):
+        self.pages = pages
+        self.store = store
+        self.problems = list(problems or [])
+        self.notices = list(notices or [])  # one-line remarks (e.g. snapshot not writable)
+        self.sources = list(sources or [])
+        self.tags = sort_tags({p.tag for p in pages})
+        self.packages = sorted({p.package for p in pages})
+        self._tag_rank = {tag: i for i, tag in enumerate(self.tags)}
+        self._pkg_id = {name: i for i, name in enumerate(self.packages)}
+        self.page_tag = np.fromiter((self._tag_rank[p.tag] for p in pages), dtype=np.uint32, count=len(pages))
+        self.page_package = np.fromiter((self._pkg_id[p.package] for p in pages), dtype=np.uint32, count=len(pages))
+        self.page_start = np.fromiter((p.start for p in pages), dtype=np.int64, count=len(pages))
+        self.page_stop = np.fromiter((p.stop for p in pages), dtype=np.int64, count=len(pages))
+        by_package: dict[str, list[int]] = defaultdict(list)
+        by_tag: dict[str, list[int]] = defaultdict(list)
+        by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for page in sorted(pages, key=lambda p: (self._tag_rank[p.tag], p.package, p.id)):
+            by_package[page.package].append(page.id)
+            by_tag[page.tag].append(page.id)
+            by_key[(page.tag, page.package)].append(page.id)
+        self._by_package = dict(by_package)
+        self._by_tag = dict(by_tag)
+        self._by_key = dict(by_key)
+        self.hash_index = hash_index or HashIndex(store.hashes)
+        self.package_index = PackageIndex(self.packages)
+        self._lut_cache: dict = {}
+
+    # --- basic access -------------------------------------------------------------
+
+    @property
+    def num_specs(self) -> int:
+        return len(self.store)
+
+    def page_ids_of_package(self, package: str) -> list[int]:
+        """Pages of ``package``, newest tag first."""
+        return self._by_package.get(package, [])
+
+    def page_ids_in_tag(self, tag: str) -> list[int]:
+        """Pages of ``tag``, by package name."""
+        return self._by_tag.get(tag, [])
+
+    def pages_for(self, tag: str, package: str) -> list[Page]:
+        return [self.pages[i] for i in self._by_key.get((tag, package), [])]
+
+    def rows_of(self, tag: str | None = None, package: str | None = None) -> np.ndarray:
+        """Spec rows of a package (in one tag, or all tags), or of a whole tag."""
+        if tag is not None and package is not None:
+            ids = self._by_key.get((tag, package), [])
+        elif package is not None:
+            ids = self.page_ids_of_package(package)
+        elif tag is not None:
+            ids = self.page_ids_in_tag(tag)
+        else:
+            return np.arange(self.num_specs, dtype=np.int64)
+        if not ids:
+            return np.zeros(0, dtype=np.int64)
+        return np.concatenate([np.arange(self.pages[i].start, self.pages[i].stop, dtype=np.int64) for i in ids])
+
+    def spec(self, row: int) -> Spec:
+        page = self.pages[int(self.store.page[row])]
+        return self.store.spec(row, page.tag, page.package, page.source)
+
+    def specs(self, rows) -> list[Spec]:
+        return [self.spec(int(r)) for r in rows]
+
+    def page_of_row(self, row: int) -> Page:
+        return self.pages[int(self.store.page[row])]
+
+    def summary(self, rows) -> Summary:
+        return summarize(self.store, np.asarray(rows, dtype=np.int64))
+
+    def search_packages(self, text: str, limit: int | None = None) -> list[tuple[str, float]]:
+        return self.package_index.search(text, limit)
+
+    def lookup_hash(self, prefix: str) -> list[Spec]:
+        """Every occurrence of every spec whose hash starts with ``prefix``, newest tag first."""
+        rows = self.hash_index.lookup(prefix)
+        specs = self.specs(rows)
+        specs.sort(key=lambda s: (s.hash, self._tag_rank[s.tag]))
+        return specs
+
+    def tag_rank(self, tag: str) -> int:
+        return self._tag_rank.get(tag, len(self.tags))
+
+    def tag_counts(self) -> dict[str, int]:
+        return {tag: int(sum(self.pages[i].num_specs for i in ids)) for tag, ids in self._by_tag.items()}
+
+    # --- queries ------------------------------------------------------------------
+
+    def query(self, query: SpecQuery | str) -> "QueryResult":
+        """Specs matching every term of ``query`` (parse errors raise QueryError)."""
+        if isinstance(query, str):
+            query = parse_query(query)
+        ranking: list[tuple[str, float]] | None = None
+        rows: np.ndarray | None = None
+        if query.hash_prefixes:
+            for prefix in query.hash_prefixes:
+                found = self.hash_index.lookup(prefix)
+                rows = found if rows is None else np.intersect1d(rows, found, assume_unique=True)
+        if query.names:
+            ranking = self.package_index.search(query.name_text)
+            page_ids = [pid for name, _ in ranking for pid in self._by_package.get(name, [])]
+            lut = np.zeros(len(self.pages), dtype=bool)
+            lut[page_ids] = True
+            rows = self._narrow(rows, self.store.page, lut)
+        if query.tags:
+            lut = self._page_lut_for_tags(query.tags)
+            rows = self._narrow(rows, self.store.page, lut)
+        for name, values in (("platform", query.platforms), ("os", query.oss), ("target", query.targets)):
+            for wanted in values:
+                rows = self._narrow(rows, self.store.columns[name], self._lut(name, ("eq", wanted), _matcher(wanted)))
+        for cname, crange in query.compilers:
+            def match(value, cname=cname, crange=crange):
+                if compiler_name(value).lower() != cname:
+                    return False
+                return crange is None or crange.matches(compiler_version(value))
+            rows = self._narrow(rows, self.store.columns["compiler"], self._lut("compiler", ("c", cname, crange), match))
+        for vrange in query.versions:
+            rows = self._narrow(rows, self.store.columns["version"], self._lut("version", ("v", vrange), vrange.matches))
+        for stack in query.stacks:
+            m = _matcher(stack)
+            rows = self._narrow(rows, self.store.columns["stacks"], self._lut("stacks", ("s", stack), lambda s, m=m: any(m(x) for x in s)))
+        for variant in query.variants:
+            rows = self._narrow(rows, self.store.columns["variants"], self._variant_lut(variant))
+        if rows is None:
+            rows = np.arange(self.num_specs, dtype=np.int64)
+        return QueryResult(self, query, rows, ranking)
+
+    def _narrow(self, rows: np.ndarray | None, column: np.ndarray, lut: np.ndarray) -> np.ndarray:
+        if rows is None:
+            return np.flatnonzero(lut[column])
+        if len(rows) == 0:
+            return rows
+        return rows[lut[column[rows]]]
+
+    def _lut(self, table_name: str, key, predicate) -> np.ndarray:
+        """Boolean lookup table over a column's interned values, cached per term."""
+        cache_key = (table_name, key)
+        lut = self._lut_cache.get(cache_key)
+        if lut is None:
+            items = self.store.tables[table_name].items
+            lut = np.fromiter((bool(predicate(item)) for item in items), dtype=bool, count=len(items))
+            if len(self._lut_cache) > 512:
+                self._lut_cache.clear()
+            self._lut_cache[cache_key] = lut
+        return lut
+
+    def _page_lut_for_tags(self, tags) -> np.ndarray:
+        lut = np.ones(len(self.pages), dtype=bool)
+        for wanted in tags:
+            m = _matcher(wanted)
+            ok = np.array([m(tag) for tag in self.tags], dtype=bool)
+            lut &= ok[self.page_tag] if len(self.pages) else lut
+        return lut
+
+    @cached_property
+    def _variant_sets_by_term(self) -> dict[str, set[int]]:
+        """Normalised variant term -> ids of the variant sets that contain it."""
+        index: dict[str, set[int]] = defaultdict(set)
+        for set_id, variants in enumerate(self.store.tables["variants"].items):
+            for variant in variants:
+                norm = normalize_variant(variant)
+                index[norm].add(set_id)
+                if "=" in norm:
+                    key, value = split_kv(norm)
+                    for single in value.split(","):
+                        index[f"{key}={single}"].add(set_id)
+        return dict(index)
+
+    def _variant_lut(self, variant: str) -> np.ndarray:
+        cache_key = ("variants", ("var", variant))
+        lut = self._lut_cache.get(cache_key)
+        if lut is not None:
+            return lut
+        index = self._variant_sets_by_term
+        if "=" in variant:
+            key, value = split_kv(variant)
+            ids = None
+            for single in value.split(","):
+                found = index.get(f"{key}={single}", set())
+                ids = found if ids is None else ids & found
+            ids = ids or set()
+        else:
+            ids = index.get(variant, set())
+        lut = np.zeros(len(self.store.tables["variants"]), dtype=bool)
+        if ids:
+            lut[list(ids)] = True
+        self._lut_cache[cache_key] = lut
+        return lut
+
+
+@dataclass
+class QueryResult:
+    """Rows matching a query (ascending) plus how to rank what they belong to."""
+
+    catalog: Catalog
+    query: SpecQuery
+    rows: np.ndarray
+    ranking: list[tuple[str, float]] | None = None  # fuzzy package ranking, when names were given
+    _page_counts: np.ndarray | None = field(default=None, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def page_counts(self) -> np.ndarray:
+        """Matching spec count per page id."""
+        if self._page_counts is None:
+            pages = self.catalog.store.page[self.rows]
+            self._page_counts = np.bincount(pages, minlength=len(self.catalog.pages))
+        return self._page_counts
+
+    @cached_property
+    def package_rank(self) -> dict[str, int]:
+        if self.ranking is not None:
+            return {name: i for i, (name, _) in enumerate(self.ranking)}
+        return {name: i for i, name in enumerate(self.catalog.packages)}
+
+    @cached_property
+    def page_order(self) -> list[int]:
+        """Pages with matches: best package first, then newest tag first."""
+        cat = self.catalog
+        matched = np.flatnonzero(self.page_counts)
+        rank = self.package_rank
+        pkg_names = cat.packages
+        pkg_rank = np.array([rank.get(name, len(rank)) for name in pkg_names], dtype=np.int64)
+        keys = pkg_rank[cat.page_package[matched]] * (len(cat.tags) + 1) + cat.page_tag[matched]
+        return matched[np.argsort(keys, kind="stable")].tolist()
+
+    def packages(self) -> list[tuple[str, int]]:
+        """(package, matching spec count), best first."""
+        counts: dict[str, int] = {}
+        pc = self.page_counts
+        for pid in self.page_order:
+            name = self.catalog.pages[pid].package
+            counts[name] = counts.get(name, 0) + int(pc[pid])
+        return list(counts.items())
+
+    def tags(self) -> list[tuple[str, int]]:
+        """(tag, matching spec count), in site order."""
+        counts = np.bincount(self.catalog.page_tag, weights=self.page_counts, minlength=len(self.catalog.tags))
+        return [(tag, int(counts[i])) for i, tag in enumerate(self.catalog.tags) if counts[i]]
+
+    def pages_of_package(self, package: str) -> list[tuple[int, int]]:
+        """(page id, count) of one package's matching pages, newest tag first."""
+        pc = self.page_counts
+        return [(pid, int(pc[pid])) for pid in self.catalog.page_ids_of_package(package) if pc[pid]]
+
+    def pages_in_tag(self, tag: str) -> list[tuple[int, int]]:
+        """(page id, count) of one tag's matching pages, best package first."""
+        pc = self.page_counts
+        rank = self.package_rank
+        found = [(pid, int(pc[pid])) for pid in self.catalog.page_ids_in_tag(tag) if pc[pid]]
+        found.sort(key=lambda item: rank.get(self.catalog.pages[item[0]].package, len(rank)))
+        return found
+
+    def rows_in_page(self, page_id: int) -> np.ndarray:
+        page = self.catalog.pages[page_id]
+        lo = np.searchsorted(self.rows, page.start, "left")
+        hi = np.searchsorted(self.rows, page.stop, "left")
+        return self.rows[lo:hi]
+
+    def rows_of(self, tag: str | None = None, package: str | None = None) -> np.ndarray:
+        """Matching rows of a package (in one tag or all), or of a tag."""
+        if tag is not None and package is not None:
+            ids = self.catalog._by_key.get((tag, package), [])
+        elif package is not None:
+            ids = self.catalog.page_ids_of_package(package)
+        else:
+            ids = self.catalog.page_ids_in_tag(tag) if tag is not None else self.page_order
+        parts = [self.rows_in_page(pid) for pid in ids]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    def ordered_rows(self, limit: int | None = None) -> np.ndarray:
+        """Rows best package first, then newest tag first, then newest version first."""
+        out = []
+        total = 0
+        store = self.catalog.store
+        versions = store.tables["version"].items
+        for pid in self.page_order:
+            rows = self.rows_in_page(pid)
+            if len(rows) > 1:
+                keys = [version_key(versions[v]) for v in store.columns["version"][rows].tolist()]
+                order = sorted(range(len(rows)), key=keys.__getitem__, reverse=True)
+                rows = rows[order]
+            out.append(rows)
+            total += len(rows)
+            if limit is not None and total >= limit:
+                break
+        joined = np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+        return joined[:limit] if limit is not None else joined
+
+    def specs(self, limit: int | None = None) -> list[Spec]:
+        return self.catalog.specs(self.ordered_rows(limit))

@@ -1,0 +1,126 @@
+"""The catalog's data model: immutable records handed to callers.
+
+Specs are stored column-wise in a ``SpecStore``; ``Spec`` objects are built on
+demand for the rows a caller asks for, so millions of specs cost tens of
+bytes each rather than a Python object each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+HASH_ALPHABET = frozenset("abcdefghijklmnopqrstuvwxyz234567")
+HASH_LENGTH = 32
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A page (or snapshot) that could not be read fully, and why."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One (tag, package) page and the rows of its specs in the store."""
+
+    id: int
+    tag: str
+    package: str
+    source: str
+    format: str  # "current", "mid", "hybrid", "legacy-index", "legacy-specs", "yaml"
+    start: int  # first spec row
+    stop: int  # one past the last spec row
+    declared_specs: int | None = None  # meta.num_specs, when the page has one
+
+    @property
+    def num_specs(self) -> int:
+        return self.stop - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """One binary in one tag. ``hash`` is None for legacy pages, which have none."""
+
+    row: int
+    hash: str | None
+    package: str
+    tag: str
+    version: str
+    compiler: str
+    platform: str
+    os: str
+    target: str
+    variants: tuple[str, ...]
+    stacks: tuple[str, ...]
+    size: int | None
+    tarball: str | None
+    source: str = field(default="", compare=False)
+
+    @property
+    def short_hash(self) -> str:
+        return self.hash[:7] if self.hash else ""
+
+    @property
+    def arch(self) -> str:
+        return f"{self.platform}-{self.os}-{self.target}"
+
+    @property
+    def compiler_name(self) -> str:
+        return compiler_name(self.compiler)
+
+    def spack_string(self) -> str:
+        """``pkg@version %compiler variants arch=platform-os-target``, as Spack prints it."""
+        parts = [f"{self.package}@{self.version}" if self.version else self.package]
+        if self.compiler and self.compiler != "none":
+            parts.append(f"%{self.compiler}")
+        parts.extend(self.variants)
+        parts.append(f"arch={self.arch}")
+        return " ".join(parts)
+
+    def to_dict(self) -> dict:
+        """The CLI's ``--json`` object: exact strings, nothing escaped but by JSON."""
+        return {
+            "tag": self.tag,
+            "package": self.package,
+            "hash": self.hash,
+            "version": self.version,
+            "compiler": self.compiler,
+            "platform": self.platform,
+            "os": self.os,
+            "target": self.target,
+            "variants": list(self.variants),
+            "stacks": list(self.stacks),
+            "size": self.size,
+            "tarball": self.tarball,
+            "source": self.source,
+        }
+
+
+def compiler_name(compiler: str) -> str:
+    """``gcc@=11.4.0`` -> ``gcc``."""
+    return compiler.partition("@")[0]
+
+
+def compiler_version(compiler: str) -> str:
+    """``gcc@=11.4.0`` -> ``11.4.0``; ``none`` -> ``""``."""
+    return compiler.partition("@")[2].lstrip("=")
+
+
+def is_valid_hash(value: str) -> bool:
+    return len(value) == HASH_LENGTH and set(value) <= HASH_ALPHABET
+
+
+def human_size(size: int | None) -> str:
+    if size is None:
+        return "-"
+    value = float(size)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} TiB"

@@ -1,0 +1,57 @@
+"""Ranked package-name search: exact, then prefix, then substring, then fuzzy."""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz, process, utils
+
+FUZZY_CUTOFF = 72
+FUZZY_LIMIT = 60
+
+
+class PackageIndex:
+    def __init__(self, names: list[str]):
+        self.names = names  # sorted, unique
+        self._lower = [name.lower() for name in names]
+        self._cache: dict[str, list[tuple[str, float]]] = {}
+
+    def search(self, text: str, limit: int | None = None) -> list[tuple[str, float]]:
+        """(name, score) best first; score 100 for exact, 90+ prefix, 80+ substring, else fuzzy."""
+        text = " ".join(text.lower().split())
+        if not text:
+            return [(name, 0.0) for name in self.names[:limit]]
+        hit = self._cache.get(text)
+        if hit is None:
+            hit = self._search(text)
+            if len(self._cache) > 256:
+                self._cache.clear()
+            self._cache[text] = hit
+        return hit[:limit] if limit else hit
+
+    def _search(self, text: str) -> list[tuple[str, float]]:
+        scored: dict[int, float] = {}
+        for i, name in enumerate(self._lower):
+            if name == text:
+                scored[i] = 100.0
+            elif name.startswith(text):
+                scored[i] = 90.0 + 9.0 * len(text) / len(name)
+            elif text in name:
+                scored[i] = 80.0 + 9.0 * len(text) / len(name)
+        if len(text) >= 2:
+            for _, score, i in process.extract(
+                text, self._lower, scorer=fuzz.WRatio, processor=utils.default_process,
+                score_cutoff=FUZZY_CUTOFF, limit=FUZZY_LIMIT,
+            ):
+                if i not in scored:
+                    scored[i] = min(score, 100.0) * 0.79  # always below substring matches
+        ranked = sorted(scored.items(), key=lambda item: (-item[1], len(self.names[item[0]]), self.names[item[0]]))
+        return [(self.names[i], score) for i, score in ranked]
+
+    def closest(self, text: str, limit: int = 5) -> list[str]:
+        """Suggestions for an unknown name (looser than search)."""
+        found = [name for name, _ in self.search(text, limit)]
+        if len(found) < limit:
+            for _, _, i in process.extract(text.lower(), self._lower, scorer=fuzz.ratio, limit=limit):
+                real = self.names[i]
+                if real not in found:
+                    found.append(real)
+        return found[:limit]

@@ -1,0 +1,373 @@
+"""Read one page file into plain rows, or say why it cannot be read.
+
+Pages written by the site generator have one JSON value per line, so the fast
+path splits lines and calls ``json.loads``; anything else falls back to YAML
+(safe loading, aliases refused). The reader never raises for bad input: it
+returns a ``Problem`` or a ``ParsedPage`` carrying notes about skipped specs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+from .model import HASH_LENGTH, Problem
+from .specstring import parse_root_spec
+from .tags import LEGACY_TAG
+
+MAX_PAGE_BYTES = 256 * 1024 * 1024  # refuse absurd files rather than exhaust memory
+_HASH_RE = re.compile(r"[a-z2-7]{32}\Z")
+_SIMPLE_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):[ \t]*(.*)\Z")
+_MAX_NOTES = 5
+
+# A row as stored: hash, version, compiler, platform, os, target, variants, stacks, size, tarball
+Row = tuple
+
+
+@dataclass(slots=True)
+class ParsedPage:
+    path: str
+    package: str
+    tag: str
+    format: str
+    rows: list = field(default_factory=list)
+    declared_specs: int | None = None
+    notes: list = field(default_factory=list)  # reasons some specs were skipped or altered
+    skipped: int = 0
+
+    def problem(self) -> Problem | None:
+        """One problem summarising what was skipped or doubtful on this page, if anything."""
+        if not self.notes:
+            return None
+        more = len(self.notes) - _MAX_NOTES
+        text = "; ".join(self.notes[:_MAX_NOTES]) + (f"; and {more} more" if more > 0 else "")
+        return Problem(self.path, text)
+
+
+class PageError(Exception):
+    """Raised inside the reader; turned into a Problem at its boundary."""
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors/aliases, so a YAML bomb costs nothing."""
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise PageError(f"YAML aliases are not allowed (line {event.start_mark.line + 1})")
+        node = super().compose_node(parent, index)
+        if getattr(node, "anchor", None):
+            raise PageError("YAML anchors are not allowed")
+        return node
+
+
+def looks_like_page(head: bytes) -> bool:
+    """A file is a page if it starts with a front-matter fence (after an optional BOM)."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    return head.startswith(b"---") and head[3:4] in (b"\n", b"\r", b"")
+
+
+def read_page(path: str, data: bytes | None = None) -> ParsedPage | Problem:
+    """Parse the page at ``path`` (or its bytes ``data``). Never raises."""
+    try:
+        if data is None:
+            with open(path, "rb") as handle:
+                data = handle.read(MAX_PAGE_BYTES + 1)
+        return _parse(path, data)
+    except PageError as exc:
+        return Problem(path, str(exc))
+    except OSError as exc:
+        return Problem(path, exc.strerror or str(exc))
+    except RecursionError:
+        return Problem(path, "front matter is nested too deeply")
+    except MemoryError:
+        return Problem(path, "page too large to load")
+    except Exception as exc:  # a reader bug must not take the whole load down
+        return Problem(path, f"unreadable page ({type(exc).__name__}: {exc})")
+
+
+def _decode(data: bytes, notes: list) -> str:
+    if len(data) > MAX_PAGE_BYTES:
+        raise PageError(f"page larger than {MAX_PAGE_BYTES // (1024 * 1024)} MiB")
+    if not data.strip():
+        raise PageError("empty file")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if b"\x00" in data[:4096]:
+        raise PageError("binary data, not a text page")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        notes.append(f"not valid UTF-8 (byte {exc.start}); decoded with replacement characters")
+        text = data.decode("utf-8", errors="replace")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    return text
+
+
+def _front_matter(text: str) -> str:
+    if not (text.startswith("---\n") or text == "---"):
+        raise PageError("no front matter (file does not start with '---')")
+    body = text[4:]
+    if body.startswith("---") and body[3:4] in ("\n", ""):
+        return ""
+    end = body.find("\n---")
+    while end != -1:
+        tail = body[end + 4 : end + 5]
+        if tail in ("\n", ""):
+            return body[:end]
+        end = body.find("\n---", end + 4)
+    raise PageError("front matter never closed (no closing '---'; truncated file?)")
+
+
+def _fast_fields(front: str) -> dict | None:
+    """Parse the generator's one-value-per-line layout; None if the page is not in it."""
+    fields: dict = {}
+    for line in front.split("\n"):
+        if not line.strip():
+            continue
+        m = _SIMPLE_LINE.match(line)
+        if not m:
+            return None
+        key, value = m.group(1), m.group(2).strip()
+        if key in ("meta", "spec_details"):
+            try:
+                fields[key] = json.loads(value)
+            except ValueError as exc:
+                if value[:1] in ("[", "{"):
+                    fields["_json_error"] = (key, exc)
+                return None
+        elif key == "title":
+            if value.startswith('"'):
+                try:
+                    fields[key] = json.loads(value)
+                except ValueError:
+                    return None
+            elif value[:1] in ("'", "[", "{", "&", "*", "!", "|", ">"):
+                return None
+            else:
+                fields[key] = value
+        elif key == "categories":
+            if not (value.startswith("[") and value.endswith("]")):
+                return None
+            inner = value[1:-1]
+            if any(c in inner for c in "\"'[]{}&*!#"):
+                return None
+            fields[key] = [item.strip() for item in inner.split(",")]
+        elif value[:1] in ("&", "*", "!", "[", "{", "|", ">", "'", '"') or not value:
+            return None
+        else:
+            fields[key] = value
+    return fields
+
+
+def _yaml_fields(front: str) -> dict:
+    try:
+        doc = yaml.load(front, Loader=_NoAliasLoader)  # noqa: S506 - SafeLoader subclass
+    except PageError:
+        raise
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
+        raise PageError(f"front matter is not valid YAML{where}: {problem}") from None
+    if doc is None:
+        raise PageError("front matter is empty")
+    if not isinstance(doc, dict):
+        raise PageError(f"front matter is a {type(doc).__name__}, expected key: value lines")
+    return doc
+
+
+def _parse(path: str, data: bytes) -> ParsedPage | Problem:
+    notes: list = []
+    text = _decode(data, notes)
+    front = _front_matter(text)
+    fields = _fast_fields(front)
+    fast = fields is not None and "_json_error" not in fields
+    if not fast:
+        json_error = fields.get("_json_error") if fields else None
+        try:
+            fields = _yaml_fields(front)
+        except PageError:
+            if json_error:
+                key, exc = json_error
+                raise PageError(f"{key} is not valid JSON: {exc}") from None
+            raise
+    page = _page_identity(path, fields)
+    page.notes = notes
+    if "spec_details" in fields:
+        _read_spec_details(page, fields["spec_details"])
+    elif "spec_names" in fields or "spec_files" in fields:
+        _read_legacy(page, fields)
+    else:
+        raise PageError("no spec_details, spec_names or spec_files in front matter")
+    meta = fields.get("meta")
+    if isinstance(meta, dict):
+        declared = meta.get("num_specs")
+        if isinstance(declared, int) and not isinstance(declared, bool):
+            page.declared_specs = declared
+            found = len(page.rows) + page.skipped
+            if declared != found and page.format not in ("legacy-index", "legacy-specs"):
+                page.notes.append(f"meta.num_specs is {declared} but spec_details lists {found}")
+    return page
+
+
+def _scalar(value) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _page_identity(path: str, fields: dict) -> ParsedPage:
+    parts = os.path.normpath(path).split(os.sep)
+    title = _scalar(fields.get("title"))
+    package = title.strip() if title else ""
+    tag = ""
+    categories = fields.get("categories")
+    if isinstance(categories, list) and len(categories) >= 2:
+        tag = (_scalar(categories[1]) or "").strip()
+    legacy = "categories" not in fields and "category" in fields
+    if not package:
+        package = parts[-2] if len(parts) >= 2 else ""
+    if not package:
+        raise PageError("no title and no package directory to name the page")
+    if not tag:
+        if legacy or "spec_details" not in fields:
+            tag = LEGACY_TAG
+        elif len(parts) >= 3 and parts[-3] not in ("", "_cache", "."):
+            tag = parts[-3]
+        else:
+            tag = LEGACY_TAG
+    return ParsedPage(path=path, package=package, tag=tag, format="current")
+
+
+def _read_spec_details(page: ParsedPage, details) -> None:
+    if isinstance(details, dict):
+        raise PageError("spec_details is a mapping, expected a list of specs")
+    if not isinstance(details, list):
+        raise PageError(f"spec_details is a {type(details).__name__}, expected a list of specs")
+    rows = page.rows
+    notes = page.notes
+    first = next((d for d in details if isinstance(d, dict)), None)
+    if first is not None:
+        keys = list(first)
+        if "tarball" in first or keys != sorted(keys):
+            page.format = "mid"
+        elif "@=" in str(first.get("compiler", "")):
+            page.format = "hybrid"
+    for number, spec in enumerate(details, 1):
+        if type(spec) is not dict:
+            notes.append(f"spec {number} is not an object")
+            page.skipped += 1
+            continue
+        digest = spec.get("hash")
+        if type(digest) is not str:
+            notes.append(f"spec {number} has no hash" if digest is None else f"spec {number} hash is not a string")
+            page.skipped += 1
+            continue
+        if not _HASH_RE.match(digest):
+            lowered = digest.strip().lower()
+            if _HASH_RE.match(lowered):
+                digest = lowered
+            else:
+                shown = digest[:40].encode("unicode_escape").decode("ascii")
+                notes.append(f"spec {number} hash '{shown}' is not {HASH_LENGTH} base32 characters")
+                page.skipped += 1
+                continue
+        versions = spec.get("versions")
+        if type(versions) is list:
+            version = _scalar(versions[0]) if versions else ""
+        else:
+            version = _scalar(versions) if versions is not None else _scalar(spec.get("version", ""))
+        compiler = _scalar(spec.get("compiler", "none"))
+        platform = _scalar(spec.get("platform", ""))
+        os_ = _scalar(spec.get("os", ""))
+        target = _scalar(spec.get("target", ""))
+        if None in (version, compiler, platform, os_, target):
+            notes.append(f"spec {number} ({digest[:7]}) has a field that is not a string")
+            page.skipped += 1
+            continue
+        variants = _string_list(spec.get("variants", ()))
+        stacks = _string_list(spec.get("stacks", ()))
+        if variants is None or stacks is None:
+            notes.append(f"spec {number} ({digest[:7]}) variants/stacks are not lists of strings")
+            page.skipped += 1
+            continue
+        size = spec.get("size")
+        if type(size) is not int:
+            size = _size(size, number, digest, notes)
+        elif size < 0:
+            notes.append(f"spec {number} ({digest[:7]}) size {size} is negative; shown as unknown")
+            size = None
+        tarball = spec.get("tarball")
+        if tarball is not None and type(tarball) is not str:
+            tarball = None
+        rows.append((digest, version, compiler or "none", platform, os_, target, variants, stacks, size, tarball))
+
+
+def _string_list(value) -> tuple | None:
+    if type(value) is list:
+        if all(type(item) is str for item in value):
+            return tuple(value)
+        items = [_scalar(item) for item in value]
+        return None if None in items else tuple(items)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(value.split()) if value.strip() else ()
+    return None
+
+
+def _size(value, number: int, digest: str, notes: list) -> int | None:
+    if value is None or value == "-" or value == "":
+        return None
+    if isinstance(value, float) and not isinstance(value, bool) and value >= 0 and value == value:
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    shown = str(value)[:20].encode("unicode_escape").decode("ascii")
+    notes.append(f"spec {number} ({digest[:7]}) size '{shown}' is not a byte count; shown as unknown")
+    return None
+
+
+def _read_legacy(page: ParsedPage, fields: dict) -> None:
+    names = fields.get("spec_names")
+    if names is not None:
+        page.format = "legacy-specs"
+        if not isinstance(names, list):
+            raise PageError("spec_names is not a list")
+        strings = [_scalar(n) for n in names]
+    else:
+        page.format = "legacy-index"
+        files = fields.get("spec_files")
+        if not isinstance(files, list):
+            raise PageError("spec_files is not a list")
+        strings = []
+        for entry in files:
+            if isinstance(entry, dict) and len(entry) == 1:
+                strings.append(_scalar(next(iter(entry))))
+            else:
+                strings.append(_scalar(entry))
+    for number, spec_string in enumerate(strings, 1):
+        if not spec_string:
+            page.notes.append(f"spec {number} is not a spec string")
+            page.skipped += 1
+            continue
+        try:
+            root = parse_root_spec(spec_string)
+        except ValueError as exc:
+            page.notes.append(f"spec {number}: {exc}")
+            page.skipped += 1
+            continue
+        page.rows.append(
+            (None, root.version, root.compiler, root.platform, root.os, root.target, root.variants, (), None, None)
+        )
+    if page.rows and not fields.get("title"):
+        page.package = parse_root_spec(strings[0]).name

@@ -1,0 +1,132 @@
+"""The query language: Spack spec syntax plus fuzzy package names.
+
+``hdf5@1.14 +mpi %gcc@13 build_type=Release os=ubuntu22.04 target=x86_64_v3``,
+``arch=linux-ubuntu22.04-x86_64_v3``, ``tag=develop``, ``stack=e4s``, ``/abc12``.
+Terms combine with AND. As in Spack, a ``key=value`` whose key is not one of
+ours is a variant constraint (``build_type=Release``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import HASH_ALPHABET, HASH_LENGTH
+from .specstring import normalize_variant, split_kv, tokenize
+from .versions import VersionRange
+
+ARCH_KEYS = ("platform", "os", "target")
+OWN_KEYS = ARCH_KEYS + ("arch", "tag", "stack")
+SYNTAX_HELP = (
+    "name, @version, %compiler[@version], +variant, ~variant, key=value, "
+    "os=, target=, platform=, arch=platform-os-target, tag=, stack=, /hash"
+)
+
+
+class QueryError(ValueError):
+    """A malformed query; ``token`` is the offending text as typed."""
+
+    def __init__(self, message: str, token: str = "", position: int = 0):
+        super().__init__(message)
+        self.message = message
+        self.token = token
+        self.position = position
+
+
+@dataclass(frozen=True)
+class SpecQuery:
+    """A parsed query. Empty fields do not constrain."""
+
+    text: str = ""
+    names: tuple[str, ...] = ()  # fuzzy package-name words
+    versions: tuple[VersionRange, ...] = ()
+    compilers: tuple[tuple[str, VersionRange | None], ...] = ()  # (name, version range)
+    variants: tuple[str, ...] = ()  # normalised: "+mpi", "~cuda", "build_type=Release"
+    platforms: tuple[str, ...] = ()
+    oss: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    stacks: tuple[str, ...] = ()
+    hash_prefixes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def name_text(self) -> str:
+        return " ".join(self.names)
+
+    @property
+    def has_spec_terms(self) -> bool:
+        """True if anything beyond the package name constrains specs."""
+        return any(
+            (self.versions, self.compilers, self.variants, self.platforms, self.oss, self.targets, self.tags, self.stacks, self.hash_prefixes)
+        )
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.names and not self.has_spec_terms
+
+
+def _bad(token, message: str) -> QueryError:
+    return QueryError(f"bad term '{token.text}': {message}", token.text, token.start)
+
+
+def parse_query(text: str) -> SpecQuery:
+    """Parse ``text`` into a ``SpecQuery`` or raise ``QueryError`` naming the bad token."""
+    fields: dict[str, list] = {
+        "names": [], "versions": [], "compilers": [], "variants": [], "platforms": [],
+        "oss": [], "targets": [], "tags": [], "stacks": [], "hash_prefixes": [],
+    }
+    notes: list[str] = []
+    for token in tokenize(text):
+        kind, value = token.kind, token.value
+        if kind == "name":
+            fields["names"].append(value.lower())
+        elif kind == "version":
+            body = value.lstrip("=")
+            if not body or body in (":",) or body.count(":") > 1:
+                raise _bad(token, "'@' needs a version such as @1.14, @=1.14.6 or @1.10:1.14")
+            fields["versions"].append(VersionRange(value))
+        elif kind == "compiler":
+            name, _, version = value.partition("@")
+            if not name:
+                raise _bad(token, "'%' needs a compiler name such as %gcc or %gcc@13")
+            if "@" in value and not version.lstrip("="):
+                raise _bad(token, "compiler version is empty")
+            fields["compilers"].append((name.lower(), VersionRange(version) if version else None))
+        elif kind == "bool":
+            if len(value) < 2:
+                raise _bad(token, f"'{value[0]}' needs a variant name such as {value[0]}mpi")
+            fields["variants"].append(value)
+        elif kind == "kv":
+            key, val = split_kv(value)
+            key = key.lower()
+            if not val:
+                raise _bad(token, f"'{key}=' needs a value")
+            if key == "arch":
+                parts = val.split("-")
+                if len(parts) != 3 or not all(parts):
+                    raise _bad(token, "arch= takes platform-os-target such as linux-ubuntu22.04-x86_64_v3")
+                fields["platforms"].append(parts[0])
+                fields["oss"].append(parts[1])
+                fields["targets"].append(parts[2])
+            elif key in ("platform", "os", "target"):
+                fields[{"platform": "platforms", "os": "oss", "target": "targets"}[key]].append(val)
+            elif key == "tag":
+                fields["tags"].append(val)
+            elif key == "stack":
+                fields["stacks"].append(val)
+            else:
+                fields["variants"].append(normalize_variant(value))
+        elif kind == "hash":
+            digest = value.lower()
+            if not digest:
+                raise _bad(token, "'/' needs a hash prefix such as /abc1234")
+            if len(digest) > HASH_LENGTH or not digest.isalnum() or not digest.isascii():
+                raise _bad(token, f"a hash prefix is up to {HASH_LENGTH} letters and digits")
+            if not set(digest) <= HASH_ALPHABET:
+                notes.append(f"'{token.text}' cannot match: Spack hashes use only a-z and 2-7")
+            fields["hash_prefixes"].append(digest)
+        elif kind == "dep":
+            raise _bad(token, "dependency constraints (^) are not supported: pages list root specs only")
+        else:
+            raise _bad(token, f"unexpected character; terms are: {SYNTAX_HELP}")
+    return SpecQuery(text=text, notes=tuple(notes), **{k: tuple(v) for k, v in fields.items()})

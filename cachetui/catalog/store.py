@@ -1,0 +1,201 @@
+"""Column store for specs: one numpy array per field, strings interned in tables.
+
+A Python object per spec would cost ~1 KB at 4 million specs; columns of small
+integer ids cost tens of bytes per spec and make filtering a vectorised gather.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+import numpy as np
+
+from .model import Spec, compiler_name, compiler_version
+
+# Per-spec integer columns (id into a table, or a plain number).
+ID_COLUMNS = ("version", "compiler", "platform", "os", "target", "variants", "stacks", "tarball")
+STRING_TABLES = ("version", "compiler", "platform", "os", "target", "tarball")
+TUPLE_TABLES = ("variants", "stacks")
+NO_SIZE = -1
+TARBALL_NONE = 0
+TARBALL_DERIVED = 1  # the URL is the site's standard one and is rebuilt on demand
+_EMPTY_HASH = b"\0" * 32
+
+
+def derived_tarball(tag: str, package: str, version: str, compiler: str, platform: str, os_: str, target: str, digest: str) -> str:
+    """The URL the site generator gives a binary; stored as a flag when a page matches it."""
+    arch = f"{platform}-{os_}-{target}"
+    comp = f"{compiler_name(compiler)}-{compiler_version(compiler)}"
+    return (
+        f"https://binaries.spack.io/{tag}/build_cache/{arch}/{comp}/{package}-{version}/"
+        f"{arch}-{comp}-{package}-{version}-{digest}.spack"
+    )
+
+
+class Table:
+    """Interned values (strings or tuples of strings) with stable integer ids."""
+
+    __slots__ = ("items", "index")
+
+    def __init__(self, items=()):
+        self.items = list(items)
+        self.index = {item: i for i, item in enumerate(self.items)}
+
+    def intern(self, item) -> int:
+        found = self.index.get(item)
+        if found is None:
+            found = self.index[item] = len(self.items)
+            self.items.append(item)
+        return found
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def remap_from(self, other_items) -> np.ndarray:
+        """Ids in this table for each item of another table (interning as needed)."""
+        intern = self.intern
+        return np.fromiter((intern(item) for item in other_items), dtype=np.uint32, count=len(other_items))
+
+
+def new_tables() -> dict[str, Table]:
+    tables = {name: Table() for name in STRING_TABLES + TUPLE_TABLES}
+    tables["tarball"] = Table([None, "<derived>"])  # ids 0 and 1 are reserved
+    return tables
+
+
+class ChunkBuilder:
+    """Appends parsed rows to compact columns; what a worker sends back to the loader."""
+
+    def __init__(self):
+        self.tables = new_tables()
+        self.columns = {name: array("I") for name in ID_COLUMNS}
+        self.size = array("q")
+        self.hashes = bytearray()
+
+    def add(self, tag: str, package: str, rows) -> int:
+        t = self.tables
+        cols = self.columns
+        v_i, c_i, p_i, o_i, g_i = (t[n].intern for n in ("version", "compiler", "platform", "os", "target"))
+        var_i, st_i, tb_i = t["variants"].intern, t["stacks"].intern, t["tarball"].intern
+        v_a, c_a, p_a, o_a, g_a = (cols[n].append for n in ("version", "compiler", "platform", "os", "target"))
+        var_a, st_a, tb_a = cols["variants"].append, cols["stacks"].append, cols["tarball"].append
+        size_a = self.size.append
+        hashes = self.hashes
+        for digest, version, compiler, platform, os_, target, variants, stacks, size, tarball in rows:
+            hashes += digest.encode("ascii") if digest else _EMPTY_HASH
+            v_a(v_i(version))
+            c_a(c_i(compiler))
+            p_a(p_i(platform))
+            o_a(o_i(os_))
+            g_a(g_i(target))
+            var_a(var_i(variants))
+            st_a(st_i(stacks))
+            size_a(NO_SIZE if size is None else size)
+            if tarball is None:
+                tb_a(TARBALL_NONE)
+            elif tarball == derived_tarball(tag, package, version, compiler, platform, os_, target, digest or ""):
+                tb_a(TARBALL_DERIVED)
+            else:
+                tb_a(tb_i(tarball))
+        return len(rows)
+
+    def export(self) -> dict:
+        """Picklable, compact form (bytes and lists) for crossing a process boundary."""
+        return {
+            "tables": {name: table.items for name, table in self.tables.items()},
+            "columns": {name: col.tobytes() for name, col in self.columns.items()},
+            "size": self.size.tobytes(),
+            "hashes": bytes(self.hashes),
+        }
+
+
+def _smallest_uint(n: int):
+    return np.uint8 if n <= 0xFF else np.uint16 if n <= 0xFFFF else np.uint32
+
+
+class SpecStore:
+    """All spec rows of a catalog. Rows of one page are contiguous."""
+
+    def __init__(self, tables: dict[str, Table], columns: dict[str, np.ndarray], size: np.ndarray, hashes: np.ndarray, page: np.ndarray):
+        self.tables = tables
+        self.columns = columns
+        self.size = size
+        self.hashes = hashes  # dtype S32; b"" for specs without a hash (legacy pages)
+        self.page = page  # page id of each row
+
+    def __len__(self) -> int:
+        return len(self.size)
+
+    @classmethod
+    def empty(cls) -> "SpecStore":
+        return cls.concat([], [])
+
+    @classmethod
+    def concat(cls, parts: list[dict], page_ids: list[np.ndarray], base: "SpecStore | None" = None, keep: np.ndarray | None = None,
+               keep_pages: np.ndarray | None = None) -> "SpecStore":
+        """Merge exported chunks (and, optionally, the kept rows of an older store) into one store."""
+        tables = base.tables if base is not None else new_tables()
+        cols: dict[str, list] = {name: [] for name in ID_COLUMNS}
+        sizes, hashes, pages = [], [], []
+        if base is not None and keep is not None:
+            for name in ID_COLUMNS:
+                cols[name].append(base.columns[name][keep].astype(np.uint32))
+            sizes.append(base.size[keep])
+            hashes.append(base.hashes[keep])
+            pages.append(keep_pages)  # kept rows get their pages' new ids
+        for part, page_of_rows in zip(parts, page_ids):
+            for name in ID_COLUMNS:
+                local = np.frombuffer(part["columns"][name], dtype=np.uint32)
+                remap = tables[name].remap_from(part["tables"][name])
+                cols[name].append(remap[local] if len(local) else local)
+            sizes.append(np.frombuffer(part["size"], dtype=np.int64))
+            hashes.append(np.frombuffer(part["hashes"], dtype="S32"))
+            pages.append(page_of_rows)
+        columns = {}
+        for name in ID_COLUMNS:
+            joined = np.concatenate(cols[name]) if cols[name] else np.zeros(0, np.uint32)
+            columns[name] = joined.astype(_smallest_uint(len(tables[name])), copy=False)
+        size = np.concatenate(sizes) if sizes else np.zeros(0, np.int64)
+        hash_col = np.concatenate(hashes) if hashes else np.zeros(0, "S32")
+        page = np.concatenate(pages).astype(np.uint32, copy=False) if pages else np.zeros(0, np.uint32)
+        return cls(tables, columns, size, hash_col, page)
+
+    def value(self, name: str, row: int):
+        return self.tables[name].items[int(self.columns[name][row])]
+
+    def spec(self, row: int, tag: str, package: str, source: str = "") -> Spec:
+        t = self.tables
+        c = self.columns
+        digest = self.hashes[row].decode("ascii") or None
+        version = t["version"].items[c["version"][row]]
+        compiler = t["compiler"].items[c["compiler"][row]]
+        platform = t["platform"].items[c["platform"][row]]
+        os_ = t["os"].items[c["os"][row]]
+        target = t["target"].items[c["target"][row]]
+        tarball_id = int(c["tarball"][row])
+        if tarball_id == TARBALL_NONE:
+            tarball = None
+        elif tarball_id == TARBALL_DERIVED:
+            tarball = derived_tarball(tag, package, version, compiler, platform, os_, target, digest or "")
+        else:
+            tarball = t["tarball"].items[tarball_id]
+        size = int(self.size[row])
+        return Spec(
+            row=int(row),
+            hash=digest,
+            package=package,
+            tag=tag,
+            version=version,
+            compiler=compiler,
+            platform=platform,
+            os=os_,
+            target=target,
+            variants=t["variants"].items[c["variants"][row]],
+            stacks=t["stacks"].items[c["stacks"][row]],
+            size=None if size == NO_SIZE else size,
+            tarball=tarball,
+            source=source,
+        )
+
+    def nbytes(self) -> int:
+        return sum(a.nbytes for a in self.columns.values()) + self.size.nbytes + self.hashes.nbytes + self.page.nbytes

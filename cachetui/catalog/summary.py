@@ -1,0 +1,81 @@
+"""Facet counts over a set of specs: what the detail pane and `show` summarise."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from .versions import version_key
+
+
+@dataclass(frozen=True)
+class Summary:
+    num_specs: int
+    versions: dict  # newest first
+    compilers: dict
+    platforms: dict
+    oss: dict
+    targets: dict
+    arches: dict  # "platform-os-target"
+    stacks: dict
+    total_size: int | None
+
+    def to_dict(self) -> dict:
+        return {
+            "num_specs": self.num_specs,
+            "versions": self.versions,
+            "compilers": self.compilers,
+            "platforms": self.platforms,
+            "oss": self.oss,
+            "targets": self.targets,
+            "arches": self.arches,
+            "stacks": self.stacks,
+            "total_size": self.total_size,
+        }
+
+
+def _counts(store, name: str, rows: np.ndarray) -> Counter:
+    table = store.tables[name].items
+    ids = store.columns[name][rows]
+    counts = np.bincount(ids, minlength=0)
+    nonzero = np.flatnonzero(counts)
+    return Counter({table[i]: int(counts[i]) for i in nonzero})
+
+
+def _by_count(counter: Counter) -> dict:
+    return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def summarize(store, rows: np.ndarray) -> Summary:
+    rows = np.asarray(rows, dtype=np.int64)
+    versions = _counts(store, "version", rows)
+    stacks: Counter = Counter()
+    for stack_set, count in _counts(store, "stacks", rows).items():
+        for stack in stack_set:
+            stacks[stack] += count
+    arch_ids = Counter(
+        zip(
+            store.columns["platform"][rows].tolist(),
+            store.columns["os"][rows].tolist(),
+            store.columns["target"][rows].tolist(),
+        )
+    ) if len(rows) <= 200_000 else Counter()
+    t = store.tables
+    arches = Counter()
+    for (p, o, g), count in arch_ids.items():
+        arches[f"{t['platform'].items[p]}-{t['os'].items[o]}-{t['target'].items[g]}"] += count
+    sizes = store.size[rows]
+    known = sizes[sizes >= 0]
+    return Summary(
+        num_specs=len(rows),
+        versions=dict(sorted(versions.items(), key=lambda kv: version_key(kv[0]), reverse=True)),
+        compilers=_by_count(_counts(store, "compiler", rows)),
+        platforms=_by_count(_counts(store, "platform", rows)),
+        oss=_by_count(_counts(store, "os", rows)),
+        targets=_by_count(_counts(store, "target", rows)),
+        arches=_by_count(arches),
+        stacks=_by_count(stacks),
+        total_size=int(known.sum()) if len(known) else None,
+    )

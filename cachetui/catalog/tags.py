@@ -1,0 +1,35 @@
+"""Mirror tags and their order on the site."""
+
+from __future__ import annotations
+
+import re
+
+LEGACY_TAG = "legacy"
+_RELEASE = re.compile(r"^v?(\d+(?:\.\d+)*)$")
+_SNAPSHOT = re.compile(r"^develop-(\d{4})-(\d{2})-(\d{2})$")
+
+
+def tag_sort_key(tag: str) -> tuple:
+    """``develop`` first, releases newest first, weekly snapshots newest first, rest by name, legacy last."""
+    if tag == "develop":
+        return (0,)
+    m = _RELEASE.match(tag)
+    if m:
+        return (1, tuple(-int(p) for p in m.group(1).split(".")))
+    m = _SNAPSHOT.match(tag)
+    if m:
+        return (2, -int(m.group(1) + m.group(2) + m.group(3)))
+    if tag == LEGACY_TAG:
+        return (4, tag)
+    return (3, tag)
+
+
+def sort_tags(tags) -> list[str]:
+    return sorted(tags, key=tag_sort_key)
+
+
+def mirror_add_command(tag: str) -> str | None:
+    """The command that adds a site tag as a Spack mirror (None for legacy pages)."""
+    if tag == LEGACY_TAG or not tag:
+        return None
+    return f"spack mirror add spack-build-cache-{tag} https://binaries.spack.io/{tag}"
