@@ -12,6 +12,7 @@ import numpy as np
 from .hashindex import HashIndex
 from .model import Page, Problem, Spec, compiler_name, compiler_version
 from .packages import PackageIndex
+from .pagetable import PageTable
 from .query import SpecQuery, parse_query
 from .specstring import normalize_variant, split_kv
 from .store import SpecStore
@@ -31,35 +32,41 @@ def _matcher(wanted: str):
 class Catalog:
     """Everything loaded from a set of page sources. Read-only once built."""
 
-    def __init__(self, pages: list[Page], store: SpecStore, problems: list[Problem] | None = None,
+    def __init__(self, pages, store: SpecStore, problems: list[Problem] | None = None,
                  notices: list[str] | None = None, sources: list[str] | None = None,
                  hash_index: HashIndex | None = None):
-        self.pages = pages
+        table = pages if isinstance(pages, PageTable) else PageTable.from_pages(pages)
+        self.pages = table  # a Sequence of Page
         self.store = store
         self.problems = list(problems or [])
         self.notices = list(notices or [])  # one-line remarks (e.g. snapshot not writable)
         self.sources = list(sources or [])
-        self.tags = sort_tags({p.tag for p in pages})
-        self.packages = sorted({p.package for p in pages})
+        self.tags = sort_tags(table.distinct(table.tag))
+        self.packages = sorted(table.distinct(table.package))
         self._tag_rank = {tag: i for i, tag in enumerate(self.tags)}
         self._pkg_id = {name: i for i, name in enumerate(self.packages)}
-        self.page_tag = np.fromiter((self._tag_rank[p.tag] for p in pages), dtype=np.uint32, count=len(pages))
-        self.page_package = np.fromiter((self._pkg_id[p.package] for p in pages), dtype=np.uint32, count=len(pages))
-        self.page_start = np.fromiter((p.start for p in pages), dtype=np.int64, count=len(pages))
-        self.page_stop = np.fromiter((p.stop for p in pages), dtype=np.int64, count=len(pages))
-        by_package: dict[str, list[int]] = defaultdict(list)
-        by_tag: dict[str, list[int]] = defaultdict(list)
-        by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for page in sorted(pages, key=lambda p: (self._tag_rank[p.tag], p.package, p.id)):
-            by_package[page.package].append(page.id)
-            by_tag[page.tag].append(page.id)
-            by_key[(page.tag, page.package)].append(page.id)
-        self._by_package = dict(by_package)
-        self._by_tag = dict(by_tag)
-        self._by_key = dict(by_key)
+        n = len(table)
+        # Per-page tag rank and package id, mapped from the table's own string ids.
+        tag_lut = np.array([self._tag_rank.get(name, 0) for name in table.names], dtype=np.uint32)
+        pkg_lut = np.array([self._pkg_id.get(name, 0) for name in table.names], dtype=np.uint32)
+        self.page_tag = tag_lut[table.tag] if n else np.zeros(0, np.uint32)
+        self.page_package = pkg_lut[table.package] if n else np.zeros(0, np.uint32)
+        self.page_start = table.start
+        self.page_stop = table.stop
+        ids = np.arange(n)
+        # Page ids grouped by package (newest tag first) and by tag (by package name).
+        self._by_package = self._group(np.lexsort((ids, self.page_tag, self.page_package)), self.page_package, self.packages)
+        self._by_tag = self._group(np.lexsort((ids, self.page_package, self.page_tag)), self.page_tag, self.tags)
         self.hash_index = hash_index or HashIndex(store.hashes)
         self.package_index = PackageIndex(self.packages)
         self._lut_cache: dict = {}
+
+    @staticmethod
+    def _group(order: np.ndarray, keys: np.ndarray, names: list[str]) -> dict[str, np.ndarray]:
+        sorted_keys = keys[order]
+        cuts = np.flatnonzero(np.diff(sorted_keys)) + 1
+        return {names[int(part_keys[0])]: part for part, part_keys in
+                zip(np.split(order, cuts), np.split(sorted_keys, cuts)) if len(part)}
 
     # --- basic access -------------------------------------------------------------
 
@@ -69,19 +76,28 @@ class Catalog:
 
     def page_ids_of_package(self, package: str) -> list[int]:
         """Pages of ``package``, newest tag first."""
-        return self._by_package.get(package, [])
+        found = self._by_package.get(package)
+        return found.tolist() if found is not None else []
 
     def page_ids_in_tag(self, tag: str) -> list[int]:
         """Pages of ``tag``, by package name."""
-        return self._by_tag.get(tag, [])
+        found = self._by_tag.get(tag)
+        return found.tolist() if found is not None else []
 
     def pages_for(self, tag: str, package: str) -> list[Page]:
-        return [self.pages[i] for i in self._by_key.get((tag, package), [])]
+        return [self.pages[i] for i in self._page_ids_for(tag, package)]
+
+    def _page_ids_for(self, tag: str, package: str) -> list[int]:
+        ids = self._by_package.get(package)
+        rank = self._tag_rank.get(tag)
+        if ids is None or rank is None:
+            return []
+        return ids[self.page_tag[ids] == rank].tolist()
 
     def rows_of(self, tag: str | None = None, package: str | None = None) -> np.ndarray:
         """Spec rows of a package (in one tag, or all tags), or of a whole tag."""
         if tag is not None and package is not None:
-            ids = self._by_key.get((tag, package), [])
+            ids = self._page_ids_for(tag, package)
         elif package is not None:
             ids = self.page_ids_of_package(package)
         elif tag is not None:
@@ -90,7 +106,7 @@ class Catalog:
             return np.arange(self.num_specs, dtype=np.int64)
         if not ids:
             return np.zeros(0, dtype=np.int64)
-        return np.concatenate([np.arange(self.pages[i].start, self.pages[i].stop, dtype=np.int64) for i in ids])
+        return np.concatenate([np.arange(self.page_start[i], self.page_stop[i], dtype=np.int64) for i in ids])
 
     def spec(self, row: int) -> Spec:
         page = self.pages[int(self.store.page[row])]
@@ -118,8 +134,28 @@ class Catalog:
     def tag_rank(self, tag: str) -> int:
         return self._tag_rank.get(tag, len(self.tags))
 
+    def duplicate_problems(self) -> list[Problem]:
+        """Two files for the same (tag, package): both are kept, and the user is told."""
+        if not len(self.pages):
+            return []
+        keys = self.page_tag.astype(np.int64) * (len(self.packages) + 1) + self.page_package
+        order = np.argsort(keys, kind="stable")
+        sorted_keys = keys[order]
+        problems = []
+        first = None
+        for i in np.flatnonzero(np.diff(sorted_keys) == 0).tolist():
+            if i == 0 or sorted_keys[i - 1] != sorted_keys[i]:
+                first = self.pages[int(order[i])]  # the first file of this group
+            page = self.pages[int(order[i + 1])]
+            problems.append(Problem(
+                page.source,
+                f"same tag and package ({page.tag}/{page.package}) as {first.source}; specs of both are shown",
+            ))
+        return problems
+
     def tag_counts(self) -> dict[str, int]:
-        return {tag: int(sum(self.pages[i].num_specs for i in ids)) for tag, ids in self._by_tag.items()}
+        sizes = self.page_stop - self.page_start
+        return {tag: int(sizes[ids].sum()) for tag, ids in self._by_tag.items()}
 
     # --- queries ------------------------------------------------------------------
 
@@ -135,7 +171,7 @@ class Catalog:
                 rows = found if rows is None else np.intersect1d(rows, found, assume_unique=True)
         if query.names:
             ranking = self.package_index.search(query.name_text)
-            page_ids = [pid for name, _ in ranking for pid in self._by_package.get(name, [])]
+            page_ids = [pid for name, _ in ranking for pid in self.page_ids_of_package(name)]
             lut = np.zeros(len(self.pages), dtype=bool)
             lut[page_ids] = True
             rows = self._narrow(rows, self.store.page, lut)
@@ -303,7 +339,7 @@ class QueryResult:
     def rows_of(self, tag: str | None = None, package: str | None = None) -> np.ndarray:
         """Matching rows of a package (in one tag or all), or of a tag."""
         if tag is not None and package is not None:
-            ids = self.catalog._by_key.get((tag, package), [])
+            ids = self.catalog._page_ids_for(tag, package)
         elif package is not None:
             ids = self.catalog.page_ids_of_package(package)
         else:

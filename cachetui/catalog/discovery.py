@@ -3,13 +3,18 @@
 Directories are walked recursively following symlinks, each real directory
 once (so symlink loops end); hidden directories are skipped; entries that
 cannot be read become problems and the walk goes on.
+
+A warm start must not list 100k directories again: given the directories
+(and their mtimes) seen last time, a directory whose mtime is unchanged has
+the same entries, so only its known files and subdirectories are stat'ed.
 """
 
 from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 from .model import Problem
 from .parser import looks_like_page
@@ -28,8 +33,32 @@ class FileInfo:
 @dataclass(slots=True)
 class Discovery:
     files: list  # FileInfo of every candidate page, in walk order
-    problems: list  # Problem
+    problems: list  # Problem (including those of problem_files)
     missing: list  # sources that do not exist
+    problem_files: list = field(default_factory=list)  # (FileInfo, reason): files that are not pages
+    dirs: list = field(default_factory=list)  # (path, mtime_ns) of directories safe to trust next time
+    complete: bool = False  # every directory walked is in `dirs` and nothing went wrong
+
+
+def still_same(dirs, dir_mtime, paths, sizes, mtimes) -> bool:
+    """True if every directory and file seen last time is exactly as it was.
+
+    An unchanged directory mtime means no entry was added, removed or renamed
+    in it; an unchanged (size, mtime) means a file was not rewritten. Together
+    they prove a complete walk would find the same files, at 1/10 of its cost.
+    """
+    stat_ = os.stat
+    try:
+        for path, mtime in zip(dirs, dir_mtime):
+            if stat_(path).st_mtime_ns != mtime:
+                return False
+        for path, size, mtime in zip(paths, sizes, mtimes):
+            st = stat_(path)
+            if st.st_mtime_ns != mtime or st.st_size != size:
+                return False
+    except OSError:
+        return False
+    return True
 
 
 def _head(path: str) -> bytes:
@@ -37,14 +66,33 @@ def _head(path: str) -> bytes:
         return handle.read(8)
 
 
-def discover(sources, known: dict | None = None) -> Discovery:
-    """Walk ``sources``; ``known`` maps path -> (size, mtime_ns) of pages already identified."""
+def _children(known: dict, known_dirs: dict) -> dict:
+    """directory -> (known subdirectories, known files), from last time's paths."""
+    children: dict = {}
+    sep = os.sep
+    for directory in known_dirs:  # str.rpartition: os.path.dirname is 10x slower here
+        children.setdefault(directory.rpartition(sep)[0] or sep, ([], []))[0].append(directory)
+    for path in known:
+        children.setdefault(path.rpartition(sep)[0] or sep, ([], []))[1].append(path)
+    return children
+
+
+def discover(sources, known: dict | None = None, known_dirs: dict | None = None) -> Discovery:
+    """Walk ``sources``.
+
+    ``known`` maps path -> (size, mtime_ns) of files identified last time (they are
+    not opened again if unchanged); ``known_dirs`` maps directory -> mtime_ns.
+    """
     known = known or {}
+    known_dirs = known_dirs or {}
+    children = _children(known, known_dirs) if known_dirs else {}
     files: list[FileInfo] = []
     problems: list[Problem] = []
+    problem_files: list = []
     missing: list[str] = []
     seen_files: set = set()
     seen_dirs: set = set()
+    scanned: list = []  # (path, mtime_ns) of every directory walked
 
     def consider(path: str, st: os.stat_result, explicit: bool) -> None:
         key = (st.st_dev, st.st_ino)
@@ -65,6 +113,7 @@ def discover(sources, known: dict | None = None) -> Discovery:
         elif explicit or os.path.basename(path) in PAGE_NAMES:
             reason = "empty file" if st.st_size == 0 else "not a page: no front matter (file does not start with '---')"
             problems.append(Problem(path, reason))
+            problem_files.append((info, reason))
 
     def walk(root: str) -> None:
         stack = [root]
@@ -81,6 +130,22 @@ def discover(sources, known: dict | None = None) -> Discovery:
                     problems.append(Problem(directory, "symlink loop or repeated directory; skipped"))
                 continue
             seen_dirs.add(key)
+            scanned.append((directory, st.st_mtime_ns))
+            if known_dirs.get(directory) == st.st_mtime_ns:
+                # Same entries as last time: stat only what was there.
+                subdirs, known_files = children.get(directory, ((), ()))
+                for path in sorted(known_files):
+                    try:
+                        fst = os.stat(path)
+                    except FileNotFoundError:
+                        continue
+                    except OSError as exc:
+                        problems.append(Problem(path, f"cannot read: {exc.strerror or exc}"))
+                        continue
+                    if stat.S_ISREG(fst.st_mode):
+                        consider(path, fst, explicit=False)
+                stack.extend(sorted(subdirs, reverse=True))
+                continue
             try:
                 with os.scandir(directory) as it:
                     entries = sorted(it, key=lambda e: e.name)
@@ -118,4 +183,10 @@ def discover(sources, known: dict | None = None) -> Discovery:
             consider(source, st, explicit=True)
         else:
             problems.append(Problem(source, "not a regular file or directory"))
-    return Discovery(files, problems, missing)
+    # A directory with a problem inside (loop, unreadable entry) is walked again next time.
+    # A directory changed within the last seconds may change again within the same mtime tick.
+    troubled = {os.path.dirname(p.path) for p in problems} | {p.path for p in problems}
+    settled = time.time_ns() - 2_000_000_000
+    dirs = [(path, mtime) for path, mtime in scanned if path not in troubled and mtime < settled]
+    complete = not problems and not missing and len(dirs) == len(scanned)
+    return Discovery(files, problems, missing, problem_files, dirs, complete)

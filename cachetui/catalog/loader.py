@@ -9,17 +9,18 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
 from .catalog import Catalog
-from .discovery import FileInfo, discover
+from .discovery import FileInfo, discover, still_same
 from .hashindex import HashIndex
-from .model import Page, Problem
+from .filetable import NOT_A_PAGE, FileTableBuilder
+from .model import Problem
 from .parser import ParsedPage, read_page
 from .snapshot import SnapshotData, SnapshotError, default_cache_dir, read_snapshot, snapshot_path, write_snapshot
 from .store import ChunkBuilder, SpecStore
@@ -97,46 +98,67 @@ def load_catalog(
         except SnapshotError as exc:
             notices.append(str(exc))
             snapshot = None
-    known = {}
-    previous = {}
-    if snapshot is not None:
-        for path, size, mtime, entry in snapshot.files:
-            known[path] = (size, mtime)
-            previous[path] = (size, mtime, entry)
-
+    old = snapshot.files if snapshot is not None else None
     report(LoadProgress("scan"))
-    found = discover(sources, known)
-    if found.missing and not found.files and len(found.missing) == len(sources):
-        raise NoSourceError(found.missing)
-    problems = list(found.problems) + [Problem(m, "no such file or directory") for m in found.missing]
-
-    reuse: list[tuple[FileInfo, dict]] = []
-    fresh: list[FileInfo] = []
-    for info in found.files:
-        old = previous.get(info.path)
-        if old is not None and old[0] == info.size and old[1] == info.mtime_ns:
-            reuse.append((info, old[2]))
-        else:
-            fresh.append(info)
-    unchanged = snapshot is not None and not fresh and len(reuse) == len(snapshot.files)
-
-    files_table: list = []
-    pages: list[Page] = []
-    if unchanged:
+    if old is not None and snapshot.complete and still_same(
+        snapshot.dirs, snapshot.dir_mtime.tolist(), old.paths, old.size.tolist(), old.mtime.tolist()
+    ):
+        # Fast path: nothing changed since the snapshot; no walk, no parse, no write.
+        pages, page_problems = old.pages_and_problems()
         store = snapshot.store
         hash_index = HashIndex(store.hashes, snapshot.hash_order, snapshot.hash_keys)
-        for info, entry in reuse:
-            files_table.append([info.path, info.size, info.mtime_ns, entry])
-            _add_entry(pages, problems, info.path, entry, entry.get("start", 0))
-    else:
-        store, hash_index = _build(snapshot, reuse, fresh, files_table, pages, problems, report, workers)
-    problems.extend(_duplicate_problems(pages))
-    catalog = Catalog(pages, store, problems, notices, sources, hash_index)
+        catalog = Catalog(pages, store, page_problems, notices, sources, hash_index)
+        catalog.problems.extend(catalog.duplicate_problems())
+        catalog.load_seconds = time.perf_counter() - started
+        catalog.from_snapshot = True
+        report(LoadProgress("done", len(pages), len(pages)))
+        return catalog
 
-    if use_cache and not unchanged:
+    known: dict = {}
+    known_dirs: dict = {}
+    if old is not None:
+        known = dict(zip(old.paths, zip(old.size.tolist(), old.mtime.tolist())))
+        known_dirs = dict(zip(snapshot.dirs, snapshot.dir_mtime.tolist()))
+    found = discover(sources, known, known_dirs)
+    if found.missing and len(found.missing) == len(sources):
+        raise NoSourceError(found.missing)
+    # Problems of files that are not pages are kept in the file table; the rest are reported as is.
+    problem_paths = {info.path for info, _ in found.problem_files}
+    walk_problems = [p for p in found.problems if p.path not in problem_paths]
+    walk_problems += [Problem(m, "no such file or directory") for m in found.missing]
+
+    old_index = {path: i for i, path in enumerate(old.paths)} if old is not None else {}
+    reuse: list[int] = []
+    fresh: list[FileInfo] = []
+    for info in found.files:
+        i = old_index.get(info.path)
+        if i is not None and known[info.path] == (info.size, info.mtime_ns):
+            reuse.append(i)
+        else:
+            fresh.append(info)
+    unchanged = old is not None and not fresh and not found.problem_files and len(reuse) == len(old)
+
+    if unchanged:
+        files = old
+        store = snapshot.store
+        hash_index = HashIndex(store.hashes, snapshot.hash_order, snapshot.hash_keys)
+    else:
+        files, store, hash_index = _build(snapshot, reuse, fresh, found.problem_files, report, workers)
+    pages, page_problems = files.pages_and_problems()
+    catalog = Catalog(pages, store, walk_problems + page_problems, notices, sources, hash_index)
+    catalog.problems.extend(catalog.duplicate_problems())
+
+    dirs = [d for d, _ in found.dirs]
+    dir_mtimes = [m for _, m in found.dirs]
+    same_dirs = (snapshot is not None and snapshot.dirs == dirs and snapshot.dir_mtime.tolist() == dir_mtimes
+                 and snapshot.complete == found.complete)
+    if use_cache and not (unchanged and same_dirs):
         report(LoadProgress("save"))
         try:
-            write_snapshot(snap_file, SnapshotData(sources, files_table, store, hash_index.order, hash_index.sorted_keys))
+            write_snapshot(snap_file, SnapshotData(
+                sources, files, store, hash_index.order, hash_index.sorted_keys,
+                dirs, np.array(dir_mtimes, dtype=np.int64), found.complete,
+            ))
         except OSError as exc:
             reason = exc.strerror or str(exc)
             catalog.notices.append(f"working without a snapshot: cannot write {snap_file}: {reason}")
@@ -146,37 +168,26 @@ def load_catalog(
     return catalog
 
 
-def _add_entry(pages: list, problems: list, path: str, entry: dict, start: int) -> None:
-    if "problem" in entry:
-        problems.append(Problem(path, entry["problem"]))
-        return
-    pages.append(Page(
-        id=len(pages), tag=entry["tag"], package=entry["package"], source=path, format=entry["format"],
-        start=start, stop=start + entry["rows"], declared_specs=entry.get("declared"),
-    ))
-    if entry.get("note"):
-        problems.append(Problem(path, entry["note"]))
-
-
-def _build(snapshot, reuse, fresh, files_table, pages, problems, report, workers):
+def _build(snapshot, reuse, fresh, problem_files, report, workers):
     """Keep the rows of unchanged pages, parse the rest, and index the result."""
+    table = FileTableBuilder()
     keep = keep_pages = None
-    row = 0
+    npages = 0
     if snapshot is not None and reuse:
+        old = snapshot.files
+        starts = np.concatenate(([0], np.cumsum(np.maximum(old.rows, 0))))
         keep_parts, page_parts = [], []
-        for info, entry in reuse:
-            entry = dict(entry)
-            if "problem" not in entry:
-                keep_parts.append(np.arange(entry["start"], entry["stop"], dtype=np.int64))
-                page_parts.append(np.full(entry["rows"], len(pages), dtype=np.uint32))
-                entry["start"], entry["stop"] = row, row + entry["rows"]
-                row += entry["rows"]
-            files_table.append([info.path, info.size, info.mtime_ns, entry])
-            _add_entry(pages, problems, info.path, entry, entry.get("start", 0))
+        for i in reuse:
+            table.add_from(old, i)
+            rows = int(old.rows[i])
+            if rows != NOT_A_PAGE:
+                keep_parts.append(np.arange(starts[i], starts[i] + rows, dtype=np.int64))
+                page_parts.append(np.full(rows, npages, dtype=np.uint32))
+                npages += 1
         keep = np.concatenate(keep_parts) if keep_parts else np.zeros(0, dtype=np.int64)
         keep_pages = np.concatenate(page_parts) if page_parts else np.zeros(0, dtype=np.uint32)
-    elif reuse:  # no snapshot store to reuse from: parse them too
-        fresh = [info for info, _ in reuse] + fresh
+    for info, reason in problem_files:
+        table.add_problem(info.path, info.size, info.mtime_ns, reason)
 
     total = len(fresh)
     bytes_total = sum(f.size for f in fresh)
@@ -186,53 +197,41 @@ def _build(snapshot, reuse, fresh, files_table, pages, problems, report, workers
     done = done_bytes = 0
 
     def absorb(results, export):
-        nonlocal row, done, done_bytes
-        page_of_rows = []
+        nonlocal npages, done, done_bytes
+        page_rows = []
+        first_page = npages
         for path, entry, reason in results:
             info = info_by_path[path]
             done += 1
             done_bytes += info.size
             if entry is None:
-                entry = {"problem": reason}
-            else:
-                entry["start"], entry["stop"] = row, row + entry["rows"]
-                page_of_rows.append(np.full(entry["rows"], len(pages), dtype=np.uint32))
-                row += entry["rows"]
-            files_table.append([path, info.size, info.mtime_ns, entry])
-            _add_entry(pages, problems, path, entry, entry.get("start", 0))
+                table.add_problem(path, info.size, info.mtime_ns, reason)
+                continue
+            table.add_page(path, info.size, info.mtime_ns, entry["package"], entry["tag"], entry["format"],
+                           entry["rows"], entry["declared"], entry["note"])
+            page_rows.append(entry["rows"])
+            npages += 1
         parts.append(export)
-        part_pages.append(np.concatenate(page_of_rows) if page_of_rows else np.zeros(0, np.uint32))
+        part_pages.append(np.repeat(np.arange(first_page, npages, dtype=np.uint32), page_rows))
         report(LoadProgress("parse", done, total, done_bytes, bytes_total))
 
     chunks = _chunks(fresh, CHUNK_FILES)
     nworkers = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    absorbed = 0
     if total >= PARALLEL_THRESHOLD and nworkers > 1:
         context = multiprocessing.get_context("spawn")  # fork is unsafe from a threaded UI
-        with ProcessPoolExecutor(max_workers=nworkers, mp_context=context) as pool:
-            for results, export in pool.map(_parse_chunk, chunks):
-                absorb(results, export)
-    else:
-        for chunk in chunks:
-            for small in (chunk[i : i + 200] for i in range(0, len(chunk), 200)):
-                absorb(*_parse_chunk(small))
+        try:
+            with ProcessPoolExecutor(max_workers=nworkers, mp_context=context) as pool:
+                for results, export in pool.map(_parse_chunk, chunks):
+                    absorb(results, export)
+                    absorbed += 1
+        except (OSError, RuntimeError, BrokenProcessPool):
+            pass  # no worker processes here (sandbox, odd __main__): parse the rest in this process
+    for chunk in chunks[absorbed:]:
+        for small in (chunk[i : i + 200] for i in range(0, len(chunk), 200)):
+            absorb(*_parse_chunk(small))
 
     report(LoadProgress("index", total, total, bytes_total, bytes_total))
     base = snapshot.store if keep is not None else None
     store = SpecStore.concat(parts, part_pages, base=base, keep=keep, keep_pages=keep_pages)
-    return store, HashIndex(store.hashes)
-
-
-def _duplicate_problems(pages: list[Page]) -> list[Problem]:
-    """Two files for the same (tag, package): both are kept, and the user is told."""
-    by_key = defaultdict(list)
-    for page in pages:
-        by_key[(page.tag, page.package)].append(page)
-    problems = []
-    for (tag, package), same in by_key.items():
-        if len(same) > 1:
-            for page in same[1:]:
-                problems.append(Problem(
-                    page.source,
-                    f"same tag and package ({tag}/{package}) as {same[0].source}; specs of both are shown",
-                ))
-    return problems
+    return table.build(), store, HashIndex(store.hashes)

@@ -9,6 +9,7 @@ returns a ``Problem`` or a ``ParsedPage`` carrying notes about skipped specs.
 from __future__ import annotations
 
 import json
+import operator
 import os
 import re
 from dataclasses import dataclass, field
@@ -20,9 +21,12 @@ from .specstring import parse_root_spec
 from .tags import LEGACY_TAG
 
 MAX_PAGE_BYTES = 256 * 1024 * 1024  # refuse absurd files rather than exhaust memory
+MAX_SIZE = 2**62  # a byte count beyond this is nonsense (and would not fit the int64 size column)
 _HASH_RE = re.compile(r"[a-z2-7]{32}\Z")
+_FIELDS = operator.itemgetter("hash", "versions", "compiler", "platform", "os", "target", "variants", "stacks", "size")
 _SIMPLE_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):[ \t]*(.*)\Z")
 _MAX_NOTES = 5
+PAGE_FILE_NAMES = ("specs.md", "index.md")  # file names the site uses for pages
 
 # A row as stored: hash, version, compiler, platform, os, target, variants, stacks, size, tarball
 Row = tuple
@@ -52,17 +56,19 @@ class PageError(Exception):
     """Raised inside the reader; turned into a Problem at its boundary."""
 
 
+_FIRST_LINE = 2  # file line number of the front matter's first line (after the opening '---')
+
+
 class _NoAliasLoader(yaml.SafeLoader):
     """SafeLoader that refuses anchors/aliases, so a YAML bomb costs nothing."""
 
     def compose_node(self, parent, index):  # type: ignore[override]
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise PageError(f"YAML aliases are not allowed (line {event.start_mark.line + 1})")
-        node = super().compose_node(parent, index)
-        if getattr(node, "anchor", None):
-            raise PageError("YAML anchors are not allowed")
-        return node
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise PageError(f"YAML aliases are not allowed (line {event.start_mark.line + _FIRST_LINE})")
+        if getattr(event, "anchor", None):  # nodes do not keep their anchor: check the event
+            raise PageError(f"YAML anchors are not allowed (line {event.start_mark.line + _FIRST_LINE})")
+        return super().compose_node(parent, index)
 
 
 def looks_like_page(head: bytes) -> bool:
@@ -141,6 +147,7 @@ def _fast_fields(front: str) -> dict | None:
             except ValueError as exc:
                 if value[:1] in ("[", "{"):
                     fields["_json_error"] = (key, exc)
+                    return fields  # YAML gets a try, but a failure is reported as the JSON error
                 return None
         elif key == "title":
             if value.startswith('"'):
@@ -173,7 +180,7 @@ def _yaml_fields(front: str) -> dict:
         raise
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
+        where = f" at line {mark.line + _FIRST_LINE}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
         raise PageError(f"front matter is not valid YAML{where}: {problem}") from None
     if doc is None:
@@ -234,14 +241,17 @@ def _page_identity(path: str, fields: dict) -> ParsedPage:
     if isinstance(categories, list) and len(categories) >= 2:
         tag = (_scalar(categories[1]) or "").strip()
     legacy = "categories" not in fields and "category" in fields
-    if not package:
-        package = parts[-2] if len(parts) >= 2 else ""
-    if not package:
+    # The path names the page only in the site's layouts (_cache/<tag>/<pkg>/specs.md,
+    # _cache/<pkg>/index.md); a loose file's name and directory carry no meaning.
+    site_layout = parts[-1] in PAGE_FILE_NAMES
+    if not package and site_layout and len(parts) >= 2:
+        package = parts[-2]
+    if not package and "spec_details" in fields:
         raise PageError("no title and no package directory to name the page")
     if not tag:
         if legacy or "spec_details" not in fields:
             tag = LEGACY_TAG
-        elif len(parts) >= 3 and parts[-3] not in ("", "_cache", "."):
+        elif parts[-1] == "specs.md" and len(parts) >= 3 and parts[-3] not in ("", "_cache", "."):
             tag = parts[-3]
         else:
             tag = LEGACY_TAG
@@ -254,7 +264,6 @@ def _read_spec_details(page: ParsedPage, details) -> None:
     if not isinstance(details, list):
         raise PageError(f"spec_details is a {type(details).__name__}, expected a list of specs")
     rows = page.rows
-    notes = page.notes
     first = next((d for d in details if isinstance(d, dict)), None)
     if first is not None:
         keys = list(first)
@@ -262,54 +271,83 @@ def _read_spec_details(page: ParsedPage, details) -> None:
             page.format = "mid"
         elif "@=" in str(first.get("compiler", "")):
             page.format = "hybrid"
+    append = rows.append
     for number, spec in enumerate(details, 1):
-        if type(spec) is not dict:
-            notes.append(f"spec {number} is not an object")
-            page.skipped += 1
-            continue
-        digest = spec.get("hash")
-        if type(digest) is not str:
-            notes.append(f"spec {number} has no hash" if digest is None else f"spec {number} hash is not a string")
-            page.skipped += 1
-            continue
-        if not _HASH_RE.match(digest):
-            lowered = digest.strip().lower()
-            if _HASH_RE.match(lowered):
-                digest = lowered
-            else:
-                shown = digest[:40].encode("unicode_escape").decode("ascii")
-                notes.append(f"spec {number} hash '{shown}' is not {HASH_LENGTH} base32 characters")
-                page.skipped += 1
-                continue
-        versions = spec.get("versions")
-        if type(versions) is list:
-            version = _scalar(versions[0]) if versions else ""
+        # Fast path: the generator's exact shape. Anything unusual takes the careful path.
+        try:
+            digest, versions, compiler, platform, os_, target, variants, stacks, size = _FIELDS(spec)
+            if (
+                type(versions) is list and len(versions) == 1 and type(variants) is list and type(stacks) is list
+                and (size == "-" or (type(size) is int and 0 <= size <= MAX_SIZE)) and _HASH_RE.match(digest)
+            ):
+                version = versions[0]
+                variants = tuple(variants)
+                stacks = tuple(stacks)
+                # str.join raises TypeError unless every item is a str.
+                "".join((version, compiler, platform, os_, target, *variants, *stacks))
+                tarball = spec.get("tarball")
+                if tarball is None or type(tarball) is str:
+                    append((digest, version, compiler or "none", platform, os_, target, variants, stacks,
+                            None if size == "-" else size, tarball))
+                    continue
+        except (KeyError, TypeError):
+            pass
+        _read_one_spec(page, number, spec)
+
+
+def _read_one_spec(page: ParsedPage, number: int, spec) -> None:
+    """The careful path: accept what can be understood, note what cannot."""
+    notes = page.notes
+    if type(spec) is not dict:
+        notes.append(f"spec {number} is not an object")
+        page.skipped += 1
+        return
+    digest = spec.get("hash")
+    if type(digest) is not str:
+        notes.append(f"spec {number} has no hash" if digest is None else f"spec {number} hash is not a string")
+        page.skipped += 1
+        return
+    if not _HASH_RE.match(digest):
+        lowered = digest.strip().lower()
+        if _HASH_RE.match(lowered):
+            digest = lowered
         else:
-            version = _scalar(versions) if versions is not None else _scalar(spec.get("version", ""))
-        compiler = _scalar(spec.get("compiler", "none"))
-        platform = _scalar(spec.get("platform", ""))
-        os_ = _scalar(spec.get("os", ""))
-        target = _scalar(spec.get("target", ""))
-        if None in (version, compiler, platform, os_, target):
-            notes.append(f"spec {number} ({digest[:7]}) has a field that is not a string")
+            shown = digest[:40].encode("unicode_escape").decode("ascii")
+            notes.append(f"spec {number} hash '{shown}' is not {HASH_LENGTH} base32 characters")
             page.skipped += 1
-            continue
-        variants = _string_list(spec.get("variants", ()))
-        stacks = _string_list(spec.get("stacks", ()))
-        if variants is None or stacks is None:
-            notes.append(f"spec {number} ({digest[:7]}) variants/stacks are not lists of strings")
-            page.skipped += 1
-            continue
-        size = spec.get("size")
-        if type(size) is not int:
-            size = _size(size, number, digest, notes)
-        elif size < 0:
-            notes.append(f"spec {number} ({digest[:7]}) size {size} is negative; shown as unknown")
-            size = None
-        tarball = spec.get("tarball")
-        if tarball is not None and type(tarball) is not str:
-            tarball = None
-        rows.append((digest, version, compiler or "none", platform, os_, target, variants, stacks, size, tarball))
+            return
+    versions = spec.get("versions")
+    if type(versions) is list:
+        version = _scalar(versions[0]) if versions else ""
+    else:
+        version = _scalar(versions) if versions is not None else _scalar(spec.get("version", ""))
+    compiler = _scalar(spec.get("compiler", "none"))
+    platform = _scalar(spec.get("platform", ""))
+    os_ = _scalar(spec.get("os", ""))
+    target = _scalar(spec.get("target", ""))
+    if None in (version, compiler, platform, os_, target):
+        notes.append(f"spec {number} ({digest[:7]}) has a field that is not a string")
+        page.skipped += 1
+        return
+    variants = _string_list(spec.get("variants"))  # a missing list means none
+    stacks = _string_list(spec.get("stacks"))
+    if variants is None or stacks is None:
+        notes.append(f"spec {number} ({digest[:7]}) variants/stacks are not lists of strings")
+        page.skipped += 1
+        return
+    size = spec.get("size")
+    if type(size) is not int:
+        size = _size(size, number, digest, notes)
+    elif size < 0:
+        notes.append(f"spec {number} ({digest[:7]}) size {size} is negative; shown as unknown")
+        size = None
+    elif size > MAX_SIZE:
+        notes.append(f"spec {number} ({digest[:7]}) size is too large; shown as unknown")
+        size = None
+    tarball = spec.get("tarball")
+    if tarball is not None and type(tarball) is not str:
+        tarball = None
+    page.rows.append((digest, version, compiler or "none", platform, os_, target, variants, stacks, size, tarball))
 
 
 def _string_list(value) -> tuple | None:
@@ -328,10 +366,12 @@ def _string_list(value) -> tuple | None:
 def _size(value, number: int, digest: str, notes: list) -> int | None:
     if value is None or value == "-" or value == "":
         return None
-    if isinstance(value, float) and not isinstance(value, bool) and value >= 0 and value == value:
+    if isinstance(value, float) and 0 <= value <= MAX_SIZE:  # also refuses nan and inf
         return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+    if isinstance(value, str):
+        digits = value.strip()
+        if digits.isascii() and digits.isdigit() and len(digits) <= 18:
+            return int(digits)
     shown = str(value)[:20].encode("unicode_escape").decode("ascii")
     notes.append(f"spec {number} ({digest[:7]}) size '{shown}' is not a byte count; shown as unknown")
     return None
@@ -355,6 +395,7 @@ def _read_legacy(page: ParsedPage, fields: dict) -> None:
                 strings.append(_scalar(next(iter(entry))))
             else:
                 strings.append(_scalar(entry))
+    first_name = ""
     for number, spec_string in enumerate(strings, 1):
         if not spec_string:
             page.notes.append(f"spec {number} is not a spec string")
@@ -366,8 +407,11 @@ def _read_legacy(page: ParsedPage, fields: dict) -> None:
             page.notes.append(f"spec {number}: {exc}")
             page.skipped += 1
             continue
+        first_name = first_name or root.name
         page.rows.append(
             (None, root.version, root.compiler, root.platform, root.os, root.target, root.variants, (), None, None)
         )
-    if page.rows and not fields.get("title"):
-        page.package = parse_root_spec(strings[0]).name
+    if first_name and not _scalar(fields.get("title")):
+        page.package = first_name
+    if not page.package:
+        raise PageError("no title and no spec string to name the page")

@@ -94,7 +94,7 @@ def parse_query(text: str) -> SpecQuery:
             fields["compilers"].append((name.lower(), VersionRange(version) if version else None))
         elif kind == "bool":
             if len(value) < 2:
-                raise _bad(token, f"'{value[0]}' needs a variant name such as {value[0]}mpi")
+                raise _bad(token, f"'{token.text}' needs a variant name such as {token.text}mpi")
             fields["variants"].append(value)
         elif kind == "kv":
             key, val = split_kv(value)

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .filetable import NOT_A_PAGE, FileTable
 from .store import ID_COLUMNS, STRING_TABLES, TUPLE_TABLES, SpecStore, Table
 
-FORMAT = 3
+FORMAT = 4
 MAGIC = "cachetui-snapshot"
 
 
@@ -42,10 +43,13 @@ def snapshot_path(cache_dir: str, sources: list[str]) -> str:
 @dataclass
 class SnapshotData:
     sources: list
-    files: list  # [path, size, mtime_ns, entry] where entry is a page dict or {"problem": reason}
+    files: FileTable
     store: SpecStore
     hash_order: np.ndarray
     hash_keys: np.ndarray
+    dirs: list  # directory paths whose entries were all seen
+    dir_mtime: np.ndarray  # int64, one per directory
+    complete: bool = False  # `dirs` holds every directory of the sources: a stat pass can prove nothing changed
 
 
 def write_snapshot(path: str, data: SnapshotData) -> None:
@@ -55,14 +59,21 @@ def write_snapshot(path: str, data: SnapshotData) -> None:
         "magic": MAGIC,
         "format": FORMAT,
         "sources": data.sources,
-        "files": data.files,
         "rows": len(store),
+        "file_paths": data.files.paths,
+        "file_names": data.files.names,
+        "file_notes": {str(k): v for k, v in data.files.notes.items()},
+        "dirs": data.dirs,
+        "complete": bool(data.complete),
         "tables": {name: store.tables[name].items for name in STRING_TABLES + TUPLE_TABLES},
     }
     arrays = {f"col_{name}": store.columns[name] for name in ID_COLUMNS}
     arrays.update(
         size=store.size, hashes=store.hashes, page=store.page,
         hash_order=data.hash_order, hash_keys=data.hash_keys,
+        file_size=data.files.size, file_mtime=data.files.mtime, file_rows=data.files.rows,
+        file_declared=data.files.declared, file_package=data.files.package, file_tag=data.files.tag,
+        file_format=data.files.format, dir_mtime=np.asarray(data.dir_mtime, dtype=np.int64),
         meta=np.frombuffer(json.dumps(meta, separators=(",", ":")).encode("utf-8", "surrogateescape"), dtype=np.uint8),
     )
     directory = os.path.dirname(path)
@@ -110,29 +121,55 @@ def read_snapshot(path: str) -> SnapshotData:
             tables[name] = Table(tuple(item) for item in meta["tables"][name])
         columns = {name: arrays[f"col_{name}"] for name in ID_COLUMNS}
         store = SpecStore(tables, columns, arrays["size"], arrays["hashes"], arrays["page"])
-        checks = [len(a) == rows for a in (*columns.values(), store.size, store.hashes, store.page, arrays["hash_order"], arrays["hash_keys"])]
+        hash_order, hash_keys = arrays["hash_order"], arrays["hash_keys"]
+        checks = [len(a) == rows and a.ndim == 1 for a in (*columns.values(), store.size, store.hashes, store.page, hash_order, hash_keys)]
         if not all(checks) or store.hashes.dtype != np.dtype("S32"):
             raise SnapshotError("snapshot arrays disagree in length; rebuilding")
+        kinds = [a.dtype.kind == "u" for a in (*columns.values(), store.page, hash_order)]
+        if not all(kinds) or store.size.dtype != np.int64 or hash_keys.dtype != np.uint64:
+            raise SnapshotError("snapshot arrays have the wrong types; rebuilding")
+        if rows and (int(hash_order.max()) >= rows or np.bincount(hash_order, minlength=rows).max() != 1
+                     or np.any(hash_keys[1:] < hash_keys[:-1])):
+            raise SnapshotError("snapshot hash index is damaged; rebuilding")
         for name in ID_COLUMNS:
             col = columns[name]
             if len(col) and int(col.max()) >= len(tables[name]):
                 raise SnapshotError("snapshot refers to missing strings; rebuilding")
-        files = meta["files"]
-        if not isinstance(files, list):
-            raise SnapshotError("snapshot file table is damaged; rebuilding")
-        npages = 0
-        for entry in files:
-            if not (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[3], dict)):
-                raise SnapshotError("snapshot file table is damaged; rebuilding")
-            page = entry[3]
-            if "problem" not in page:
-                npages += 1
-                if not (0 <= page["start"] <= page["stop"] <= rows):
-                    raise SnapshotError("snapshot page ranges are damaged; rebuilding")
-        if len(store.page) and int(store.page.max()) >= npages:
+        sources = meta["sources"]
+        if not (isinstance(sources, list) and all(isinstance(src, str) for src in sources)):
+            raise SnapshotError("snapshot source list is damaged; rebuilding")
+        files = _file_table(meta, arrays)
+        page_rows = files.rows[files.rows != NOT_A_PAGE]
+        if int(page_rows.sum()) != rows or not np.array_equal(store.page, np.repeat(np.arange(len(page_rows)), page_rows)):
             raise SnapshotError("snapshot page ids are damaged; rebuilding")
-        return SnapshotData(meta["sources"], files, store, arrays["hash_order"], arrays["hash_keys"])
+        dirs, dir_mtime = meta["dirs"], arrays["dir_mtime"]
+        if not (isinstance(dirs, list) and len(dirs) == len(dir_mtime) and all(isinstance(d, str) for d in dirs)):
+            raise SnapshotError("snapshot directory list is damaged; rebuilding")
+        complete = meta.get("complete") is True
+        return SnapshotData(sources, files, store, hash_order, hash_keys, dirs, dir_mtime, complete)
     except SnapshotError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError, UnicodeDecodeError) as exc:
         raise SnapshotError(f"snapshot is damaged ({type(exc).__name__}); rebuilding") from None
+
+
+def _file_table(meta: dict, arrays: dict) -> FileTable:
+    """The file table, checked for every type and range the loader relies on."""
+    paths, names, notes = meta["file_paths"], meta["file_names"], meta["file_notes"]
+    if not (isinstance(paths, list) and all(isinstance(p, str) for p in paths)
+            and isinstance(names, list) and all(isinstance(n, str) for n in names)
+            and isinstance(notes, dict) and all(isinstance(v, str) for v in notes.values())):
+        raise SnapshotError("snapshot file table is damaged; rebuilding")
+    columns = [arrays[f"file_{name}"] for name in ("size", "mtime", "rows", "declared", "package", "tag", "format")]
+    size, mtime, rows, declared, package, tag, fmt = columns
+    n = len(paths)
+    if not all(len(c) == n and c.ndim == 1 for c in columns):
+        raise SnapshotError("snapshot file table is damaged; rebuilding")
+    if not all(c.dtype == np.int64 for c in (size, mtime, rows, declared)) or not all(c.dtype.kind == "u" for c in (package, tag, fmt)):
+        raise SnapshotError("snapshot file table has the wrong types; rebuilding")
+    if n and (int(rows.min()) < NOT_A_PAGE or max(int(package.max()), int(tag.max()), int(fmt.max())) >= len(names)):
+        raise SnapshotError("snapshot file table is damaged; rebuilding")
+    note_map = {int(k): v for k, v in notes.items()}
+    if any(not 0 <= k < n for k in note_map):
+        raise SnapshotError("snapshot file table is damaged; rebuilding")
+    return FileTable(paths, size, mtime, rows, declared, package, tag, fmt, names, note_map)

@@ -33,23 +33,30 @@ def derived_tarball(tag: str, package: str, version: str, compiler: str, platfor
 
 
 class Table:
-    """Interned values (strings or tuples of strings) with stable integer ids."""
+    """Interned values (strings or tuples of strings) with stable integer ids.
 
-    __slots__ = ("items", "index")
+    ``index`` maps value -> id and is the source of truth (ids are insertion
+    order, so hot loops may intern with ``index.setdefault(v, len(index))``);
+    ``items`` (id -> value) is rebuilt from it when it falls behind.
+    """
+
+    __slots__ = ("_items", "index")
 
     def __init__(self, items=()):
-        self.items = list(items)
-        self.index = {item: i for i, item in enumerate(self.items)}
+        self._items = list(items)
+        self.index = {item: i for i, item in enumerate(self._items)}
+
+    @property
+    def items(self) -> list:
+        if len(self._items) != len(self.index):
+            self._items = list(self.index)
+        return self._items
 
     def intern(self, item) -> int:
-        found = self.index.get(item)
-        if found is None:
-            found = self.index[item] = len(self.items)
-            self.items.append(item)
-        return found
+        return self.index.setdefault(item, len(self.index))
 
     def __len__(self) -> int:
-        return len(self.items)
+        return len(self.index)
 
     def remap_from(self, other_items) -> np.ndarray:
         """Ids in this table for each item of another table (interning as needed)."""
@@ -73,30 +80,32 @@ class ChunkBuilder:
         self.hashes = bytearray()
 
     def add(self, tag: str, package: str, rows) -> int:
+        # Hot loop (millions of rows): interning is inlined as dict.setdefault on each table's index.
         t = self.tables
+        vx, cx, px, ox, gx = (t[n].index for n in ("version", "compiler", "platform", "os", "target"))
+        varx, stx = t["variants"].index, t["stacks"].index
         cols = self.columns
-        v_i, c_i, p_i, o_i, g_i = (t[n].intern for n in ("version", "compiler", "platform", "os", "target"))
-        var_i, st_i, tb_i = t["variants"].intern, t["stacks"].intern, t["tarball"].intern
         v_a, c_a, p_a, o_a, g_a = (cols[n].append for n in ("version", "compiler", "platform", "os", "target"))
         var_a, st_a, tb_a = cols["variants"].append, cols["stacks"].append, cols["tarball"].append
         size_a = self.size.append
+        tarball_intern = t["tarball"].intern
         hashes = self.hashes
         for digest, version, compiler, platform, os_, target, variants, stacks, size, tarball in rows:
             hashes += digest.encode("ascii") if digest else _EMPTY_HASH
-            v_a(v_i(version))
-            c_a(c_i(compiler))
-            p_a(p_i(platform))
-            o_a(o_i(os_))
-            g_a(g_i(target))
-            var_a(var_i(variants))
-            st_a(st_i(stacks))
+            v_a(vx.setdefault(version, len(vx)))
+            c_a(cx.setdefault(compiler, len(cx)))
+            p_a(px.setdefault(platform, len(px)))
+            o_a(ox.setdefault(os_, len(ox)))
+            g_a(gx.setdefault(target, len(gx)))
+            var_a(varx.setdefault(variants, len(varx)))
+            st_a(stx.setdefault(stacks, len(stx)))
             size_a(NO_SIZE if size is None else size)
             if tarball is None:
                 tb_a(TARBALL_NONE)
             elif tarball == derived_tarball(tag, package, version, compiler, platform, os_, target, digest or ""):
                 tb_a(TARBALL_DERIVED)
             else:
-                tb_a(tb_i(tarball))
+                tb_a(tarball_intern(tarball))
         return len(rows)
 
     def export(self) -> dict:

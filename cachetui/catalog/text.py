@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 
-# C0 controls (but not tab), DEL, C1 controls, and the Unicode line/paragraph
-# separators and bidi overrides that can reorder or hide what follows.
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# C0 controls (but not tab), DEL, C1 controls, the Unicode line/paragraph
+# separators and bidi overrides that can reorder or hide what follows, and lone
+# surrogates (JSON "\udce9" escapes decode to them; a terminal cannot encode them).
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _escape(match: re.Match[str]) -> str:
