@@ -297,20 +297,25 @@ class QueryResult:
         """Pages with matches: best package first, then newest tag first."""
         cat = self.catalog
         matched = np.flatnonzero(self.page_counts)
-        rank = self.package_rank
-        pkg_names = cat.packages
-        pkg_rank = np.array([rank.get(name, len(rank)) for name in pkg_names], dtype=np.int64)
+        if self.ranking is None:  # package ids are already in name order
+            pkg_rank = np.arange(len(cat.packages), dtype=np.int64)
+        else:
+            rank = self.package_rank
+            pkg_rank = np.array([rank.get(name, len(rank)) for name in cat.packages], dtype=np.int64)
         keys = pkg_rank[cat.page_package[matched]] * (len(cat.tags) + 1) + cat.page_tag[matched]
         return matched[np.argsort(keys, kind="stable")].tolist()
 
     def packages(self) -> list[tuple[str, int]]:
         """(package, matching spec count), best first."""
-        counts: dict[str, int] = {}
-        pc = self.page_counts
-        for pid in self.page_order:
-            name = self.catalog.pages[pid].package
-            counts[name] = counts.get(name, 0) + int(pc[pid])
-        return list(counts.items())
+        cat = self.catalog
+        counts = np.bincount(cat.page_package, weights=self.page_counts, minlength=len(cat.packages))
+        matched = np.flatnonzero(counts)
+        rank = self.package_rank
+        if self.ranking is not None:
+            keys = np.array([rank.get(cat.packages[i], len(rank)) for i in matched.tolist()], dtype=np.int64)
+            matched = matched[np.argsort(keys, kind="stable")]
+        names = cat.packages
+        return [(names[i], int(counts[i])) for i in matched.tolist()]
 
     def tags(self) -> list[tuple[str, int]]:
         """(tag, matching spec count), in site order."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz, process, utils
 
-FUZZY_CUTOFF = 72
-FUZZY_LIMIT = 60
+FUZZY_CUTOFF = 66
+FUZZY_LIMIT = 40
 
 
 class PackageIndex:
@@ -36,9 +36,13 @@ class PackageIndex:
                 scored[i] = 90.0 + 9.0 * len(text) / len(name)
             elif text in name:
                 scored[i] = 80.0 + 9.0 * len(text) / len(name)
-        if len(text) >= 2:
+        if len(text) >= 3:
+            # Plain edit-distance ratio for typos ("opnempi" -> openmpi); word-set ratio when
+            # several words are typed ("py numpy"). WRatio's partial matching ranks short
+            # unrelated names ("nem") above the intended one.
+            scorer = fuzz.token_set_ratio if " " in text else fuzz.ratio
             for _, score, i in process.extract(
-                text, self._lower, scorer=fuzz.WRatio, processor=utils.default_process,
+                text, self._lower, scorer=scorer, processor=utils.default_process,
                 score_cutoff=FUZZY_CUTOFF, limit=FUZZY_LIMIT,
             ):
                 if i not in scored:

@@ -55,17 +55,16 @@ def summarize(store, rows: np.ndarray) -> Summary:
     for stack_set, count in _counts(store, "stacks", rows).items():
         for stack in stack_set:
             stacks[stack] += count
-    arch_ids = Counter(
-        zip(
-            store.columns["platform"][rows].tolist(),
-            store.columns["os"][rows].tolist(),
-            store.columns["target"][rows].tolist(),
-        )
-    ) if len(rows) <= 200_000 else Counter()
     t = store.tables
+    n_os, n_target = len(t["os"]), len(t["target"])
+    arch_key = (store.columns["platform"][rows].astype(np.int64) * n_os
+                + store.columns["os"][rows]) * n_target + store.columns["target"][rows]
+    arch_counts = np.bincount(arch_key) if len(rows) else np.zeros(0, np.int64)
     arches = Counter()
-    for (p, o, g), count in arch_ids.items():
-        arches[f"{t['platform'].items[p]}-{t['os'].items[o]}-{t['target'].items[g]}"] += count
+    for key in np.flatnonzero(arch_counts).tolist():
+        p, rest = divmod(key, n_os * n_target)
+        o, g = divmod(rest, n_target)
+        arches[f"{t['platform'].items[p]}-{t['os'].items[o]}-{t['target'].items[g]}"] = int(arch_counts[key])
     sizes = store.size[rows]
     known = sizes[sizes >= 0]
     return Summary(
