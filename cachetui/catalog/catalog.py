@@ -25,7 +25,7 @@ def _matcher(wanted: str):
     """Exact (case-insensitive) match, or a glob if ``wanted`` has ``*``/``?``."""
     wanted = wanted.lower()
     if any(c in wanted for c in "*?["):
-        return lambda value: fnmatch.fnmatchcase(value.lower(), wanted)
+        return lambda value: value.lower() == wanted or fnmatch.fnmatchcase(value.lower(), wanted)
     return lambda value: value.lower() == wanted
 
 

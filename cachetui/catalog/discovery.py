@@ -38,6 +38,7 @@ class Discovery:
     problem_files: list = field(default_factory=list)  # (FileInfo, reason): files that are not pages
     dirs: list = field(default_factory=list)  # (path, mtime_ns) of directories safe to trust next time
     complete: bool = False  # every directory walked is in `dirs` and nothing went wrong
+    ignored: list = field(default_factory=list)  # FileInfo of files looked at and skipped silently
 
 
 def still_same(dirs, dir_mtime, paths, sizes, mtimes) -> bool:
@@ -66,26 +67,31 @@ def _head(path: str) -> bytes:
         return handle.read(8)
 
 
-def _children(known: dict, known_dirs: dict) -> dict:
+def _children(known_dirs: dict, *file_maps: dict) -> dict:
     """directory -> (known subdirectories, known files), from last time's paths."""
     children: dict = {}
     sep = os.sep
     for directory in known_dirs:  # str.rpartition: os.path.dirname is 10x slower here
         children.setdefault(directory.rpartition(sep)[0] or sep, ([], []))[0].append(directory)
-    for path in known:
-        children.setdefault(path.rpartition(sep)[0] or sep, ([], []))[1].append(path)
+    for file_map in file_maps:
+        for path in file_map:
+            children.setdefault(path.rpartition(sep)[0] or sep, ([], []))[1].append(path)
     return children
 
 
-def discover(sources, known: dict | None = None, known_dirs: dict | None = None) -> Discovery:
+def discover(sources, known: dict | None = None, known_dirs: dict | None = None,
+             known_ignored: dict | None = None) -> Discovery:
     """Walk ``sources``.
 
     ``known`` maps path -> (size, mtime_ns) of files identified last time (they are
-    not opened again if unchanged); ``known_dirs`` maps directory -> mtime_ns.
+    not opened again if unchanged); ``known_dirs`` maps directory -> mtime_ns;
+    ``known_ignored`` maps path -> (size, mtime_ns) of files skipped last time.
     """
     known = known or {}
     known_dirs = known_dirs or {}
-    children = _children(known, known_dirs) if known_dirs else {}
+    known_ignored = known_ignored or {}
+    children = _children(known_dirs, known, known_ignored) if known_dirs else {}
+    ignored: list[FileInfo] = []
     files: list[FileInfo] = []
     problems: list[Problem] = []
     problem_files: list = []
@@ -103,6 +109,9 @@ def discover(sources, known: dict | None = None, known_dirs: dict | None = None)
         if known.get(path) == (info.size, info.mtime_ns):
             files.append(info)
             return
+        if not explicit and known_ignored.get(path) == (info.size, info.mtime_ns):
+            ignored.append(info)
+            return
         try:
             head = _head(path)
         except OSError as exc:
@@ -114,6 +123,8 @@ def discover(sources, known: dict | None = None, known_dirs: dict | None = None)
             reason = "empty file" if st.st_size == 0 else "not a page: no front matter (file does not start with '---')"
             problems.append(Problem(path, reason))
             problem_files.append((info, reason))
+        else:
+            ignored.append(info)
 
     def walk(root: str) -> None:
         stack = [root]
@@ -189,4 +200,4 @@ def discover(sources, known: dict | None = None, known_dirs: dict | None = None)
     settled = time.time_ns() - 2_000_000_000
     dirs = [(path, mtime) for path, mtime in scanned if path not in troubled and mtime < settled]
     complete = not problems and not missing and len(dirs) == len(scanned)
-    return Discovery(files, problems, missing, problem_files, dirs, complete)
+    return Discovery(files, problems, missing, problem_files, dirs, complete, ignored)

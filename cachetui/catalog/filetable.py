@@ -13,7 +13,8 @@ import numpy as np
 from .model import Problem
 from .pagetable import PageTable
 
-NOT_A_PAGE = -1  # `rows` of a file that could not be read as a page
+NOT_A_PAGE = -1  # `rows` of a file that could not be read as a page (its note says why)
+IGNORED = -2  # `rows` of a file skipped silently (not a page, not named like one)
 
 
 @dataclass
@@ -21,7 +22,7 @@ class FileTable:
     paths: list  # str
     size: np.ndarray  # int64
     mtime: np.ndarray  # int64 (ns)
-    rows: np.ndarray  # int64: spec rows of the page, or NOT_A_PAGE
+    rows: np.ndarray  # int64: spec rows of the page, NOT_A_PAGE or IGNORED
     declared: np.ndarray  # int64: meta.num_specs, or -1
     package: np.ndarray  # uint32 ids into `names`
     tag: np.ndarray  # uint32 ids into `names`
@@ -34,7 +35,7 @@ class FileTable:
 
     def pages_and_problems(self) -> tuple[PageTable, list[Problem]]:
         """Pages in file order, their rows tiling the store; and every recorded problem."""
-        is_page = self.rows != NOT_A_PAGE
+        is_page = self.rows >= 0
         rows = self.rows[is_page]
         stop = np.cumsum(rows)
         index = np.flatnonzero(is_page).tolist()
@@ -45,6 +46,12 @@ class FileTable:
         )
         problems = [Problem(paths[i], note) for i, note in sorted(self.notes.items())]
         return pages, problems
+
+    def ignored(self) -> dict:
+        """path -> (size, mtime_ns) of the files skipped silently."""
+        index = np.flatnonzero(self.rows == IGNORED).tolist()
+        sizes, mtimes = self.size[index].tolist(), self.mtime[index].tolist()
+        return {self.paths[i]: (s, m) for i, s, m in zip(index, sizes, mtimes)}
 
 
 class FileTableBuilder:
@@ -70,6 +77,11 @@ class FileTableBuilder:
         self.notes[len(self.paths)] = reason
         self.paths.append(path)
         self.ints.append((size, mtime, NOT_A_PAGE, -1))
+        self.strs.append((0, 0, 0))
+
+    def add_ignored(self, path: str, size: int, mtime: int) -> None:
+        self.paths.append(path)
+        self.ints.append((size, mtime, IGNORED, -1))
         self.strs.append((0, 0, 0))
 
     def add_from(self, table: FileTable, index: int) -> None:

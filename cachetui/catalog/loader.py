@@ -19,7 +19,7 @@ import numpy as np
 from .catalog import Catalog
 from .discovery import FileInfo, discover, still_same
 from .hashindex import HashIndex
-from .filetable import NOT_A_PAGE, FileTableBuilder
+from .filetable import FileTableBuilder
 from .model import Problem
 from .parser import ParsedPage, read_page
 from .snapshot import SnapshotData, SnapshotError, default_cache_dir, read_snapshot, snapshot_path, write_snapshot
@@ -116,10 +116,13 @@ def load_catalog(
 
     known: dict = {}
     known_dirs: dict = {}
+    known_ignored: dict = {}
     if old is not None:
-        known = dict(zip(old.paths, zip(old.size.tolist(), old.mtime.tolist())))
+        known_ignored = old.ignored()
+        known = {path: stat for path, stat in zip(old.paths, zip(old.size.tolist(), old.mtime.tolist()))
+                 if path not in known_ignored}
         known_dirs = dict(zip(snapshot.dirs, snapshot.dir_mtime.tolist()))
-    found = discover(sources, known, known_dirs)
+    found = discover(sources, known, known_dirs, known_ignored)
     if found.missing and len(found.missing) == len(sources):
         raise NoSourceError(found.missing)
     # Problems of files that are not pages are kept in the file table; the rest are reported as is.
@@ -132,18 +135,26 @@ def load_catalog(
     fresh: list[FileInfo] = []
     for info in found.files:
         i = old_index.get(info.path)
-        if i is not None and known[info.path] == (info.size, info.mtime_ns):
+        if i is not None and known.get(info.path) == (info.size, info.mtime_ns):
             reuse.append(i)
         else:
             fresh.append(info)
-    unchanged = old is not None and not fresh and not found.problem_files and len(reuse) == len(old)
+    unchanged = old is not None and not fresh and not found.problem_files and len(reuse) == len(known)
 
+    ignored_now = {info.path: (info.size, info.mtime_ns) for info in found.ignored}
     if unchanged:
         files = old
+        if ignored_now != known_ignored:  # same pages; only the silently skipped files changed
+            table = FileTableBuilder()
+            for i in reuse:
+                table.add_from(old, i)
+            for info in found.ignored:
+                table.add_ignored(info.path, info.size, info.mtime_ns)
+            files = table.build()
         store = snapshot.store
         hash_index = HashIndex(store.hashes, snapshot.hash_order, snapshot.hash_keys)
     else:
-        files, store, hash_index = _build(snapshot, reuse, fresh, found.problem_files, report, workers)
+        files, store, hash_index = _build(snapshot, reuse, fresh, found.problem_files, found.ignored, report, workers)
     pages, page_problems = files.pages_and_problems()
     catalog = Catalog(pages, store, walk_problems + page_problems, notices, sources, hash_index)
     catalog.problems.extend(catalog.duplicate_problems())
@@ -151,7 +162,7 @@ def load_catalog(
     dirs = [d for d, _ in found.dirs]
     dir_mtimes = [m for _, m in found.dirs]
     same_dirs = (snapshot is not None and snapshot.dirs == dirs and snapshot.dir_mtime.tolist() == dir_mtimes
-                 and snapshot.complete == found.complete)
+                 and snapshot.complete == found.complete and ignored_now == known_ignored)
     if use_cache and not (unchanged and same_dirs):
         report(LoadProgress("save"))
         try:
@@ -168,7 +179,7 @@ def load_catalog(
     return catalog
 
 
-def _build(snapshot, reuse, fresh, problem_files, report, workers):
+def _build(snapshot, reuse, fresh, problem_files, ignored, report, workers):
     """Keep the rows of unchanged pages, parse the rest, and index the result."""
     table = FileTableBuilder()
     keep = keep_pages = None
@@ -180,7 +191,7 @@ def _build(snapshot, reuse, fresh, problem_files, report, workers):
         for i in reuse:
             table.add_from(old, i)
             rows = int(old.rows[i])
-            if rows != NOT_A_PAGE:
+            if rows >= 0:
                 keep_parts.append(np.arange(starts[i], starts[i] + rows, dtype=np.int64))
                 page_parts.append(np.full(rows, npages, dtype=np.uint32))
                 npages += 1
@@ -188,6 +199,8 @@ def _build(snapshot, reuse, fresh, problem_files, report, workers):
         keep_pages = np.concatenate(page_parts) if page_parts else np.zeros(0, dtype=np.uint32)
     for info, reason in problem_files:
         table.add_problem(info.path, info.size, info.mtime_ns, reason)
+    for info in ignored:
+        table.add_ignored(info.path, info.size, info.mtime_ns)
 
     total = len(fresh)
     bytes_total = sum(f.size for f in fresh)

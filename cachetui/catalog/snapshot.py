@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .filetable import NOT_A_PAGE, FileTable
+from .filetable import IGNORED, NOT_A_PAGE, FileTable
 from .store import ID_COLUMNS, STRING_TABLES, TUPLE_TABLES, SpecStore, Table
 
 FORMAT = 4
@@ -139,7 +139,7 @@ def read_snapshot(path: str) -> SnapshotData:
         if not (isinstance(sources, list) and all(isinstance(src, str) for src in sources)):
             raise SnapshotError("snapshot source list is damaged; rebuilding")
         files = _file_table(meta, arrays)
-        page_rows = files.rows[files.rows != NOT_A_PAGE]
+        page_rows = files.rows[files.rows >= 0]
         if int(page_rows.sum()) != rows or not np.array_equal(store.page, np.repeat(np.arange(len(page_rows)), page_rows)):
             raise SnapshotError("snapshot page ids are damaged; rebuilding")
         dirs, dir_mtime = meta["dirs"], arrays["dir_mtime"]
@@ -167,9 +167,11 @@ def _file_table(meta: dict, arrays: dict) -> FileTable:
         raise SnapshotError("snapshot file table is damaged; rebuilding")
     if not all(c.dtype == np.int64 for c in (size, mtime, rows, declared)) or not all(c.dtype.kind == "u" for c in (package, tag, fmt)):
         raise SnapshotError("snapshot file table has the wrong types; rebuilding")
-    if n and (int(rows.min()) < NOT_A_PAGE or max(int(package.max()), int(tag.max()), int(fmt.max())) >= len(names)):
+    if n and (int(rows.min()) < IGNORED or max(int(package.max()), int(tag.max()), int(fmt.max())) >= len(names)):
         raise SnapshotError("snapshot file table is damaged; rebuilding")
     note_map = {int(k): v for k, v in notes.items()}
     if any(not 0 <= k < n for k in note_map):
         raise SnapshotError("snapshot file table is damaged; rebuilding")
+    if any(i not in note_map for i in np.flatnonzero(rows == NOT_A_PAGE).tolist()):
+        raise SnapshotError("snapshot file table is damaged (problem without a reason); rebuilding")
     return FileTable(paths, size, mtime, rows, declared, package, tag, fmt, names, note_map)

@@ -66,7 +66,7 @@ class Table:
 
 def new_tables() -> dict[str, Table]:
     tables = {name: Table() for name in STRING_TABLES + TUPLE_TABLES}
-    tables["tarball"] = Table([None, "<derived>"])  # ids 0 and 1 are reserved
+    tables["tarball"] = Table([None, False])  # ids 0 and 1 are reserved: values no page string can be
     return tables
 
 

@@ -193,11 +193,6 @@ def test_real_corpus_versions_and_variants():
     assert [s.version for s in first][:1] == ["1.14.6"] and first[-1].version == "1.8.23"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="catalog.py _matcher: a value containing '[' is always treated as an fnmatch glob, so os=/target=/"
-    "platform=/tag=/stack= can never match a literal value with brackets (pages may contain them)",
-)
 def test_literal_brackets_in_arch_values_match(tmp_path):
     write_page(tmp_path, "develop/odd/specs.md", page_text("odd", "develop", [make_spec(os="[weird]os")]))
     odd = load_catalog([tmp_path], use_cache=False)

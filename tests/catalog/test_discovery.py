@@ -180,12 +180,6 @@ def test_warm_start_sees_new_and_changed_pages(tree, tmp_path):
     assert sorted(s.version for s in again.specs(range(again.num_specs))) == ["a2", "c", "develop"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="discovery.py warm start (known_dirs): in a directory whose mtime is unchanged only last time's "
-    "page files are stat'ed, so a file that was skipped as not-a-page and later gains front matter "
-    "(content change only, no directory change) is never picked up",
-)
 def test_warm_start_sees_file_that_became_a_page(tree, tmp_path):
     cache = tmp_path / "cache"
     notes = write_page(tree, "develop/notes.md", b"# notes, not a page yet\n")

@@ -346,11 +346,6 @@ def test_every_damaged_array_or_meta_field_is_survived(tmp_path):
     assert tried > 50
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="snapshot.py _file_table (FileTable rewrite): a NOT_A_PAGE file with no entry in file_notes is "
-    "accepted, and the loader reports the broken page as 'unreadable page' instead of its real reason",
-)
 def test_problem_entry_without_reason_is_rejected(tmp_path):
     root, cache = tmp_path / "pages", tmp_path / "cache"
     write_page(root, "develop/a/specs.md", page_text("a", "develop", [make_spec()]))
