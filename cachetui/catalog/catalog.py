@@ -60,6 +60,9 @@ class Catalog:
         self.hash_index = hash_index or HashIndex(store.hashes)
         self.package_index = PackageIndex(self.packages)
         self._lut_cache: dict = {}
+        self.load_seconds = 0.0
+        self.from_snapshot = False
+        self.snapshot_file: str | None = None  # the snapshot read or written, if any
 
     @staticmethod
     def _group(order: np.ndarray, keys: np.ndarray, names: list[str]) -> dict[str, np.ndarray]:

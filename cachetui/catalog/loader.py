@@ -111,6 +111,7 @@ def load_catalog(
         catalog.problems.extend(catalog.duplicate_problems())
         catalog.load_seconds = time.perf_counter() - started
         catalog.from_snapshot = True
+        catalog.snapshot_file = snap_file
         report(LoadProgress("done", len(pages), len(pages)))
         return catalog
 
@@ -175,6 +176,7 @@ def load_catalog(
             catalog.notices.append(f"working without a snapshot: cannot write {snap_file}: {reason}")
     catalog.load_seconds = time.perf_counter() - started
     catalog.from_snapshot = unchanged
+    catalog.snapshot_file = snap_file if use_cache else None
     report(LoadProgress("done", len(pages), len(pages)))
     return catalog
 

@@ -54,7 +54,7 @@ class PackageIndex:
         """Suggestions for an unknown name (looser than search)."""
         found = [name for name, _ in self.search(text, limit)]
         if len(found) < limit:
-            for _, _, i in process.extract(text.lower(), self._lower, scorer=fuzz.ratio, limit=limit):
+            for _, _, i in process.extract(text.lower(), self._lower, scorer=fuzz.ratio, limit=limit, score_cutoff=50):
                 real = self.names[i]
                 if real not in found:
                     found.append(real)

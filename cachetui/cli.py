@@ -1,0 +1,688 @@
+"""The ``cachetui`` command: browse, pick, find, show, hash, index.
+
+Output rules (other tools depend on them):
+
+* Plain output is never coloured and never carries control bytes: every string
+  that comes from a page goes through ``printable()``. ``--json`` keeps exact
+  strings, written with ``ensure_ascii`` so ESC, DEL and C1 controls appear as
+  ``\\u001b``-style escapes rather than raw bytes.
+* Results go to stdout; notes, progress and errors go to stderr, one line each
+  (``cachetui: ...``), never a traceback unless ``--debug``.
+* Exit codes: 0 success, 1 nothing found / unknown package / unexpected error,
+  2 usage error, malformed query or no catalog source, 130 on Ctrl-C,
+  141 when the reader of a pipe goes away (``| head``).
+
+The catalog (numpy, rapidfuzz, YAML) and the Textual UI are imported lazily, so
+``cachetui --help`` and ``--version`` are instant and the non-interactive
+commands never load Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import shlex
+import sys
+import time
+import traceback
+
+from . import __version__
+
+PROG = "cachetui"
+COMMANDS = ("browse", "pick", "find", "show", "hash", "index")
+ENV_CATALOG = "CACHETUI_CATALOG"
+DEFAULT_LIMIT = 50
+
+EXIT_OK = 0
+EXIT_NOTHING = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
+
+# Options that take a value, so the default-command detection can skip the value.
+_VALUE_OPTIONS = frozenset({"-C", "--catalog", "--cache-dir", "--limit", "--tag"})
+
+
+class CliError(Exception):
+    """An error to report as one line on stderr, with an exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_NOTHING):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors become one line (``cachetui: ...``) and exit code 2."""
+
+    def error(self, message):  # type: ignore[override]
+        raise CliError(f"{message} (see '{self.prog} --help')", EXIT_USAGE)
+
+
+# --- small output helpers -------------------------------------------------------------
+
+
+def _printable(text) -> str:
+    from .catalog import printable
+
+    return printable(str(text))
+
+
+def _out(line: str = "") -> None:
+    sys.stdout.write(line + "\n")
+
+
+def _err(message: str) -> None:
+    try:
+        message = _printable(message)  # idempotent; also covers what the user typed
+    except Exception:  # the catalog itself failed to import: still say something readable
+        message = message.encode("ascii", "backslashreplace").decode("ascii")
+    sys.stderr.write(f"{PROG}: {message}\n")
+    sys.stderr.flush()
+
+
+def _note(opts, message: str) -> None:
+    if not getattr(opts, "quiet", False):
+        _err(f"note: {message}")
+
+
+def _json_line(obj) -> None:
+    # ensure_ascii: control characters (C0, DEL, C1) and everything non-ASCII are escaped,
+    # so JSON output is 7-bit clean whatever the pages contain.
+    _out(json.dumps(obj, ensure_ascii=True))
+
+
+def _plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+# --- argument parsing -------------------------------------------------------------------
+
+
+def _add_common(parser: argparse.ArgumentParser, prefix: str) -> None:
+    """Options accepted both before and after the subcommand.
+
+    Defaults are suppressed and dests prefixed, so ``cachetui -C a find -C b x``
+    keeps both paths and a subcommand's defaults never overwrite global values.
+    """
+    group = parser.add_argument_group("catalog and output options (before or after the command)")
+    group.add_argument(
+        "-C", "--catalog", dest=prefix + "catalog", action="append", metavar="PATH", default=argparse.SUPPRESS,
+        help=f"page file or directory (repeatable); default: ${ENV_CATALOG} (separated by '{os.pathsep}'), "
+             "else the bundled sample catalog",
+    )
+    group.add_argument(
+        "--cache-dir", dest=prefix + "cache_dir", metavar="DIR", default=argparse.SUPPRESS,
+        help="where the snapshot lives (default: $XDG_CACHE_HOME/cachetui, i.e. ~/.cache/cachetui)",
+    )
+    group.add_argument(
+        "--no-cache", dest=prefix + "no_cache", action="store_true", default=argparse.SUPPRESS,
+        help="neither read nor write the snapshot",
+    )
+    group.add_argument(
+        "-q", "--quiet", dest=prefix + "quiet", action="store_true", default=argparse.SUPPRESS,
+        help="no notes or progress on stderr (errors are still reported)",
+    )
+    group.add_argument(
+        "--debug", dest=prefix + "debug", action="store_true", default=argparse.SUPPRESS,
+        help="show a traceback on errors",
+    )
+
+
+_EPILOG = f"""\
+commands:
+  {PROG} [PATH ...]            open the browser (same as '{PROG} browse')
+  {PROG} pick [PATH ...]       browse, print the full hash of the spec chosen with Enter
+  {PROG} find QUERY...         specs matching a query, e.g. '{PROG} find hdf5@1.14 +mpi os=ubuntu22.04'
+  {PROG} show PACKAGE          a package's summary per tag and its specs
+  {PROG} hash PREFIX           every occurrence of the spec(s) with that hash prefix
+  {PROG} index [PATH ...]      build or refresh the snapshot and list problems
+
+exit codes: 0 ok, 1 nothing found, 2 usage error / bad query / no catalog, 130 interrupted,
+            141 output pipe closed (| head)
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG, allow_abbrev=False, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="A terminal browser for Spack build-cache pages.", epilog=_EPILOG,
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    _add_common(parser, "g_")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    def command(name: str, help: str, description: str | None = None) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=description or help, allow_abbrev=False,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        _add_common(p, "s_")
+        return p
+
+    p = command("browse", "open the browser (the default command)")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="page files or directories (like -C)")
+    p.set_defaults(func=cmd_browse)
+
+    p = command("pick", "browse; on Enter print the spec's full hash and exit (spack install /$(cachetui pick))")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="page files or directories (like -C)")
+    p.set_defaults(func=cmd_pick)
+
+    p = command(
+        "find", "list specs matching a query",
+        description="List specs matching a query, best package match first, then newest tag first.\n"
+                    "Query words are joined with spaces. Examples:\n"
+                    "  cachetui find hdf5@1.14 +mpi %gcc os=ubuntu22.04\n"
+                    "  cachetui find zlib tag=v0.23.0 --json\n"
+                    "'-variant' is read as '~variant', as in Spack.",
+    )
+    p.add_argument("query", nargs="*", metavar="QUERY", help="query words (an empty query lists every spec)")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("--limit", type=_limit, default=DEFAULT_LIMIT, metavar="N",
+                   help=f"print at most N specs (default {DEFAULT_LIMIT}; 0 = all)")
+    p.set_defaults(func=cmd_find)
+
+    p = command("show", "a package's summary per tag and its specs")
+    p.add_argument("package", metavar="PACKAGE")
+    p.add_argument("--tag", metavar="TAG", help="only this tag (glob patterns allowed: 'develop-2025-*')")
+    p.add_argument("--json", action="store_true", help="one JSON document")
+    p.set_defaults(func=cmd_show)
+
+    p = command("hash", "every occurrence of the spec(s) whose hash starts with PREFIX")
+    p.add_argument("prefix", metavar="PREFIX", help="hash prefix, '/' allowed (/jasonju)")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.set_defaults(func=cmd_hash)
+
+    p = command("index", "build or refresh the snapshot, then summarise and list problems")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="page files or directories (like -C)")
+    p.add_argument("--json", action="store_true", help="one JSON document")
+    p.set_defaults(func=cmd_index)
+    return parser
+
+
+def _limit(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 (all) or more")
+    return value
+
+
+def _command_position(argv: list[str]) -> int:
+    """Index of the first word that is not an option or an option's value (len(argv) if none)."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            return i
+        if arg.startswith("-") and arg != "-":
+            i += 2 if arg in _VALUE_OPTIONS else 1
+            continue
+        return i
+    return len(argv)
+
+
+def with_default_command(argv: list[str]) -> list[str]:
+    """Insert ``browse`` where the command would be, unless one is given.
+
+    ``cachetui``, ``cachetui -C x`` and ``cachetui some/path`` open the browser;
+    ``cachetui find ...`` is a command, never a path (``cachetui browse find`` is).
+    """
+    i = _command_position(argv)
+    if i < len(argv) and argv[i] in COMMANDS:
+        return argv
+    return argv[:i] + ["browse"] + argv[i:]
+
+
+def _spack_negations(argv: list[str]) -> list[str]:
+    """In ``find``'s arguments, read Spack's ``-variant`` as ``~variant``.
+
+    Otherwise argparse would take ``-hl`` (hdf5's ``hl`` variant) for ``-h``.
+    Only lowercase names longer than one letter: ``-h``, ``-q`` and ``-Cpath`` stay options.
+    """
+    i = _command_position(argv)
+    if i >= len(argv) or argv[i] != "find":
+        return argv
+    out = argv[: i + 1]
+    previous = ""
+    for arg in argv[i + 1 :]:
+        if arg == "--":
+            out.extend(argv[len(out) :])
+            break
+        if (len(arg) > 2 and arg[0] == "-" and (arg[1].islower() or arg[1] == "_")
+                and previous not in _VALUE_OPTIONS):
+            arg = "~" + arg[1:]
+        out.append(arg)
+        previous = arg
+    return out
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = build_parser()
+    opts, extra = parser.parse_known_args(_spack_negations(with_default_command(argv)))
+    if extra:
+        # find: query words after an option ('find hdf5 --json +mpi') land here;
+        # anything starting with '--' is a real mistake.
+        if opts.command == "find" and not any(a.startswith("--") for a in extra):
+            opts.query = list(opts.query) + extra
+        else:
+            raise CliError(f"unrecognized arguments: {' '.join(extra)} (see '{PROG} {opts.command} --help')", EXIT_USAGE)
+    merged = vars(opts)
+    for name, default in (("cache_dir", None), ("no_cache", False), ("quiet", False), ("debug", False)):
+        global_value = merged.pop("g_" + name, default)
+        merged[name] = merged.pop("s_" + name, global_value)  # after the command wins
+    opts.catalog = list(merged.pop("g_catalog", [])) + list(merged.pop("s_catalog", []))
+    return opts
+
+
+# --- catalog sources and loading ----------------------------------------------------------
+
+
+def resolve_sources(opts, paths=()) -> tuple[list[str], str]:
+    """(sources, origin): -C and positional paths, else $CACHETUI_CATALOG, else the sample."""
+    given = list(opts.catalog) + list(paths)
+    if given:
+        return given, "args"
+    env = [p for p in os.environ.get(ENV_CATALOG, "").split(os.pathsep) if p.strip()]
+    if env:
+        return env, "env"
+    from .catalog import sample_catalog_path
+
+    return [sample_catalog_path()], "sample"
+
+
+def check_sources(opts, sources: list[str]) -> None:
+    """Exit 2 when no source exists; a note for each missing one otherwise."""
+    missing = [s for s in sources if not os.path.exists(os.path.expanduser(s))]
+    if not missing:
+        return
+    if len(missing) == len(sources):
+        message = "no such file or directory: " + ", ".join(_printable(s) for s in missing)
+        typo = difflib.get_close_matches(missing[0], COMMANDS, n=1, cutoff=0.6)
+        if typo and getattr(opts, "command", None) == "browse":
+            message += f" (did you mean '{PROG} {typo[0]}'?)"
+        raise CliError(message, EXIT_USAGE)
+    for s in missing:
+        _note(opts, f"no such file or directory: {_printable(s)} (skipped)")
+
+
+class Progress:
+    """Loading progress on stderr.
+
+    On a terminal: one line rewritten with ``\\r`` (``parsing 1234/130000 pages  45%``),
+    erased when done; with ``delay`` it only appears if loading takes that long.
+    Elsewhere (``plain``): a handful of lines (phase changes and every 25% of parsing).
+    """
+
+    PHASES = {"snapshot": "reading snapshot", "scan": "scanning sources", "index": "indexing",
+              "save": "writing snapshot"}
+
+    def __init__(self, *, tty: bool, plain: bool, delay: float = 0.0, stream=None):
+        self.stream = stream or sys.stderr
+        self.tty = tty
+        self.plain = plain and not tty
+        self.delay = delay
+        self.started = time.monotonic()
+        self.last_draw = 0.0
+        self.width = 0
+        self.phase = None
+        self.quarter = -1
+
+    def __call__(self, p) -> None:
+        try:
+            if self.tty:
+                self._draw(p)
+            elif self.plain:
+                self._line(p)
+        except (OSError, ValueError):
+            pass  # progress must never break loading
+
+    def _text(self, p) -> str:
+        if p.phase == "parse" and p.total:
+            return f"parsing {p.done}/{p.total} pages  {100 * p.done // p.total:3d}%"
+        return self.PHASES.get(p.phase, "")
+
+    def _draw(self, p) -> None:
+        now = time.monotonic()
+        if p.phase == "done":
+            self.finish()
+            return
+        if now - self.started < self.delay:
+            return
+        if p.phase == self.phase and now - self.last_draw < 0.1 and p.done != p.total:
+            return
+        self.phase, self.last_draw = p.phase, now
+        text = self._text(p)
+        pad = max(0, self.width - len(text))
+        self.stream.write("\r" + text + " " * pad)
+        self.stream.flush()
+        self.width = len(text)
+
+    def _line(self, p) -> None:
+        if p.phase == "parse" and p.total:
+            if self.phase != "parse":
+                self.phase = "parse"
+                self.stream.write(f"parsing {p.total} pages\n")
+            quarter = 4 * p.done // p.total
+            if quarter > self.quarter and 0 < quarter < 4:
+                self.quarter = quarter
+                self.stream.write(f"parsed {p.done}/{p.total} pages ({100 * p.done // p.total}%)\n")
+            return
+        if p.phase != self.phase and p.phase in self.PHASES:
+            self.phase = p.phase
+            self.stream.write(self.PHASES[p.phase] + "\n")
+
+    def finish(self) -> None:
+        if self.tty and self.width:
+            try:
+                self.stream.write("\r" + " " * self.width + "\r")
+                self.stream.flush()
+            except (OSError, ValueError):
+                pass
+            self.width = 0
+
+
+def load(opts, sources: list[str], progress: Progress | None = None):
+    from .catalog import load_catalog
+
+    check_sources(opts, sources)
+    if progress is None and not opts.quiet and _isatty(sys.stderr):
+        progress = Progress(tty=True, plain=False, delay=0.5)
+    try:
+        catalog = load_catalog(sources, cache_dir=opts.cache_dir, use_cache=not opts.no_cache, progress=progress)
+    finally:
+        if progress is not None:
+            progress.finish()
+    for notice in catalog.notices:
+        _note(opts, _printable(notice))
+    return catalog
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def problems_note(opts, catalog, sources: list[str], origin: str) -> None:
+    """find/show/hash: one line on stderr when the catalog has problems; `index` lists them."""
+    n = len(catalog.problems)
+    if not n:
+        return
+    command = f"{PROG} index"
+    if origin == "args":
+        command += "".join(" -C " + shlex.quote(s) for s in sources)
+    _note(opts, f"{_plural(n, 'problem')} reading the catalog (run '{_printable(command)}' to list "
+                f"{'it' if n == 1 else 'them'})")
+
+
+# --- formatting -------------------------------------------------------------------------------
+
+
+def spec_line(spec, *, tag: bool = True, full_hash: bool = False) -> str:
+    """``/abcdefg  pkg@1.2 %gcc@13 +mpi arch=linux-ubuntu22.04-x86_64_v3  [tag]`` (printable)."""
+    if spec.hash:
+        head = spec.hash if full_hash else "/" + spec.short_hash
+    else:
+        head = "-".ljust(32 if full_hash else 8)  # legacy pages have no hashes
+    line = f"{head}  {spec.spack_string()}"
+    if tag:
+        line += f"  [{spec.tag}]"
+    return _printable(line)
+
+
+def _counts(mapping: dict) -> str:
+    return ", ".join(f"{key} ({count})" for key, count in mapping.items()) or "-"
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+def cmd_browse(opts) -> int:
+    return _run_browser(opts, pick=False)
+
+
+def cmd_pick(opts) -> int:
+    return _run_browser(opts, pick=True)
+
+
+def _run_browser(opts, *, pick: bool) -> int:
+    sources, _ = resolve_sources(opts, opts.paths)
+    check_sources(opts, sources)
+    try:
+        from .ui.app import run_browser
+    except ImportError as exc:
+        raise CliError(f"the browser is not available: {exc}") from exc
+    picked = run_browser(sources, cache_dir=opts.cache_dir, use_cache=not opts.no_cache, pick=pick)
+    if not pick:
+        return EXIT_OK
+    if not picked:
+        return EXIT_NOTHING
+    _out(_printable(picked))
+    return EXIT_OK
+
+
+def cmd_find(opts) -> int:
+    from .catalog import parse_query
+
+    query = parse_query(" ".join(opts.query))  # a malformed query fails before any loading
+    sources, origin = resolve_sources(opts)
+    catalog = load(opts, sources)
+    result = catalog.query(query)
+    for remark in query.notes:
+        _note(opts, _printable(remark))
+    limit = opts.limit or None
+    specs = result.specs(limit)
+    for spec in specs:
+        if opts.json:
+            _json_line(spec.to_dict())
+        else:
+            _out(spec_line(spec))
+    if result.count > len(specs):
+        _note(opts, f"{result.count - len(specs)} more not shown (use --limit N, or --limit 0 for all)")
+    problems_note(opts, catalog, sources, origin)
+    return EXIT_OK if result.count else EXIT_NOTHING
+
+
+def _find_package(catalog, name: str) -> str | None:
+    if name in catalog.package_index.names:
+        return name
+    folded = [p for p in catalog.packages if p.lower() == name.lower()]
+    return folded[0] if len(folded) == 1 else None
+
+
+def cmd_show(opts) -> int:
+    import fnmatch
+
+    from .catalog import mirror_add_command, version_key
+
+    sources, origin = resolve_sources(opts)
+    catalog = load(opts, sources)
+    package = _find_package(catalog, opts.package)
+    if package is None:
+        closest = catalog.package_index.closest(opts.package, limit=5)
+        hint = f" (did you mean: {', '.join(closest)}?)" if closest else ""
+        problems_note(opts, catalog, sources, origin)
+        raise CliError(_printable(f"no package named '{opts.package}'{hint}"))
+    tags: list[str] = []
+    for page_id in catalog.page_ids_of_package(package):
+        tag = catalog.pages[page_id].tag
+        if tag not in tags:
+            tags.append(tag)
+    if opts.tag:
+        wanted = opts.tag
+        glob = any(c in wanted for c in "*?[")
+        picked = [t for t in tags if (fnmatch.fnmatchcase(t, wanted) if glob else t == wanted)]
+        if not picked:
+            problems_note(opts, catalog, sources, origin)
+            raise CliError(_printable(f"{package} has no page in tag '{wanted}' (its tags: {', '.join(tags)})"))
+        tags = picked
+
+    blocks = []
+    for tag in tags:
+        rows = catalog.rows_of(tag=tag, package=package)
+        specs = catalog.specs(rows)
+        specs.sort(key=lambda s: version_key(s.version), reverse=True)  # stable: page order within a version
+        blocks.append((tag, catalog.summary(rows), specs))
+
+    if opts.json:
+        _json_line({
+            "package": package,
+            "tags": [
+                {"tag": tag, "summary": summary.to_dict(), "specs": [s.to_dict() for s in specs]}
+                for tag, summary, specs in blocks
+            ],
+        })
+    else:
+        from .catalog import human_size
+
+        total = sum(summary.num_specs for _, summary, _ in blocks)
+        _out(_printable(f"{package}: {_plural(total, 'spec')} in {_plural(len(blocks), 'tag')}"))
+        for tag, summary, specs in blocks:
+            _out()
+            _out(_printable(f"[{tag}]  {_plural(summary.num_specs, 'spec')}"))
+            rows = [
+                ("versions", _counts(summary.versions)),
+                ("compilers", _counts(summary.compilers)),
+                ("platforms", _counts(summary.platforms)),
+                ("OSes", _counts(summary.oss)),
+                ("targets", _counts(summary.targets)),
+                ("stacks", _counts(summary.stacks)),
+            ]
+            if summary.total_size is not None:
+                rows.append(("size", human_size(summary.total_size) + " (specs of known size)"))
+            mirror = mirror_add_command(tag)
+            if mirror:
+                rows.append(("mirror", mirror))
+            for label, text in rows:
+                _out(_printable(f"  {label + ':':<11}{text}"))
+            for spec in specs:
+                _out("    " + spec_line(spec, tag=False))
+    problems_note(opts, catalog, sources, origin)
+    return EXIT_OK
+
+
+def cmd_hash(opts) -> int:
+    prefix = opts.prefix.strip().lstrip("/").lower()
+    if not prefix:
+        raise CliError("empty hash prefix (give a few characters, e.g. /jasonju)", EXIT_USAGE)
+    sources, origin = resolve_sources(opts)
+    catalog = load(opts, sources)
+    specs = catalog.lookup_hash(prefix)
+    problems_note(opts, catalog, sources, origin)
+    if not specs:
+        hint = ""
+        if not set(prefix) <= set("abcdefghijklmnopqrstuvwxyz234567"):
+            hint = " (Spack hashes use only a-z and 2-7)"
+        raise CliError(_printable(f"no spec with hash prefix '{prefix}'{hint}"))
+    distinct = sorted({s.hash for s in specs})
+    if len(distinct) > 1:
+        _note(opts, _printable(f"'{prefix}' is ambiguous: {len(distinct)} specs match"))
+    for spec in specs:
+        if opts.json:
+            _json_line(spec.to_dict())
+        else:
+            _out(spec_line(spec, full_hash=True))
+    return EXIT_OK
+
+
+def cmd_index(opts) -> int:
+    sources, _ = resolve_sources(opts, opts.paths)
+    tty = _isatty(sys.stderr)
+    progress = None if opts.quiet else Progress(tty=tty, plain=True)
+    catalog = load(opts, sources, progress)
+    seconds = round(float(catalog.load_seconds), 3)
+    if opts.json:
+        _json_line({
+            "pages": len(catalog.pages),
+            "specs": catalog.num_specs,
+            "tags": len(catalog.tags),
+            "packages": len(catalog.packages),
+            "problems": [{"path": p.path, "reason": p.reason} for p in catalog.problems],
+            "seconds": seconds,
+        })
+        return EXIT_OK
+    path = catalog.snapshot_file
+    if path is None:
+        snapshot = "not used (--no-cache)"
+    else:
+        if not os.path.exists(path):
+            snapshot = f"{path} (not written)"
+        else:
+            snapshot = f"{path} ({'up to date' if catalog.from_snapshot else 'written'})"
+    for label, value in (
+        ("pages", len(catalog.pages)), ("specs", catalog.num_specs), ("tags", len(catalog.tags)),
+        ("packages", len(catalog.packages)), ("seconds", f"{seconds:.3f}"), ("snapshot", snapshot),
+        ("problems", len(catalog.problems)),
+    ):
+        _out(_printable(f"{label}: {value}"))
+    for problem in catalog.problems:
+        _out(f"{_printable(problem.path)}: {_printable(problem.reason)}")
+    return EXIT_OK
+
+
+# --- entry point -------------------------------------------------------------------------------
+
+
+def _error_for(exc: BaseException) -> tuple[int, str]:
+    catalog = sys.modules.get("cachetui.catalog")
+    if catalog is not None:
+        if isinstance(exc, catalog.NoSourceError):
+            return EXIT_USAGE, "no such file or directory: " + ", ".join(_printable(m) for m in exc.missing)
+        if isinstance(exc, catalog.QueryError):
+            return EXIT_USAGE, _printable(exc.message)
+    text = str(exc) or type(exc).__name__
+    return EXIT_NOTHING, "error: " + _printable(text.splitlines()[0] if text.strip() else type(exc).__name__)
+
+
+def _silence_stdout() -> None:
+    """After EPIPE, point stdout at /dev/null so the interpreter's final flush stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")  # odd bytes in paths never crash output
+        except (AttributeError, ValueError):
+            pass
+    try:
+        opts = parse_args(argv)
+        debug = opts.debug
+        code = opts.func(opts)
+        sys.stdout.flush()
+        return code
+    except SystemExit as exc:  # --help, --version
+        if exc.code is None:
+            return EXIT_OK
+        return exc.code if isinstance(exc.code, int) else EXIT_NOTHING
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except CliError as exc:
+        if debug:
+            traceback.print_exc()
+        _err(exc.message)
+        return exc.code
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        code, message = _error_for(exc)
+        _err(message)
+        return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
