@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 
 from .model import Problem
-from .parser import looks_like_page
+from .parser import EMPTY_FILE, NO_FRONT_MATTER, looks_like_page
 
 # Names the site uses for pages; a file so named that is not a page is worth reporting.
 PAGE_NAMES = frozenset({"specs.md", "index.md"})
@@ -80,12 +80,13 @@ def _children(known_dirs: dict, *file_maps: dict) -> dict:
 
 
 def discover(sources, known: dict | None = None, known_dirs: dict | None = None,
-             known_ignored: dict | None = None) -> Discovery:
+             known_ignored: dict | None = None, exclude: str | None = None) -> Discovery:
     """Walk ``sources``.
 
     ``known`` maps path -> (size, mtime_ns) of files identified last time (they are
     not opened again if unchanged); ``known_dirs`` maps directory -> mtime_ns;
-    ``known_ignored`` maps path -> (size, mtime_ns) of files skipped last time.
+    ``known_ignored`` maps path -> (size, mtime_ns) of files skipped last time;
+    ``exclude`` is a directory not to walk (our own snapshot directory).
     """
     known = known or {}
     known_dirs = known_dirs or {}
@@ -109,8 +110,13 @@ def discover(sources, known: dict | None = None, known_dirs: dict | None = None,
         if known.get(path) == (info.size, info.mtime_ns):
             files.append(info)
             return
-        if not explicit and known_ignored.get(path) == (info.size, info.mtime_ns):
-            ignored.append(info)
+        if not explicit:
+            if known_ignored.get(path) == (info.size, info.mtime_ns):
+                ignored.append(info)
+            else:
+                # A candidate: the parser reads it anyway, so opening it here too would
+                # double the cost of a cold start. The loader ignores non-pages it finds.
+                files.append(info)
             return
         try:
             head = _head(path)
@@ -119,17 +125,17 @@ def discover(sources, known: dict | None = None, known_dirs: dict | None = None,
             return
         if looks_like_page(head):
             files.append(info)
-        elif explicit or os.path.basename(path) in PAGE_NAMES:
-            reason = "empty file" if st.st_size == 0 else "not a page: no front matter (file does not start with '---')"
+        else:
+            reason = EMPTY_FILE if st.st_size == 0 else NO_FRONT_MATTER
             problems.append(Problem(path, reason))
             problem_files.append((info, reason))
-        else:
-            ignored.append(info)
 
     def walk(root: str) -> None:
         stack = [root]
         while stack:
             directory = stack.pop()
+            if directory == exclude:
+                continue
             try:
                 st = os.stat(directory)
             except OSError as exc:

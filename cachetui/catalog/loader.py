@@ -17,11 +17,11 @@ from typing import Callable
 import numpy as np
 
 from .catalog import Catalog
-from .discovery import FileInfo, discover, still_same
+from .discovery import PAGE_NAMES, FileInfo, discover, still_same
 from .hashindex import HashIndex
 from .filetable import FileTableBuilder
 from .model import Problem
-from .parser import ParsedPage, read_page
+from .parser import NOT_A_PAGE_REASONS, ParsedPage, read_page
 from .snapshot import SnapshotData, SnapshotError, default_cache_dir, read_snapshot, snapshot_path, write_snapshot
 from .store import ChunkBuilder, SpecStore
 
@@ -85,7 +85,7 @@ def load_catalog(
     report = progress or (lambda p: None)
     sources = [os.path.abspath(os.path.expanduser(str(s))) for s in sources]
     notices: list[str] = []
-    snap_file = snapshot_path(cache_dir or default_cache_dir(), sources)
+    snap_file = snapshot_path(os.path.abspath(os.path.expanduser(cache_dir or default_cache_dir())), sources)
     snapshot: SnapshotData | None = None
     if use_cache:
         report(LoadProgress("snapshot"))
@@ -123,7 +123,7 @@ def load_catalog(
         known = {path: stat for path, stat in zip(old.paths, zip(old.size.tolist(), old.mtime.tolist()))
                  if path not in known_ignored}
         known_dirs = dict(zip(snapshot.dirs, snapshot.dir_mtime.tolist()))
-    found = discover(sources, known, known_dirs, known_ignored)
+    found = discover(sources, known, known_dirs, known_ignored, exclude=os.path.dirname(snap_file))
     if found.missing and len(found.missing) == len(sources):
         raise NoSourceError(found.missing)
     # Problems of files that are not pages are kept in the file table; the rest are reported as is.
@@ -220,7 +220,10 @@ def _build(snapshot, reuse, fresh, problem_files, ignored, report, workers):
             done += 1
             done_bytes += info.size
             if entry is None:
-                table.add_problem(path, info.size, info.mtime_ns, reason)
+                if reason in NOT_A_PAGE_REASONS and os.path.basename(path) not in PAGE_NAMES:
+                    table.add_ignored(path, info.size, info.mtime_ns)  # a README, an image...: not ours
+                else:
+                    table.add_problem(path, info.size, info.mtime_ns, reason)
                 continue
             table.add_page(path, info.size, info.mtime_ns, entry["package"], entry["tag"], entry["format"],
                            entry["rows"], entry["declared"], entry["note"])

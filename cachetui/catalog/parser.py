@@ -20,6 +20,12 @@ from .model import HASH_LENGTH, Problem
 from .specstring import parse_root_spec
 from .tags import LEGACY_TAG
 
+EMPTY_FILE = "empty file"
+NO_FRONT_MATTER = "not a page: no front matter (file does not start with '---')"
+BINARY_FILE = "binary data, not a text page"
+# Reasons that mean "this file is not a page at all" (rather than "a broken page").
+NOT_A_PAGE_REASONS = frozenset({EMPTY_FILE, NO_FRONT_MATTER, BINARY_FILE})
+
 MAX_PAGE_BYTES = 256 * 1024 * 1024  # refuse absurd files rather than exhaust memory
 MAX_SIZE = 2**62  # a byte count beyond this is nonsense (and would not fit the int64 size column)
 _HASH_RE = re.compile(r"[a-z2-7]{32}\Z")
@@ -100,12 +106,12 @@ def read_page(path: str, data: bytes | None = None) -> ParsedPage | Problem:
 def _decode(data: bytes, notes: list) -> str:
     if len(data) > MAX_PAGE_BYTES:
         raise PageError(f"page larger than {MAX_PAGE_BYTES // (1024 * 1024)} MiB")
-    if not data.strip():
-        raise PageError("empty file")
+    if not data:
+        raise PageError(EMPTY_FILE)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if b"\x00" in data[:4096]:
-        raise PageError("binary data, not a text page")
+        raise PageError(BINARY_FILE)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -118,7 +124,7 @@ def _decode(data: bytes, notes: list) -> str:
 
 def _front_matter(text: str) -> str:
     if not (text.startswith("---\n") or text == "---"):
-        raise PageError("no front matter (file does not start with '---')")
+        raise PageError(NO_FRONT_MATTER)
     body = text[4:]
     if body.startswith("---") and body[3:4] in ("\n", ""):
         return ""
