@@ -1,0 +1,150 @@
+"""Regenerate ``screenshots/*.svg`` from the real browser over the bundled sample.
+
+    python -m cachetui.screenshots [OUT_DIR]      (default: ./screenshots)
+
+Each screenshot drives the app with keys, as a user would, in a headless
+terminal of a given size, then saves what is on screen. The problems view
+needs unreadable pages, which the sample does not have, so for that one a
+temporary directory with two broken pages is added as a second source.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from typing import Awaitable, Callable
+
+from cachetui.catalog import load_catalog, sample_catalog_path
+from cachetui.ui.app import CacheTuiApp
+
+
+async def settle(pilot, timeout: float = 10.0) -> None:
+    """Wait until queries and details are shown."""
+    waited = 0.0
+    await pilot.pause()
+    while pilot.app.busy and waited < timeout:
+        await pilot.pause(0.05)
+        waited += 0.05
+    await pilot.pause(0.1)
+
+
+async def search(pilot, text: str) -> None:
+    """Type ``text`` into the search bar (set at once: the screen is the same as typing it)."""
+    search_bar = pilot.app.search
+    search_bar.input.focus()
+    search_bar.set_text(text)
+    await settle(pilot)
+
+
+async def main_view(pilot) -> None:
+    await search(pilot, "cmake os=ubuntu22.04")
+    await pilot.press("enter")  # to the tree
+    await pilot.press("right")  # cmake's tags
+    await settle(pilot)
+
+
+async def narrow_view(pilot) -> None:
+    await search(pilot, "cmake +ownlibs os=ubuntu22.04")
+    await pilot.press("enter", "enter")  # tree, then cmake's specs
+    await settle(pilot)
+    await pilot.press("y")
+    await pilot.pause(0.3)
+
+
+async def spec_view(pilot) -> None:
+    await search(pilot, "cmake %oneapi")
+    await pilot.press("enter", "enter")
+    await settle(pilot)
+    await pilot.press("enter")  # open the spec
+    await pilot.pause(0.3)
+
+
+async def hash_view(pilot) -> None:
+    await search(pilot, "/dqktu")
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def tags_view(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("tab")  # to the tree
+    await pilot.press("down", "enter")  # expand v0.23.0
+    await settle(pilot)
+    await pilot.press("down", "down")
+    await settle(pilot)
+
+
+async def help_view(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("f1")
+    await pilot.pause(0.3)
+
+
+async def problems_view(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("tab", "p")
+    await pilot.pause(0.3)
+
+
+@dataclass
+class Shot:
+    name: str
+    size: tuple[int, int]
+    drive: Callable[..., Awaitable[None]]
+    broken_pages: bool = False
+
+
+SHOTS = [
+    Shot("main.svg", (120, 32), main_view),
+    Shot("tags.svg", (110, 32), tags_view),
+    Shot("narrow-80x24.svg", (80, 24), narrow_view),
+    Shot("spec.svg", (100, 30), spec_view),
+    Shot("hash.svg", (110, 24), hash_view),
+    Shot("help.svg", (100, 44), help_view),
+    Shot("problems.svg", (100, 20), problems_view, broken_pages=True),
+]
+
+
+def _broken_pages() -> str:
+    """Two unreadable pages at a fixed path (so regenerated screenshots do not differ by a temp name)."""
+    root = os.path.join(tempfile.gettempdir(), "cachetui-screenshot-site")
+    shutil.rmtree(root, ignore_errors=True)
+    pages = os.path.join(root, "_cache", "develop")
+    os.makedirs(os.path.join(pages, "truncated"))
+    with open(os.path.join(pages, "truncated", "specs.md"), "w") as handle:
+        handle.write('---\ntitle: "truncated"\ncategories: [package, develop]\nspec_details: [{"hash": "abc"\n')
+    os.makedirs(os.path.join(pages, "empty"))
+    open(os.path.join(pages, "empty", "specs.md"), "w").close()
+    return os.path.join(root, "_cache")
+
+
+async def take(shot: Shot, out_dir: str) -> str:
+    sources = [sample_catalog_path()]
+    if shot.broken_pages:
+        sources.append(_broken_pages())
+    catalog = load_catalog(sources, use_cache=False)
+    app = CacheTuiApp(catalog=catalog, environ={}, tmux_loader=lambda text: True)
+    async with app.run_test(size=shot.size, notifications=True) as pilot:
+        await shot.drive(pilot)
+        return app.save_screenshot(shot.name, path=out_dir)
+
+
+async def take_all(out_dir: str) -> list[str]:
+    os.makedirs(out_dir, exist_ok=True)
+    return [await take(shot, out_dir) for shot in SHOTS]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    out_dir = args[0] if args else "screenshots"
+    for path in asyncio.run(take_all(out_dir)):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

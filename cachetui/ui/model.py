@@ -1,0 +1,386 @@
+"""What the tree, the detail pane and the status line show, computed from the catalog.
+
+No widgets here: these are plain functions of (catalog, query result,
+selection), so they can run in worker threads and be tested without a
+terminal. Per-catalog facts (spec totals, sort ranks) are computed once and
+cached on the ``BrowseModel``; races between threads only compute them twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cachetui.catalog import Catalog, QueryResult, Spec, Summary, mirror_add_command, version_key
+
+GROUP_BY_TAG = "tag"
+GROUP_BY_PACKAGE = "package"
+
+TREE_BATCH = 500
+"""Tree entries added at a time under one parent; a "… N more" leaf adds the next batch."""
+
+TABLE_CAP = 500
+"""Spec rows put in the table at once (sorted first, so they are the first rows of the full order)."""
+
+SORT_COLUMNS = ("hash", "version", "tag", "package", "compiler", "arch", "variants", "stacks", "size")
+COLUMN_TITLES = {
+    "hash": "hash",
+    "version": "version",
+    "tag": "tag",
+    "package": "package",
+    "compiler": "compiler",
+    "arch": "platform-os-target",
+    "variants": "variants",
+    "stacks": "stacks",
+    "size": "size",
+}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the detail pane shows: a package in one tag, a package across tags, or a whole tag."""
+
+    tag: str | None = None
+    package: str | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return self.tag is None and self.package is None
+
+
+NO_SELECTION = Selection()
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    """The data of one tree node. ``more`` > 0 marks the "… N more" leaf of a capped list."""
+
+    tag: str | None
+    package: str | None
+    count: int
+    more: int = 0
+
+    @property
+    def selection(self) -> Selection:
+        return NO_SELECTION if self.more else Selection(self.tag, self.package)
+
+    @property
+    def is_more(self) -> bool:
+        return self.more > 0
+
+    @property
+    def expandable(self) -> bool:
+        """Top-level nodes (a tag, or a package across tags) have children; the rest are leaves."""
+        return not self.more and (self.tag is None) != (self.package is None)
+
+
+@dataclass(frozen=True)
+class SortOrder:
+    """How the spec table is ordered. ``column`` None is the natural order:
+    newest tag first, then package name, then newest version first."""
+
+    column: str | None = None
+    reverse: bool = False
+
+
+@dataclass
+class QueryView:
+    """A query's result plus what the tree and the status line need, computed once in a worker."""
+
+    text: str
+    result: QueryResult | None  # None for the empty query: everything matches
+    packages: list[tuple[str, int]]  # best first
+    tags: list[tuple[str, int]]  # site order
+    num_specs: int
+    hint: str = ""  # hash lookup, "cannot match" notes, suggestions
+
+    @property
+    def is_empty(self) -> bool:
+        return self.result is None
+
+    @property
+    def has_names(self) -> bool:
+        return self.result is not None and bool(self.result.query.names)
+
+    @property
+    def has_hash(self) -> bool:
+        return self.result is not None and bool(self.result.query.hash_prefixes)
+
+
+@dataclass
+class DetailData:
+    """Everything the detail pane shows for one selection under one query."""
+
+    selection: Selection
+    query_text: str
+    total: int  # specs of the selection, ignoring the query
+    rows: np.ndarray  # matching rows, in table order
+    summary: Summary | None
+    specs: list[Spec]  # the first TABLE_CAP rows as Spec objects
+    sort: SortOrder = field(default_factory=SortOrder)
+    columns: tuple[str, ...] = ()
+    tag_counts: list[tuple[str, int]] = field(default_factory=list)  # when the selection spans tags
+    package_count: int = 0  # when the selection spans packages
+
+    @property
+    def matched(self) -> int:
+        return len(self.rows)
+
+    @property
+    def capped(self) -> bool:
+        return len(self.specs) < len(self.rows)
+
+    @property
+    def mirror_command(self) -> str | None:
+        return mirror_add_command(self.selection.tag) if self.selection.tag else None
+
+
+def table_columns(selection: Selection) -> tuple[str, ...]:
+    """Spec table columns: a package column when the selection spans packages, a tag column when it spans tags.
+
+    The tag comes after platform-os-target so that at 80 columns hash, version,
+    compiler and platform-os-target are whole.
+    """
+    columns = ["hash"]
+    if selection.package is None:
+        columns.append("package")
+    columns += ["version", "compiler", "arch"]
+    if selection.tag is None:
+        columns.append("tag")
+    columns += ["variants", "stacks", "size"]
+    return tuple(columns)
+
+
+class BrowseModel:
+    """Read-only views of one catalog for the browser, with per-catalog caches."""
+
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+        self._package_totals: dict[str, int] | None = None
+        self._tag_totals: dict[str, int] | None = None
+        self._ranks: dict[str, np.ndarray] = {}
+
+    # --- totals ---------------------------------------------------------------------
+
+    @property
+    def package_totals(self) -> dict[str, int]:
+        if self._package_totals is None:
+            cat = self.catalog
+            sizes = (cat.page_stop - cat.page_start).astype(np.float64)
+            counts = np.bincount(cat.page_package, weights=sizes, minlength=len(cat.packages))
+            self._package_totals = {name: int(counts[i]) for i, name in enumerate(cat.packages)}
+        return self._package_totals
+
+    @property
+    def tag_totals(self) -> dict[str, int]:
+        if self._tag_totals is None:
+            self._tag_totals = self.catalog.tag_counts()
+        return self._tag_totals
+
+    def total(self, selection: Selection) -> int:
+        """Specs of a selection, ignoring the query."""
+        cat = self.catalog
+        if selection.tag is not None and selection.package is not None:
+            return sum(page.num_specs for page in cat.pages_for(selection.tag, selection.package))
+        if selection.package is not None:
+            return self.package_totals.get(selection.package, 0)
+        if selection.tag is not None:
+            return self.tag_totals.get(selection.tag, 0)
+        return 0
+
+    # --- queries --------------------------------------------------------------------
+
+    def run_query(self, text: str) -> QueryView:
+        """Run ``text`` (raises QueryError) and gather the lists the tree needs."""
+        cat = self.catalog
+        if not text.strip():
+            totals = self.package_totals
+            tag_totals = self.tag_totals
+            return QueryView(
+                text=text, result=None,
+                packages=[(name, totals[name]) for name in cat.packages],
+                tags=[(tag, tag_totals.get(tag, 0)) for tag in cat.tags],
+                num_specs=cat.num_specs,
+            )
+        result = cat.query(text)
+        view = QueryView(text=text, result=result, packages=result.packages(), tags=result.tags(),
+                         num_specs=result.count)
+        view.hint = self._hint(view)
+        return view
+
+    def _hint(self, view: QueryView) -> str:
+        result = view.result
+        assert result is not None
+        query = result.query
+        notes = list(query.notes)
+        if query.names and result.count and result.ranking and result.ranking[0][1] >= 100:
+            exact = result.ranking[0][0]
+            if all(name != exact for name, _ in view.packages):
+                notes.append(f"no {exact} spec matches every term; showing similar names")
+        if query.hash_prefixes:
+            notes.append(self._hash_hint(view))
+        elif result.count == 0:
+            if query.names and not result.ranking:
+                close = self.catalog.package_index.closest(query.name_text, limit=3)
+                suggestion = f"; did you mean {', '.join(close)}?" if close else ""
+                notes.append(f"no package matches '{query.name_text}'{suggestion}")
+            elif query.names:
+                names = ", ".join(name for name, _ in result.ranking[:3])
+                notes.append(f"no spec of {names} matches every term; remove a term to widen the search")
+            else:
+                notes.append("no spec matches every term; remove a term to widen the search")
+        return "  ".join(n for n in notes if n)
+
+    def _hash_hint(self, view: QueryView) -> str:
+        result = view.result
+        assert result is not None
+        prefix = "/" + "/".join(result.query.hash_prefixes)
+        if result.count == 0:
+            if len(result.query.hash_prefixes) == 1:
+                return f"no spec hash starts with {prefix}"
+            return f"no spec matches {prefix}"
+        store = self.catalog.store
+        distinct = np.unique(store.hashes[result.rows[:5000]])
+        if len(distinct) == 1:
+            spec = self.catalog.spec(int(result.rows[0]))
+            tags = [tag for tag, _ in view.tags]
+            shown = ", ".join(tags[:4]) + (f" and {len(tags) - 4} more" if len(tags) > 4 else "")
+            where = f"in {len(tags)} tags: {shown}" if len(tags) > 1 else f"in {shown}"
+            return f"{prefix} is {spec.package}@{spec.version} /{spec.short_hash} {where}"
+        more = "+" if len(distinct) == 5000 else ""
+        return f"{prefix} matches {len(distinct)}{more} different specs; type more of the hash"
+
+    # --- tree -----------------------------------------------------------------------
+
+    def top_entries(self, view: QueryView, grouping: str) -> list[TreeEntry]:
+        """Top-level tree entries: tags in site order, or packages best first."""
+        if grouping == GROUP_BY_TAG:
+            return [TreeEntry(tag, None, count) for tag, count in view.tags]
+        return [TreeEntry(None, name, count) for name, count in view.packages]
+
+    def child_entries(self, view: QueryView, parent: TreeEntry) -> list[TreeEntry]:
+        """A tag's packages (best first under a query, else by name), or a package's tags (newest first)."""
+        cat = self.catalog
+        result = view.result
+        if parent.package is None and parent.tag is not None:
+            tag = parent.tag
+            if result is None:
+                pairs = [(pid, cat.pages[pid].num_specs) for pid in cat.page_ids_in_tag(tag)]
+            else:
+                pairs = result.pages_in_tag(tag)
+            counts: dict[str, int] = {}
+            for pid, n in pairs:
+                name = cat.pages[pid].package
+                counts[name] = counts.get(name, 0) + n
+            return [TreeEntry(tag, name, n) for name, n in counts.items()]
+        if parent.package is not None and parent.tag is None:
+            name = parent.package
+            if result is None:
+                pairs = [(pid, cat.pages[pid].num_specs) for pid in cat.page_ids_of_package(name)]
+            else:
+                pairs = result.pages_of_package(name)
+            by_tag: dict[str, int] = {}
+            for pid, n in pairs:
+                tag = cat.pages[pid].tag
+                by_tag[tag] = by_tag.get(tag, 0) + n
+            return [TreeEntry(tag, name, n) for tag, n in by_tag.items()]
+        return []
+
+    # --- detail ---------------------------------------------------------------------
+
+    def rows(self, view: QueryView, selection: Selection) -> np.ndarray:
+        """Matching spec rows of a selection (all of its rows for the empty query)."""
+        if selection.is_empty:
+            return np.zeros(0, dtype=np.int64)
+        if view.result is None:
+            return self.catalog.rows_of(tag=selection.tag, package=selection.package)
+        return view.result.rows_of(tag=selection.tag, package=selection.package)
+
+    def detail(self, view: QueryView, selection: Selection, sort: SortOrder) -> DetailData:
+        cat = self.catalog
+        rows = self.rows(view, selection)
+        ordered = self.sort_rows(rows, sort)
+        data = DetailData(
+            selection=selection,
+            query_text=view.text,
+            total=self.total(selection),
+            rows=ordered,
+            summary=cat.summary(rows) if len(rows) else None,
+            specs=cat.specs(ordered[:TABLE_CAP]),
+            sort=sort,
+            columns=table_columns(selection),
+        )
+        if len(rows) and selection.tag is None:
+            tag_ids = np.bincount(cat.page_tag[cat.store.page[rows]], minlength=len(cat.tags))
+            data.tag_counts = [(tag, int(tag_ids[i])) for i, tag in enumerate(cat.tags) if tag_ids[i]]
+        if len(rows) and selection.package is None:
+            data.package_count = int(len(np.unique(cat.page_package[cat.store.page[rows]])))
+        return data
+
+    def resort(self, data: DetailData, sort: SortOrder) -> DetailData:
+        """The same detail in another order (no new query)."""
+        ordered = self.sort_rows(data.rows, sort)
+        return DetailData(
+            selection=data.selection, query_text=data.query_text, total=data.total, rows=ordered,
+            summary=data.summary, specs=self.catalog.specs(ordered[:TABLE_CAP]), sort=sort,
+            columns=data.columns, tag_counts=data.tag_counts, package_count=data.package_count,
+        )
+
+    # --- sorting --------------------------------------------------------------------
+
+    def _rank(self, name: str) -> np.ndarray:
+        """Rank of each interned value of a column (version order for versions, text order otherwise)."""
+        rank = self._ranks.get(name)
+        if rank is None:
+            items = self.catalog.store.tables[name].items
+            if name == "version":
+                key = version_key
+            elif name in ("variants", "stacks"):
+                def key(item):
+                    return " ".join(item)
+            else:
+                def key(item):
+                    return str(item)
+            order = sorted(range(len(items)), key=lambda i: key(items[i]))
+            rank = np.empty(len(items), dtype=np.int64)
+            rank[np.asarray(order, dtype=np.int64)] = np.arange(len(items), dtype=np.int64)
+            self._ranks[name] = rank
+        return rank
+
+    def _column_keys(self, column: str, rows: np.ndarray) -> list[np.ndarray]:
+        """Sort keys for one column, least significant first (np.lexsort order)."""
+        cat = self.catalog
+        store = cat.store
+        if column == "hash":
+            return [np.unique(store.hashes[rows], return_inverse=True)[1].astype(np.int64)]
+        if column == "tag":
+            return [cat.page_tag[store.page[rows]].astype(np.int64)]
+        if column == "package":
+            return [cat.page_package[store.page[rows]].astype(np.int64)]
+        if column == "size":
+            return [store.size[rows].astype(np.int64)]
+        if column == "arch":
+            return [self._rank(name)[store.columns[name][rows]] for name in ("target", "os", "platform")]
+        return [self._rank(column)[store.columns[column][rows]]]
+
+    def sort_rows(self, rows: np.ndarray, sort: SortOrder) -> np.ndarray:
+        """``rows`` in table order: the sort column first, then the natural order."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if len(rows) <= 1:
+            return rows
+        natural = (
+            self._column_keys("arch", rows)
+            + self._column_keys("compiler", rows)
+            + [-k for k in self._column_keys("version", rows)]
+            + self._column_keys("package", rows)
+            + self._column_keys("tag", rows)
+        )
+        keys = list(natural)
+        if sort.column is not None:
+            primary = self._column_keys(sort.column, rows)
+            keys += [-k for k in primary] if sort.reverse else primary
+        order = np.lexsort(keys)
+        if sort.column is None and sort.reverse:
+            order = order[::-1]
+        return rows[order]

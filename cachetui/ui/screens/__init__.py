@@ -1,0 +1,7 @@
+"""Screens over the browser: help, problems, one spec's fields."""
+
+from .help import HelpScreen
+from .problems import ProblemsScreen
+from .spec import SpecScreen
+
+__all__ = ["HelpScreen", "ProblemsScreen", "SpecScreen"]

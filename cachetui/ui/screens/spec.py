@@ -1,0 +1,92 @@
+"""One spec with all of its fields: the full hash, tarball URL, page path and ready-to-copy commands."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from cachetui.catalog import Spec, human_size, mirror_add_command
+
+from ..safe import literal
+
+
+def install_command(spec: Spec) -> str | None:
+    return f"spack install --use-buildcache only /{spec.hash}" if spec.hash else None
+
+
+def spec_fields(spec: Spec) -> list[tuple[str, Text]]:
+    """(label, value) pairs; every value is a literal Text."""
+    def value(v: object) -> Text:
+        return literal(v) if v not in (None, "") else Text("-", style="dim")
+
+    mirror = mirror_add_command(spec.tag)
+    return [
+        ("package", value(spec.package)),
+        ("version", value(spec.version)),
+        ("hash", value(spec.hash) if spec.hash else Text("none (legacy page)", style="dim")),
+        ("tag", value(spec.tag)),
+        ("compiler", value(spec.compiler)),
+        ("platform", value(spec.platform)),
+        ("os", value(spec.os)),
+        ("target", value(spec.target)),
+        ("variants", value(" ".join(spec.variants))),
+        ("stacks", value(" ".join(spec.stacks))),
+        ("size", Text(human_size(spec.size))),
+        ("tarball", value(spec.tarball)),
+        ("page", value(spec.source)),
+        ("spec", value(spec.spack_string())),
+        ("install", value(install_command(spec))),
+        ("mirror", value(mirror)),
+    ]
+
+
+class SpecScreen(ModalScreen[None]):
+    """All fields of one spec; the copy keys act on it; esc goes back to the table."""
+
+    # A modal screen hides the app's bindings, so the copy keys are repeated here.
+    BINDINGS = [
+        Binding("escape", "close", "Back"),
+        Binding("enter", "choose", "Pick", show=False),
+        Binding("y", "app.copy_hash", "Copy hash", show=False),
+        Binding("Y", "app.copy_short_hash", "Copy /hash7", show=False),
+        Binding("i", "app.copy_install", "Copy install", show=False),
+        Binding("m", "app.copy_mirror", "Copy mirror", show=False),
+        Binding("question_mark,f1", "app.help", "Help", show=False),
+        Binding("q", "app.leave", "Quit", show=False),
+        Binding("j,down", "scroll_down", "Down", show=False),
+        Binding("k,up", "scroll_up", "Up", show=False),
+    ]
+
+    def __init__(self, spec: Spec, *, pick: bool = False) -> None:
+        super().__init__()
+        self.spec = spec
+        self.pick = pick
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="spec-box", classes="dialog") as box:
+            box.border_title = "spec"
+            keys = "y hash · Y /hash7 · i install · m mirror · esc back"
+            box.border_subtitle = ("enter picks · " + keys) if self.pick else keys
+            for label, value in spec_fields(self.spec):
+                with Horizontal(classes="field"):
+                    yield Static(Text(label, style="bold"), classes="field-name", markup=False)
+                    yield Static(value, classes="field-value", markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_choose(self) -> None:
+        if self.pick:
+            self.app.pick_spec(self.spec)  # type: ignore[attr-defined]
+        else:
+            self.dismiss(None)
+
+    def action_scroll_down(self) -> None:
+        self.query_one("#spec-box", VerticalScroll).scroll_down()
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#spec-box", VerticalScroll).scroll_up()

@@ -1,0 +1,9 @@
+"""The browser's widgets: search bar, package tree, detail pane with its spec table, loading panel."""
+
+from .detail import DetailPane
+from .loading import LoadingPanel
+from .search import SearchBar
+from .spec_table import SpecTable
+from .tree import PackageTree
+
+__all__ = ["DetailPane", "LoadingPanel", "PackageTree", "SearchBar", "SpecTable"]

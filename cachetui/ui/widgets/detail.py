@@ -1,0 +1,139 @@
+"""The detail pane: a summary of the selection and the table of its specs."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Static
+
+from cachetui.catalog import human_size
+
+from ..model import DetailData, Selection
+from ..safe import literal
+from .spec_table import SpecTable
+
+LABEL_WIDTH = 10
+MAX_FACETS = 8  # values listed per summary line; the line is cut with an ellipsis anyway
+
+
+def _facet_line(label: str, counts: dict | list) -> Text:
+    """``label    value (n)  value (n) …`` with page strings shown literally."""
+    line = Text()
+    line.append(label.ljust(LABEL_WIDTH), style="bold")
+    items = list(counts.items()) if isinstance(counts, dict) else list(counts)
+    if not items:
+        line.append("-", style="dim")
+    for i, (value, count) in enumerate(items[:MAX_FACETS]):
+        if i:
+            line.append("  ")
+        line.append_text(literal(value if value != "" else "-"))
+        line.append(f" ({count:,})", style="dim")
+    if len(items) > MAX_FACETS:
+        line.append(f"  +{len(items) - MAX_FACETS} more", style="dim")
+    return line
+
+
+def title_line(data: DetailData) -> Text:
+    sel = data.selection
+    line = Text()
+    if sel.package is not None:
+        line.append_text(literal(sel.package, style="bold"))
+        line.append(" in ")
+        line.append_text(literal(sel.tag) if sel.tag is not None else Text("all tags"))
+    elif sel.tag is not None:
+        line.append("tag ")
+        line.append_text(literal(sel.tag, style="bold"))
+        line.append(f" · {data.package_count:,} packages")
+    spec_word = "spec" if data.total == 1 else "specs"
+    if data.query_text.strip():
+        line.append(f" · {data.matched:,} of {data.total:,} {spec_word} match")
+    else:
+        line.append(f" · {data.total:,} {spec_word}")
+    if data.summary is not None and data.summary.total_size:
+        line.append(f" · {human_size(data.summary.total_size)}", style="dim")
+    return line
+
+
+def summary_lines(data: DetailData) -> list[Text]:
+    """The summary above the table: versions, compilers, platform/os/target, stacks, tags.
+
+    One line each, cut with an ellipsis: the spec screen has every value in full.
+    """
+    lines = [title_line(data)]
+    summary = data.summary
+    if summary is None:
+        lines.append(Text("no spec of this selection matches the query" if data.total else "no specs", style="italic"))
+    else:
+        if data.selection.package is not None:  # versions of different packages say nothing
+            lines.append(_facet_line("versions", summary.versions))
+        lines.append(_facet_line("compilers", summary.compilers))
+        lines.append(_facet_line("platforms", summary.platforms))
+        lines.append(_facet_line("os", summary.oss))
+        lines.append(_facet_line("targets", summary.targets))
+        lines.append(_facet_line("stacks", summary.stacks))
+    if data.selection.tag is None:
+        lines.append(_facet_line("tags", data.tag_counts))
+    return lines
+
+
+def mirror_text(data: DetailData) -> Text:
+    """The tag's ``spack mirror add`` command, in full (it wraps rather than being cut)."""
+    command = data.mirror_command
+    if command:
+        return literal(command)
+    return Text("legacy pages are not a mirror tag", style="dim")
+
+
+def cap_line(data: DetailData) -> Text:
+    if not data.capped:
+        return Text("")
+    order = f"sorted by {data.sort.column}" if data.sort.column else "newest first"
+    return Text(
+        f"showing {len(data.specs):,} of {data.matched:,} specs ({order}); refine the query to narrow them",
+        style="italic",
+    )
+
+
+class DetailPane(Vertical):
+    """Summary and spec table of the selected package, package-in-tag or tag."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.data: DetailData | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("select a tag or package", style="italic"), id="summary", markup=False)
+        with Horizontal(id="mirror-line"):
+            yield Static(Text("mirror", style="bold"), id="mirror-label", markup=False)
+            yield Static("", id="mirror-command", markup=False)
+        yield SpecTable(id="specs")
+        yield Static("", id="cap-line", markup=False)
+
+    @property
+    def table(self) -> SpecTable:
+        return self.query_one(SpecTable)
+
+    @property
+    def selection(self) -> Selection:
+        return self.data.selection if self.data is not None else Selection()
+
+    def show(self, data: DetailData) -> None:
+        self.data = data
+        self.query_one("#summary", Static).update(Text("\n").join(summary_lines(data)))
+        self.query_one("#mirror-line").display = data.selection.tag is not None
+        if data.selection.tag is not None:
+            self.query_one("#mirror-command", Static).update(mirror_text(data))
+        self.table.show(data)
+        cap = self.query_one("#cap-line", Static)
+        cap.update(cap_line(data))
+        cap.display = data.capped
+
+    def show_nothing(self, message: str = "select a tag or package") -> None:
+        self.data = None
+        self.query_one("#summary", Static).update(Text(message, style="italic"))
+        self.query_one("#mirror-line").display = False
+        self.table.clear(columns=True)
+        self.table.specs = []
+        self.query_one("#cap-line", Static).display = False
+

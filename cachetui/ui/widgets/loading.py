@@ -1,0 +1,61 @@
+"""The loading state: what is being read, a progress bar, and how to quit.
+
+Shown in place of the tree and detail panes while the catalog is built in a
+worker thread (the first run over a large catalog takes a while; later runs
+start from the snapshot).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import ProgressBar, Static
+
+from cachetui.catalog import LoadProgress, human_size
+
+from ..safe import literal
+
+PHASES = {
+    "snapshot": "reading the snapshot",
+    "scan": "looking for pages",
+    "parse": "reading pages",
+    "index": "indexing specs",
+    "save": "saving a snapshot for a faster start next time",
+    "done": "ready",
+}
+
+
+def describe(progress: LoadProgress) -> str:
+    text = PHASES.get(progress.phase, progress.phase)
+    if progress.phase == "parse" and progress.total:
+        text += f": {progress.done:,} of {progress.total:,} pages"
+        if progress.bytes_total:
+            text += f" ({human_size(progress.bytes_done)} of {human_size(progress.bytes_total)})"
+    return text + ("" if progress.phase == "done" else " …")
+
+
+class LoadingPanel(Vertical):
+    """Phase, progress bar and a reminder that ``q`` quits (loading never traps the user)."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Loading the catalog", style="bold"), id="loading-title")
+        yield ProgressBar(id="loading-bar", show_eta=False)
+        yield Static("starting …", id="loading-status", markup=False)
+        yield Static("q quits at any time; / starts typing a search", id="loading-help", markup=False)
+
+    def show_progress(self, progress: LoadProgress) -> None:
+        bar = self.query_one(ProgressBar)
+        if progress.phase == "parse" and progress.total:
+            bar.update(total=progress.total, progress=progress.done)
+        elif progress.phase in ("index", "save", "done"):
+            bar.update(total=1, progress=1)
+        else:
+            bar.update(total=None)
+        self.query_one("#loading-status", Static).update(Text(describe(progress)))
+
+    def show_failure(self, reason: str) -> None:
+        self.query_one("#loading-title", Static).update(Text("Could not load the catalog", style="bold"))
+        self.query_one(ProgressBar).display = False
+        self.query_one("#loading-status", Static).update(literal(reason))
+        self.query_one("#loading-help", Static).update(Text("q quits"))

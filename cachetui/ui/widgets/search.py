@@ -1,0 +1,77 @@
+"""The search bar: the query input, and a status line with hints and the match counter."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Label, Static
+
+from ..messages import QueryEdited, QuerySubmitted
+from ..safe import literal
+
+PLACEHOLDER = "package name  @version  %compiler  +variant  os=  target=  tag=  /hash"
+
+
+class QueryInput(Input):
+    """The query text box. Down arrow moves on to the results, like enter."""
+
+    BINDINGS = [
+        Binding("down", "app.focus_results", "Results", show=False),
+    ]
+
+
+class SearchBar(Vertical):
+    """Query input on top, then one line: hints (left, e.g. a malformed term) and the counter (right).
+
+    A malformed term is shown as an inline hint, never as a dialog: the user is
+    typing, and most "errors" are just unfinished terms.
+    """
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="search-row"):
+            yield Label("Search", id="search-label")
+            yield QueryInput(placeholder=PLACEHOLDER, id="query", compact=True, select_on_focus=False)
+        with Horizontal(id="status-row"):
+            yield Static("", id="hint", markup=False)
+            yield Static("", id="counter", markup=False)
+
+    @property
+    def input(self) -> QueryInput:
+        return self.query_one("#query", QueryInput)
+
+    @property
+    def text(self) -> str:
+        return self.input.value
+
+    def set_text(self, text: str) -> None:
+        self.input.value = text
+        self.input.cursor_position = len(text)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(QueryEdited(event.value))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(QuerySubmitted(event.value))
+
+    def show_hint(self, hint: str, *, error: bool = False, tip: bool = False) -> None:
+        """Show a hint (may contain page strings: shown literally); ``tip`` is the quiet start-up help."""
+        widget = self.query_one("#hint", Static)
+        widget.update(literal(hint) if hint else Text(""))
+        widget.set_class(error, "-error")
+        widget.set_class(bool(hint) and not error and not tip, "-note")
+
+    def show_counter(self, packages: int, specs: int, *, everything: bool = False, stale: bool = False) -> None:
+        """``N packages / M specs match`` (or the catalog's size for the empty query)."""
+        p = "package" if packages == 1 else "packages"
+        s = "spec" if specs == 1 else "specs"
+        text = f"{packages:,} {p} / {specs:,} {s}" + ("" if everything else " match")
+        counter = self.query_one("#counter", Static)
+        counter.update(Text(text))
+        counter.set_class(stale, "-stale")
+
+    def show_loading(self, text: str) -> None:
+        self.query_one("#counter", Static).update(Text(text))

@@ -1,0 +1,142 @@
+"""Hostile pages: markup and terminal control sequences in page strings are shown literally.
+
+Titles, versions, compilers, OS names, variants, stacks, tags and paths may carry
+Rich/Textual markup (``[bold]``, ``[@click=app.quit]``, ``[link=...]``) or escape
+sequences (ESC [2J, OSC 52, OSC 0). None may style the screen, run an action or
+reach the terminal as control: the tree, the table, the summary, the spec screen,
+the problems view and notifications all show them as text.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from browser_helpers import dialog_text, screen_text, settle, type_query
+from page_factory import spec, write_page
+
+from cachetui.catalog import load_catalog
+from cachetui.ui.app import CacheTuiApp
+from cachetui.ui.screens import ProblemsScreen, SpecScreen
+from cachetui.ui.widgets.tree import PackageTree
+
+ESC = "\x1b"
+EVIL_TITLE = "[bold]evil[/bold] [@click=app.quit]quit[/]" + ESC + "[2J"
+EVIL_COMPILER = "gcc@=11[bold]x[/bold]" + ESC + "[2J"
+EVIL_VERSION = "1.0[link=https://evil.example]click[/link]"
+EVIL_OS = "ubuntu22.04" + ESC + "]52;c;ZXZpbA==\x07"
+EVIL_VARIANTS = ["+mpi", "[@click=app.quit]boom[/]", ESC + "]0;pwned\x07title"]
+EVIL_TAG = "[b]tag" + ESC + "[2J"
+
+
+@pytest.fixture(scope="module")
+def hostile_catalog(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile")
+    write_page(root, "develop", "evil", [
+        spec("evil-1", compiler=EVIL_COMPILER, versions=[EVIL_VERSION], os=EVIL_OS,
+             variants=EVIL_VARIANTS, stacks=["[red]stack[/red]"]),
+    ], title=EVIL_TITLE)
+    write_page(root, "x", "weird", [spec("weird-1")], categories_yaml='["package", "[b]tag\\e[2J"]', dirname="weirdtag")
+    broken = os.path.join(str(root), "develop", "[red]broken[/red]")
+    os.makedirs(broken)
+    with open(os.path.join(broken, "specs.md"), "w") as handle:
+        handle.write("---\ntitle: broken\n")
+    return load_catalog([str(root)], use_cache=False)
+
+
+def assert_no_control(text: str) -> None:
+    assert ESC not in text and "\x07" not in text and "\x9b" not in text
+
+
+async def test_hostile_strings_are_literal_everywhere(hostile_catalog, tmux):
+    assert EVIL_TITLE in hostile_catalog.packages and EVIL_TAG in hostile_catalog.tags
+    app = CacheTuiApp(catalog=hostile_catalog, environ={}, tmux_loader=tmux)
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "evil")
+        text = screen_text(app)
+        assert_no_control(text)
+        # Tree label and summary title: the markup is visible text, the ESC a visible escape.
+        assert "[bold]evil[/bold] [@click=app.quit]quit[/]\\x1b[2J" in text
+        # Summary and table: compiler, version, OS, variants, stacks.
+        assert "gcc@=11[bold]x[/bold]\\x1b[2J" in text
+        assert "1.0[link=https://evil.example]click[/link]" in text
+        assert "ubuntu22.04\\x1b]52;c;ZXZpbA==\\x07" in text
+        assert "[red]stack[/red]" in text
+
+        # Clicking the labels that carry [@click=app.quit] must not quit.
+        tree_row = app.tree.region.y
+        await pilot.click(PackageTree, offset=(4, 0))
+        await pilot.click(app.table, offset=(2, 1))
+        await settle(pilot)
+        assert app.is_running and app.return_value is None
+
+        # The spec screen shows every field literally too.
+        app.table.focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert isinstance(app.screen, SpecScreen)
+        spec_text = dialog_text(app)
+        assert_no_control(screen_text(app))
+        assert "[@click=app.quit]boom[/]" in spec_text
+        assert "\\x1b]0;pwned\\x07title" in spec_text
+        await pilot.press("escape")
+        assert tree_row == app.tree.region.y
+
+
+async def test_hostile_tag_in_tree_and_refused_in_mirror_command(hostile_catalog, tmux):
+    app = CacheTuiApp(catalog=hostile_catalog, environ={"TMUX": "x"}, tmux_loader=tmux)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert_no_control(text)
+        assert "[b]tag\\x1b[2J" in text  # a top-level tag node
+        await type_query(pilot, "weird")
+        app.table.focus()
+        await pilot.press("m")
+        assert app.clipboard == ""  # not put into a shell command
+        message = list(app._notifications)[-1].message
+        assert "unusual characters; not copied" in message and ESC not in message
+        await pilot.press("y")  # the hash itself is fine
+        assert app.clipboard == app.table.current_spec.hash
+        app.copier.wait()
+        assert tmux.buffers == [app.clipboard]
+        assert_no_control(screen_text(app))  # notifications included
+
+
+async def test_hostile_path_in_problems_view(hostile_catalog):
+    app = CacheTuiApp(catalog=hostile_catalog, environ={})
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await settle(pilot)
+        app.tree.focus()
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, ProblemsScreen)
+        text = dialog_text(app)
+        assert "[red]broken[/red]/specs.md: front matter never closed" in text
+        assert app.is_running
+
+
+async def test_huge_page_stays_responsive(tmp_path):
+    """A 20,000-spec page: the table gets the first rows of the full order, plus a "showing" line."""
+    specs = [spec(f"big-{i}", versions=[f"1.{i % 50}.{i % 7}"], compiler=f"gcc@={9 + i % 5}.1.0",
+                  variants=[f"+v{i % 3}", f"opt={i % 11}"]) for i in range(20_000)]
+    path = write_page(tmp_path, "develop", "bigpkg", specs)
+    assert os.path.getsize(path) > 4_000_000
+    catalog = load_catalog([str(tmp_path)], use_cache=False)
+    app = CacheTuiApp(catalog=catalog, environ={})
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        started = time.perf_counter()
+        await type_query(pilot, "bigpkg")
+        elapsed = time.perf_counter() - started
+        assert app.table.row_count == 500
+        assert "showing 500 of 20,000 specs (newest first); refine the query" in screen_text(app)
+        assert elapsed < 5, elapsed
+        # The shown rows are the newest versions of the whole page, not just the first rows read.
+        assert app.table.specs[0].version == "1.49.6" or app.table.specs[0].version.startswith("1.49")
+        await type_query(pilot, "bigpkg %gcc@13 +v1 opt=4")
+        expected = catalog.query("bigpkg %gcc@13 +v1 opt=4").count
+        assert 0 < expected < 500 and app.table.row_count == expected
+        assert "showing" not in screen_text(app)

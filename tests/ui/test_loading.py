@@ -1,0 +1,79 @@
+"""The loading state: progress while the catalog is built in a thread, failure, and quitting mid-load."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from browser_helpers import screen_text, settle
+
+import cachetui.ui.app as app_module
+from cachetui.catalog import LoadProgress, sample_catalog_path
+from cachetui.ui.app import CacheTuiApp
+
+
+async def wait_for(pilot, condition, timeout: float = 10.0) -> None:
+    waited = 0.0
+    while not condition():
+        await pilot.pause(0.05)
+        waited += 0.05
+        assert waited < timeout, "condition never became true"
+
+
+async def test_loads_in_a_thread_then_shows_the_catalog(tmp_path):
+    app = CacheTuiApp(sources=[sample_catalog_path()], cache_dir=str(tmp_path), use_cache=True, environ={})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: not app.loading)
+        await settle(pilot)
+        assert app.loading_panel.display is False and app.main_area.display is True
+        assert "31 packages / " in screen_text(app)
+        assert [node.data.tag for node in app.tree.root.children][0] == "develop"
+
+
+async def test_progress_is_shown_and_quit_works_while_loading(monkeypatch):
+    stopped = threading.Event()
+    reports = []
+
+    def slow_load(sources, *, cache_dir, use_cache, progress):
+        try:
+            for done in range(100_000):
+                progress(LoadProgress("parse", done, 100_000, done * 1000, 100_000_000))
+                reports.append(done)
+                time.sleep(0.002)
+        finally:
+            stopped.set()
+        raise AssertionError("the load was never cancelled")
+
+    monkeypatch.setattr(app_module, "load_catalog", slow_load)
+    app = CacheTuiApp(sources=["/nowhere"], environ={})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: len(reports) > 50)
+        await pilot.pause(0.2)
+        text = screen_text(app)
+        assert "Loading the catalog" in text
+        assert "reading pages:" in text and "of 100,000 pages" in text
+        assert "q quits at any time" in text
+        started = time.perf_counter()
+        await pilot.press("q")
+    assert stopped.wait(2.0), "the loading thread kept running after quit"
+    assert time.perf_counter() - started < 3.0
+    assert app.return_value is None
+
+
+async def test_missing_sources_are_reported_not_raised(tmp_path):
+    missing = str(tmp_path / "no-such-dir")
+    app = CacheTuiApp(sources=[missing], cache_dir=str(tmp_path), use_cache=False, environ={})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "Could not load the catalog" in screen_text(app))
+        assert "no such file or directory" in screen_text(app)
+        await pilot.press("q")
+    assert app.return_value is None
+
+
+async def test_typing_while_loading_runs_the_query_once_loaded(tmp_path):
+    app = CacheTuiApp(sources=[sample_catalog_path()], cache_dir=str(tmp_path), use_cache=False, environ={})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash", *"zlib")
+        await wait_for(pilot, lambda: not app.loading)
+        await settle(pilot)
+        assert [node.data.package for node in app.tree.root.children] == ["zlib", "zlib-ng"]
