@@ -343,6 +343,8 @@ class Progress:
     def _text(self, p) -> str:
         if p.phase == "parse" and p.total:
             return f"parsing {p.done}/{p.total} pages  {100 * p.done // p.total:3d}%"
+        if p.phase == "scan" and p.done and self.tty:
+            return f"scanning sources: {p.done} files"
         return self.PHASES.get(p.phase, "")
 
     def _draw(self, p) -> None:

@@ -11,8 +11,9 @@ import numpy as np
 
 from .hashindex import HashIndex
 from .model import Page, Problem, Spec, compiler_name, compiler_version
-from .packages import PackageIndex
+from .packages import EXACT, PREFIX, PackageIndex
 from .pagetable import PageTable
+from .sorting import RowSorter
 from .query import SpecQuery, parse_query
 from .specstring import normalize_variant, split_kv
 from .store import SpecStore
@@ -124,6 +125,14 @@ class Catalog:
     def summary(self, rows) -> Summary:
         return summarize(self.store, np.asarray(rows, dtype=np.int64))
 
+    @cached_property
+    def _sorter(self) -> RowSorter:
+        return RowSorter(self)
+
+    def sort_rows(self, rows, column: str | None = None, reverse: bool = False) -> np.ndarray:
+        """Rows ordered by a column (see ``SORT_COLUMNS``), then newest tag, package, newest version first."""
+        return self._sorter.sort(rows, column, reverse)
+
     def search_packages(self, text: str, limit: int | None = None) -> list[tuple[str, float]]:
         return self.package_index.search(text, limit)
 
@@ -156,6 +165,23 @@ class Catalog:
             ))
         return problems
 
+    def package_counts(self) -> dict[str, int]:
+        """Specs per package, over all tags."""
+        sizes = (self.page_stop - self.page_start).astype(np.float64)
+        counts = np.bincount(self.page_package, weights=sizes, minlength=len(self.packages))
+        return {name: int(counts[i]) for i, name in enumerate(self.packages)}
+
+    def tags_of_rows(self, rows) -> list[tuple[str, int]]:
+        """(tag, spec count) of some rows, in site order."""
+        counts = np.bincount(self.page_tag[self.store.page[rows]], minlength=len(self.tags))
+        return [(tag, int(counts[i])) for i, tag in enumerate(self.tags) if counts[i]]
+
+    def package_count_of_rows(self, rows) -> int:
+        return int(len(np.unique(self.page_package[self.store.page[rows]])))
+
+    def distinct_hashes(self, rows) -> int:
+        return int(len(np.unique(self.store.hashes[rows])))
+
     def tag_counts(self) -> dict[str, int]:
         sizes = self.page_stop - self.page_start
         return {tag: int(sizes[ids].sum()) for tag, ids in self._by_tag.items()}
@@ -174,6 +200,10 @@ class Catalog:
                 rows = found if rows is None else np.intersect1d(rows, found, assume_unique=True)
         if query.names:
             ranking = self.package_index.search(query.name_text)
+            if ranking and ranking[0][1] >= EXACT:
+                # The user named a package: its name-prefix relatives stay (hdf5 -> hdf5-vol-async),
+                # look-alikes go, so `cmake +ssl` finds cmake or nothing, never `cae`.
+                ranking = [entry for entry in ranking if entry[1] >= PREFIX]
             page_ids = [pid for name, _ in ranking for pid in self.page_ids_of_package(name)]
             lut = np.zeros(len(self.pages), dtype=bool)
             lut[page_ids] = True

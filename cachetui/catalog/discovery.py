@@ -80,13 +80,14 @@ def _children(known_dirs: dict, *file_maps: dict) -> dict:
 
 
 def discover(sources, known: dict | None = None, known_dirs: dict | None = None,
-             known_ignored: dict | None = None, exclude: str | None = None) -> Discovery:
+             known_ignored: dict | None = None, exclude: str | None = None, progress=None) -> Discovery:
     """Walk ``sources``.
 
     ``known`` maps path -> (size, mtime_ns) of files identified last time (they are
     not opened again if unchanged); ``known_dirs`` maps directory -> mtime_ns;
     ``known_ignored`` maps path -> (size, mtime_ns) of files skipped last time;
-    ``exclude`` is a directory not to walk (our own snapshot directory).
+    ``exclude`` is a directory not to walk (our own snapshot directory);
+    ``progress(files_seen)`` is called every few thousand files (and may raise to cancel).
     """
     known = known or {}
     known_dirs = known_dirs or {}
@@ -106,6 +107,8 @@ def discover(sources, known: dict | None = None, known_dirs: dict | None = None,
         if key in seen_files:
             return
         seen_files.add(key)
+        if progress is not None and len(seen_files) % 2000 == 0:
+            progress(len(seen_files))
         info = FileInfo(path, st.st_size, st.st_mtime_ns)
         if known.get(path) == (info.size, info.mtime_ns):
             files.append(info)

@@ -123,7 +123,8 @@ def load_catalog(
         known = {path: stat for path, stat in zip(old.paths, zip(old.size.tolist(), old.mtime.tolist()))
                  if path not in known_ignored}
         known_dirs = dict(zip(snapshot.dirs, snapshot.dir_mtime.tolist()))
-    found = discover(sources, known, known_dirs, known_ignored, exclude=os.path.dirname(snap_file))
+    found = discover(sources, known, known_dirs, known_ignored, exclude=os.path.dirname(snap_file),
+                     progress=lambda seen: report(LoadProgress("scan", seen)))
     if found.missing and len(found.missing) == len(sources):
         raise NoSourceError(found.missing)
     # Problems of files that are not pages are kept in the file table; the rest are reported as is.
@@ -239,10 +240,15 @@ def _build(snapshot, reuse, fresh, problem_files, ignored, report, workers):
     if total >= PARALLEL_THRESHOLD and nworkers > 1:
         context = multiprocessing.get_context("spawn")  # fork is unsafe from a threaded UI
         try:
-            with ProcessPoolExecutor(max_workers=nworkers, mp_context=context) as pool:
+            pool = ProcessPoolExecutor(max_workers=nworkers, mp_context=context)
+            try:
                 for results, export in pool.map(_parse_chunk, chunks):
-                    absorb(results, export)
+                    absorb(results, export)  # its progress report may raise to cancel the load
                     absorbed += 1
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)  # do not parse what nobody will read
+                raise
+            pool.shutdown()
         except (OSError, RuntimeError, BrokenProcessPool):
             pass  # no worker processes here (sandbox, odd __main__): parse the rest in this process
     for chunk in chunks[absorbed:]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz, process, utils
 
+EXACT = 100.0  # score of an exact name match
+PREFIX = 90.0  # lowest score of a name that starts with the text
 FUZZY_CUTOFF = 66
 FUZZY_LIMIT = 40
 
@@ -31,9 +33,9 @@ class PackageIndex:
         scored: dict[int, float] = {}
         for i, name in enumerate(self._lower):
             if name == text:
-                scored[i] = 100.0
+                scored[i] = EXACT
             elif name.startswith(text):
-                scored[i] = 90.0 + 9.0 * len(text) / len(name)
+                scored[i] = PREFIX + 9.0 * len(text) / len(name)
             elif text in name:
                 scored[i] = 80.0 + 9.0 * len(text) / len(name)
         if len(text) >= 3:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cachetui.catalog import Catalog, QueryResult, Spec, Summary, mirror_add_command, version_key
+from cachetui.catalog import Catalog, QueryResult, Spec, Summary, mirror_add_command
 
 GROUP_BY_TAG = "tag"
 GROUP_BY_PACKAGE = "package"
@@ -20,7 +20,7 @@ GROUP_BY_PACKAGE = "package"
 TREE_BATCH = 500
 """Tree entries added at a time under one parent; a "… N more" leaf adds the next batch."""
 
-TABLE_CAP = 500
+TABLE_CAP = 200
 """Spec rows put in the table at once (sorted first, so they are the first rows of the full order)."""
 
 SORT_COLUMNS = ("hash", "version", "tag", "package", "compiler", "arch", "variants", "stacks", "size")
@@ -159,17 +159,13 @@ class BrowseModel:
         self.catalog = catalog
         self._package_totals: dict[str, int] | None = None
         self._tag_totals: dict[str, int] | None = None
-        self._ranks: dict[str, np.ndarray] = {}
 
     # --- totals ---------------------------------------------------------------------
 
     @property
     def package_totals(self) -> dict[str, int]:
         if self._package_totals is None:
-            cat = self.catalog
-            sizes = (cat.page_stop - cat.page_start).astype(np.float64)
-            counts = np.bincount(cat.page_package, weights=sizes, minlength=len(cat.packages))
-            self._package_totals = {name: int(counts[i]) for i, name in enumerate(cat.packages)}
+            self._package_totals = self.catalog.package_counts()
         return self._package_totals
 
     @property
@@ -240,16 +236,15 @@ class BrowseModel:
             if len(result.query.hash_prefixes) == 1:
                 return f"no spec hash starts with {prefix}"
             return f"no spec matches {prefix}"
-        store = self.catalog.store
-        distinct = np.unique(store.hashes[result.rows[:5000]])
-        if len(distinct) == 1:
+        distinct = self.catalog.distinct_hashes(result.rows[:5000])
+        if distinct == 1:
             spec = self.catalog.spec(int(result.rows[0]))
             tags = [tag for tag, _ in view.tags]
             shown = ", ".join(tags[:4]) + (f" and {len(tags) - 4} more" if len(tags) > 4 else "")
             where = f"in {len(tags)} tags: {shown}" if len(tags) > 1 else f"in {shown}"
             return f"{prefix} is {spec.package}@{spec.version} /{spec.short_hash} {where}"
-        more = "+" if len(distinct) == 5000 else ""
-        return f"{prefix} matches {len(distinct)}{more} different specs; type more of the hash"
+        more = "+" if distinct == 5000 else ""
+        return f"{prefix} matches {distinct}{more} different specs; type more of the hash"
 
     # --- tree -----------------------------------------------------------------------
 
@@ -312,10 +307,9 @@ class BrowseModel:
             columns=table_columns(selection),
         )
         if len(rows) and selection.tag is None:
-            tag_ids = np.bincount(cat.page_tag[cat.store.page[rows]], minlength=len(cat.tags))
-            data.tag_counts = [(tag, int(tag_ids[i])) for i, tag in enumerate(cat.tags) if tag_ids[i]]
+            data.tag_counts = cat.tags_of_rows(rows)
         if len(rows) and selection.package is None:
-            data.package_count = int(len(np.unique(cat.page_package[cat.store.page[rows]])))
+            data.package_count = cat.package_count_of_rows(rows)
         return data
 
     def resort(self, data: DetailData, sort: SortOrder) -> DetailData:
@@ -329,58 +323,6 @@ class BrowseModel:
 
     # --- sorting --------------------------------------------------------------------
 
-    def _rank(self, name: str) -> np.ndarray:
-        """Rank of each interned value of a column (version order for versions, text order otherwise)."""
-        rank = self._ranks.get(name)
-        if rank is None:
-            items = self.catalog.store.tables[name].items
-            if name == "version":
-                key = version_key
-            elif name in ("variants", "stacks"):
-                def key(item):
-                    return " ".join(item)
-            else:
-                def key(item):
-                    return str(item)
-            order = sorted(range(len(items)), key=lambda i: key(items[i]))
-            rank = np.empty(len(items), dtype=np.int64)
-            rank[np.asarray(order, dtype=np.int64)] = np.arange(len(items), dtype=np.int64)
-            self._ranks[name] = rank
-        return rank
-
-    def _column_keys(self, column: str, rows: np.ndarray) -> list[np.ndarray]:
-        """Sort keys for one column, least significant first (np.lexsort order)."""
-        cat = self.catalog
-        store = cat.store
-        if column == "hash":
-            return [np.unique(store.hashes[rows], return_inverse=True)[1].astype(np.int64)]
-        if column == "tag":
-            return [cat.page_tag[store.page[rows]].astype(np.int64)]
-        if column == "package":
-            return [cat.page_package[store.page[rows]].astype(np.int64)]
-        if column == "size":
-            return [store.size[rows].astype(np.int64)]
-        if column == "arch":
-            return [self._rank(name)[store.columns[name][rows]] for name in ("target", "os", "platform")]
-        return [self._rank(column)[store.columns[column][rows]]]
-
     def sort_rows(self, rows: np.ndarray, sort: SortOrder) -> np.ndarray:
         """``rows`` in table order: the sort column first, then the natural order."""
-        rows = np.asarray(rows, dtype=np.int64)
-        if len(rows) <= 1:
-            return rows
-        natural = (
-            self._column_keys("arch", rows)
-            + self._column_keys("compiler", rows)
-            + [-k for k in self._column_keys("version", rows)]
-            + self._column_keys("package", rows)
-            + self._column_keys("tag", rows)
-        )
-        keys = list(natural)
-        if sort.column is not None:
-            primary = self._column_keys(sort.column, rows)
-            keys += [-k for k in primary] if sort.reverse else primary
-        order = np.lexsort(keys)
-        if sort.column is None and sort.reverse:
-            order = order[::-1]
-        return rows[order]
+        return self.catalog.sort_rows(rows, sort.column, sort.reverse)

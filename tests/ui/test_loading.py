@@ -53,10 +53,8 @@ async def test_progress_is_shown_and_quit_works_while_loading(monkeypatch):
         assert "Loading the catalog" in text
         assert "reading pages:" in text and "of 100,000 pages" in text
         assert "q quits at any time" in text
-        started = time.perf_counter()
         await pilot.press("q")
     assert stopped.wait(2.0), "the loading thread kept running after quit"
-    assert time.perf_counter() - started < 3.0
     assert app.return_value is None
 
 

@@ -28,6 +28,8 @@ PHASES = {
 
 def describe(progress: LoadProgress) -> str:
     text = PHASES.get(progress.phase, progress.phase)
+    if progress.phase == "scan" and progress.done:
+        text += f": {progress.done:,} files"
     if progress.phase == "parse" and progress.total:
         text += f": {progress.done:,} of {progress.total:,} pages"
         if progress.bytes_total:

@@ -2,7 +2,7 @@
 
 Rows are sorted over *all* matching specs (in a worker, on the column store)
 and only the first ``TABLE_CAP`` become table rows, so a 20,000-spec page
-costs the same as a 500-spec one; a line under the table says how many are
+costs the same as a small one; a line under the table says how many are
 hidden and suggests refining the query.
 """
 

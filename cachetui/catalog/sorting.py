@@ -1,0 +1,77 @@
+"""Ordering spec rows by a column, vectorised over the column store.
+
+Each interned value gets a rank once (versions in Spack order, the rest as
+text); sorting rows is then an ``np.lexsort`` over small integer keys.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .versions import version_key
+
+SORT_COLUMNS = ("hash", "package", "tag", "version", "compiler", "arch", "platform", "os", "target",
+                "variants", "stacks", "size")
+
+
+class RowSorter:
+    def __init__(self, catalog):
+        self.catalog = catalog
+        self._ranks: dict[str, np.ndarray] = {}
+
+    def _rank(self, name: str) -> np.ndarray:
+        """Rank of each interned value of a column."""
+        rank = self._ranks.get(name)
+        if rank is None:
+            items = self.catalog.store.tables[name].items
+            if name == "version":
+                key = version_key
+            elif name in ("variants", "stacks"):
+                def key(item):
+                    return " ".join(item)
+            else:
+                def key(item):
+                    return str(item)
+            order = sorted(range(len(items)), key=lambda i: key(items[i]))
+            rank = np.empty(len(items), dtype=np.int64)
+            rank[np.asarray(order, dtype=np.int64)] = np.arange(len(items), dtype=np.int64)
+            self._ranks[name] = rank
+        return rank
+
+    def column_keys(self, column: str, rows: np.ndarray) -> list[np.ndarray]:
+        """Sort keys for one column, least significant first (np.lexsort order)."""
+        cat = self.catalog
+        store = cat.store
+        if column == "hash":
+            return [np.unique(store.hashes[rows], return_inverse=True)[1].astype(np.int64)]
+        if column == "tag":
+            return [cat.page_tag[store.page[rows]].astype(np.int64)]
+        if column == "package":
+            return [cat.page_package[store.page[rows]].astype(np.int64)]
+        if column == "size":
+            return [store.size[rows].astype(np.int64)]
+        if column == "arch":
+            return [self._rank(name)[store.columns[name][rows]] for name in ("target", "os", "platform")]
+        if column not in SORT_COLUMNS:
+            raise ValueError(f"cannot sort by {column!r}; columns: {', '.join(SORT_COLUMNS)}")
+        return [self._rank(column)[store.columns[column][rows]]]
+
+    def sort(self, rows, column: str | None = None, reverse: bool = False) -> np.ndarray:
+        """``rows`` by ``column``, then in the natural order: newest tag, package, newest version, compiler, arch."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if len(rows) <= 1:
+            return rows
+        keys = (
+            self.column_keys("arch", rows)
+            + self.column_keys("compiler", rows)
+            + [-k for k in self.column_keys("version", rows)]
+            + self.column_keys("package", rows)
+            + self.column_keys("tag", rows)
+        )
+        if column is not None:
+            primary = self.column_keys(column, rows)
+            keys += [-k for k in primary] if reverse else primary
+        order = np.lexsort(keys)
+        if column is None and reverse:
+            order = order[::-1]
+        return rows[order]
