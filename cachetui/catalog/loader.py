@@ -6,8 +6,10 @@ of it, and only for files whose (size, mtime) changed since the snapshot.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -175,6 +177,8 @@ def load_catalog(
         except OSError as exc:
             reason = exc.strerror or str(exc)
             catalog.notices.append(f"working without a snapshot: cannot write {snap_file}: {reason}")
+    if not unchanged:
+        _release_free_memory()
     catalog.load_seconds = time.perf_counter() - started
     catalog.from_snapshot = unchanged
     catalog.snapshot_file = snap_file if use_cache else None
@@ -259,3 +263,17 @@ def _build(snapshot, reuse, fresh, problem_files, ignored, report, workers):
     base = snapshot.store if keep is not None else None
     store = SpecStore.concat(parts, part_pages, base=base, keep=keep, keep_pages=keep_pages)
     return table.build(), store, HashIndex(store.hashes)
+
+
+def _release_free_memory() -> None:
+    """Give the parse buffers back to the OS (glibc keeps freed heap memory otherwise).
+
+    The chunks received from the workers are freed after the merge, but glibc
+    holds on to them in its heaps: without this, a cold build leaves the
+    process ~70 bytes per spec larger than a start from the snapshot.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):
+            pass  # not glibc (musl, ...): nothing to do
