@@ -105,18 +105,40 @@ def load_catalog(
     if old is not None and snapshot.complete and still_same(
         snapshot.dirs, snapshot.dir_mtime.tolist(), old.paths, old.size.tolist(), old.mtime.tolist()
     ):
-        # Fast path: nothing changed since the snapshot; no walk, no parse, no write.
-        pages, page_problems = old.pages_and_problems()
-        store = snapshot.store
+        # Nothing changed since the snapshot: no walk, no parse, no write.
+        files, store = old, snapshot.store
         hash_index = HashIndex(store.hashes, snapshot.hash_order, snapshot.hash_keys)
-        catalog = Catalog(pages, store, page_problems, notices, sources, hash_index)
-        catalog.problems.extend(catalog.duplicate_problems())
-        catalog.load_seconds = time.perf_counter() - started
-        catalog.from_snapshot = True
-        catalog.snapshot_file = snap_file
-        report(LoadProgress("done", len(pages), len(pages)))
-        return catalog
+        walk_problems, unchanged, to_save = [], True, None
+    else:
+        files, store, hash_index, walk_problems, unchanged, to_save = _refresh(
+            sources, snapshot, snap_file, report, workers)
+    pages, page_problems = files.pages_and_problems()
+    catalog = Catalog(pages, store, walk_problems + page_problems, notices, sources, hash_index)
+    catalog.problems.extend(catalog.duplicate_problems())
 
+    if use_cache and to_save is not None:
+        report(LoadProgress("save"))
+        try:
+            write_snapshot(snap_file, SnapshotData(
+                sources, files, store, hash_index.order, hash_index.sorted_keys, *to_save))
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            catalog.notices.append(f"working without a snapshot: cannot write {snap_file}: {reason}")
+    if not unchanged:
+        _release_free_memory()
+    catalog.load_seconds = time.perf_counter() - started
+    catalog.from_snapshot = unchanged
+    catalog.snapshot_file = snap_file if use_cache else None
+    report(LoadProgress("done", len(pages), len(pages)))
+    return catalog
+
+
+def _refresh(sources, snapshot, snap_file, report, workers):
+    """Walk the sources, reuse what the snapshot has of unchanged files, parse the rest.
+
+    Returns (files, store, hash index, walk problems, unchanged, what to save or None).
+    """
+    old = snapshot.files if snapshot is not None else None
     known: dict = {}
     known_dirs: dict = {}
     known_ignored: dict = {}
@@ -159,31 +181,13 @@ def load_catalog(
         hash_index = HashIndex(store.hashes, snapshot.hash_order, snapshot.hash_keys)
     else:
         files, store, hash_index = _build(snapshot, reuse, fresh, found.problem_files, found.ignored, report, workers)
-    pages, page_problems = files.pages_and_problems()
-    catalog = Catalog(pages, store, walk_problems + page_problems, notices, sources, hash_index)
-    catalog.problems.extend(catalog.duplicate_problems())
 
     dirs = [d for d, _ in found.dirs]
     dir_mtimes = [m for _, m in found.dirs]
     same_dirs = (snapshot is not None and snapshot.dirs == dirs and snapshot.dir_mtime.tolist() == dir_mtimes
                  and snapshot.complete == found.complete and ignored_now == known_ignored)
-    if use_cache and not (unchanged and same_dirs):
-        report(LoadProgress("save"))
-        try:
-            write_snapshot(snap_file, SnapshotData(
-                sources, files, store, hash_index.order, hash_index.sorted_keys,
-                dirs, np.array(dir_mtimes, dtype=np.int64), found.complete,
-            ))
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            catalog.notices.append(f"working without a snapshot: cannot write {snap_file}: {reason}")
-    if not unchanged:
-        _release_free_memory()
-    catalog.load_seconds = time.perf_counter() - started
-    catalog.from_snapshot = unchanged
-    catalog.snapshot_file = snap_file if use_cache else None
-    report(LoadProgress("done", len(pages), len(pages)))
-    return catalog
+    to_save = None if unchanged and same_dirs else (dirs, np.array(dir_mtimes, dtype=np.int64), found.complete)
+    return files, store, hash_index, walk_problems, unchanged, to_save
 
 
 def _build(snapshot, reuse, fresh, problem_files, ignored, report, workers):
