@@ -19,7 +19,6 @@ from .specstring import normalize_variant, split_kv
 from .store import SpecStore
 from .summary import Summary, summarize
 from .tags import sort_tags
-from .versions import version_key
 
 
 def _matcher(wanted: str):
@@ -98,15 +97,20 @@ class Catalog:
             return []
         return ids[self.page_tag[ids] == rank].tolist()
 
+    def _selected_page_ids(self, tag: str | None, package: str | None) -> list[int] | None:
+        """Pages of a package (in one tag, or all tags) or of a tag; None when neither is given."""
+        if tag is not None and package is not None:
+            return self._page_ids_for(tag, package)
+        if package is not None:
+            return self.page_ids_of_package(package)
+        if tag is not None:
+            return self.page_ids_in_tag(tag)
+        return None
+
     def rows_of(self, tag: str | None = None, package: str | None = None) -> np.ndarray:
         """Spec rows of a package (in one tag, or all tags), or of a whole tag."""
-        if tag is not None and package is not None:
-            ids = self._page_ids_for(tag, package)
-        elif package is not None:
-            ids = self.page_ids_of_package(package)
-        elif tag is not None:
-            ids = self.page_ids_in_tag(tag)
-        else:
+        ids = self._selected_page_ids(tag, package)
+        if ids is None:
             return np.arange(self.num_specs, dtype=np.int64)
         if not ids:
             return np.zeros(0, dtype=np.int64)
@@ -376,12 +380,9 @@ class QueryResult:
 
     def rows_of(self, tag: str | None = None, package: str | None = None) -> np.ndarray:
         """Matching rows of a package (in one tag or all), or of a tag."""
-        if tag is not None and package is not None:
-            ids = self.catalog._page_ids_for(tag, package)
-        elif package is not None:
-            ids = self.catalog.page_ids_of_package(package)
-        else:
-            ids = self.catalog.page_ids_in_tag(tag) if tag is not None else self.page_order
+        ids = self.catalog._selected_page_ids(tag, package)
+        if ids is None:
+            ids = self.page_order
         parts = [self.rows_in_page(pid) for pid in ids]
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
@@ -390,13 +391,11 @@ class QueryResult:
         out = []
         total = 0
         store = self.catalog.store
-        versions = store.tables["version"].items
+        version_rank = self.catalog._sorter.rank("version")
         for pid in self.page_order:
             rows = self.rows_in_page(pid)
-            if len(rows) > 1:
-                keys = [version_key(versions[v]) for v in store.columns["version"][rows].tolist()]
-                order = sorted(range(len(rows)), key=keys.__getitem__, reverse=True)
-                rows = rows[order]
+            if len(rows) > 1:  # newest version first; equal versions keep page order
+                rows = rows[np.argsort(-version_rank[store.columns["version"][rows]], kind="stable")]
             out.append(rows)
             total += len(rows)
             if limit is not None and total >= limit:

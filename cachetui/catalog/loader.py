@@ -107,7 +107,7 @@ def load_catalog(
     ):
         # Nothing changed since the snapshot: no walk, no parse, no write.
         files, store = old, snapshot.store
-        hash_index = HashIndex(store.hashes, snapshot.hash_order, snapshot.hash_keys)
+        hash_index = snapshot.hash_index()
         walk_problems, unchanged, to_save = [], True, None
     else:
         files, store, hash_index, walk_problems, unchanged, to_save = _refresh(
@@ -178,7 +178,7 @@ def _refresh(sources, snapshot, snap_file, report, workers):
                 table.add_ignored(info.path, info.size, info.mtime_ns)
             files = table.build()
         store = snapshot.store
-        hash_index = HashIndex(store.hashes, snapshot.hash_order, snapshot.hash_keys)
+        hash_index = snapshot.hash_index()
     else:
         files, store, hash_index = _build(snapshot, reuse, fresh, found.problem_files, found.ignored, report, workers)
 

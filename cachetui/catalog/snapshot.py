@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .filetable import IGNORED, NOT_A_PAGE, FileTable
+from .hashindex import HashIndex
 from .store import ID_COLUMNS, STRING_TABLES, TUPLE_TABLES, SpecStore, Table
 
 FORMAT = 4
@@ -50,6 +51,10 @@ class SnapshotData:
     dirs: list  # directory paths whose entries were all seen
     dir_mtime: np.ndarray  # int64, one per directory
     complete: bool = False  # `dirs` holds every directory of the sources: a stat pass can prove nothing changed
+
+    def hash_index(self) -> HashIndex:
+        """The saved hash index, without sorting again."""
+        return HashIndex(self.store.hashes, self.hash_order, self.hash_keys)
 
 
 def write_snapshot(path: str, data: SnapshotData) -> None:

@@ -19,8 +19,8 @@ class RowSorter:
         self.catalog = catalog
         self._ranks: dict[str, np.ndarray] = {}
 
-    def _rank(self, name: str) -> np.ndarray:
-        """Rank of each interned value of a column."""
+    def rank(self, name: str) -> np.ndarray:
+        """Rank of each interned value of a column; values that sort equal share a rank."""
         rank = self._ranks.get(name)
         if rank is None:
             items = self.catalog.store.tables[name].items
@@ -32,9 +32,14 @@ class RowSorter:
             else:
                 def key(item):
                     return str(item)
-            order = sorted(range(len(items)), key=lambda i: key(items[i]))
+            keys = [key(item) for item in items]
+            order = sorted(range(len(items)), key=keys.__getitem__)
             rank = np.empty(len(items), dtype=np.int64)
-            rank[np.asarray(order, dtype=np.int64)] = np.arange(len(items), dtype=np.int64)
+            current = -1
+            for position, i in enumerate(order):
+                if position == 0 or keys[i] != keys[order[position - 1]]:
+                    current += 1
+                rank[i] = current
             self._ranks[name] = rank
         return rank
 
@@ -51,10 +56,10 @@ class RowSorter:
         if column == "size":
             return [store.size[rows].astype(np.int64)]
         if column == "arch":
-            return [self._rank(name)[store.columns[name][rows]] for name in ("target", "os", "platform")]
+            return [self.rank(name)[store.columns[name][rows]] for name in ("target", "os", "platform")]
         if column not in SORT_COLUMNS:
             raise ValueError(f"cannot sort by {column!r}; columns: {', '.join(SORT_COLUMNS)}")
-        return [self._rank(column)[store.columns[column][rows]]]
+        return [self.rank(column)[store.columns[column][rows]]]
 
     def sort(self, rows, column: str | None = None, reverse: bool = False) -> np.ndarray:
         """``rows`` by ``column``, then in the natural order: newest tag, package, newest version, compiler, arch."""
