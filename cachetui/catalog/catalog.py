@@ -63,6 +63,7 @@ class Catalog:
         self.load_seconds = 0.0
         self.from_snapshot = False
         self.snapshot_file: str | None = None  # the snapshot read or written, if any
+        self.snapshot_written = False  # this load wrote (or rewrote) the snapshot
 
     @staticmethod
     def _group(order: np.ndarray, keys: np.ndarray, names: list[str]) -> dict[str, np.ndarray]:
@@ -151,22 +152,27 @@ class Catalog:
         return self._tag_rank.get(tag, len(self.tags))
 
     def duplicate_problems(self) -> list[Problem]:
-        """Two files for the same (tag, package): both are kept, and the user is told."""
+        """Two files for the same (tag, package): both are kept, and the user is told.
+
+        Within a group the files are taken in path order, so the same files give
+        the same report whatever order they were loaded in.
+        """
         if not len(self.pages):
             return []
         keys = self.page_tag.astype(np.int64) * (len(self.packages) + 1) + self.page_package
-        order = np.argsort(keys, kind="stable")
-        sorted_keys = keys[order]
+        counts = np.bincount(keys)
+        groups: dict[int, list[str]] = {}
+        for page_id in np.flatnonzero(counts[keys] > 1).tolist():
+            groups.setdefault(int(keys[page_id]), []).append(page_id)
         problems = []
-        first = None
-        for i in np.flatnonzero(np.diff(sorted_keys) == 0).tolist():
-            if i == 0 or sorted_keys[i - 1] != sorted_keys[i]:
-                first = self.pages[int(order[i])]  # the first file of this group
-            page = self.pages[int(order[i + 1])]
-            problems.append(Problem(
-                page.source,
-                f"same tag and package ({page.tag}/{page.package}) as {first.source}; specs of both are shown",
-            ))
+        for key in sorted(groups):
+            pages = sorted((self.pages[i] for i in groups[key]), key=lambda p: p.source)
+            first = pages[0]
+            for page in pages[1:]:
+                problems.append(Problem(
+                    page.source,
+                    f"same tag and package ({page.tag}/{page.package}) as {first.source}; specs of both are shown",
+                ))
         return problems
 
     def package_counts(self) -> dict[str, int]:

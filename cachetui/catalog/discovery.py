@@ -1,12 +1,20 @@
-"""Find page files under the paths a user gives, without hanging or giving up.
+"""Find page files under the paths a user gives, without hanging, giving up or losing any.
 
 Directories are walked recursively following symlinks, each real directory
 once (so symlink loops end); hidden directories are skipped; entries that
 cannot be read become problems and the walk goes on.
 
-A warm start must not list 100k directories again: given the directories
-(and their mtimes) seen last time, a directory whose mtime is unchanged has
-the same entries, so only its known files and subdirectories are stat'ed.
+A warm start must not list 100k directories again. What makes skipping a
+listing safe is the rule git uses for its index: a directory whose stamp
+(mtime, ctime, inode) is unchanged has the same entries, *provided* the
+stamp was already older than the settle window when it was recorded (an
+entry added within the same clock tick would not move it). Such a directory
+is not listed: the entries it had last time (every subdirectory and every
+file, whatever became of them) are stat'ed instead. Any directory that had a
+problem inside, a repeated entry, or a recent stamp is listed again, and a
+trusted listing that finds anything out of place falls back to a real one.
+Subdirectories are always visited, trusted or not, so nothing falls out of
+the walk because its parent was trusted.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ from __future__ import annotations
 import os
 import stat
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .model import Problem
@@ -22,40 +31,91 @@ from .parser import EMPTY_FILE, NO_FRONT_MATTER, looks_like_page
 # Names the site uses for pages; a file so named that is not a page is worth reporting.
 PAGE_NAMES = frozenset({"specs.md", "index.md"})
 
+# A stamp must be at least this much older than the scan that records it before a
+# later scan may trust it: coarse file-system clocks (FAT: 2 s, many kernels: a
+# jiffy), NFS attribute caches and small clock skew all hide changes inside it.
+SETTLE_NS = 2_000_000_000
+
+Stamp = tuple[int, int, int, int]  # (size, mtime_ns, ctime_ns, inode) of a file
+DirStamp = tuple[int, int, int]  # (mtime_ns, ctime_ns, inode) of a directory
+
 
 @dataclass(frozen=True, slots=True)
 class FileInfo:
     path: str
     size: int
     mtime_ns: int
+    ctime_ns: int = 0
+    ino: int = 0
+
+    @property
+    def stamp(self) -> Stamp:
+        return (self.size, self.mtime_ns, self.ctime_ns, self.ino)
+
+    @classmethod
+    def of(cls, path: str, st: os.stat_result) -> FileInfo:
+        return cls(path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+@dataclass(frozen=True, slots=True)
+class DirInfo:
+    path: str
+    mtime_ns: int
+    ctime_ns: int
+    ino: int
+    trusted: bool  # a later scan may skip listing it while its stamp stays the same
+
+    @property
+    def stamp(self) -> DirStamp:
+        return (self.mtime_ns, self.ctime_ns, self.ino)
+
+
+@dataclass(slots=True)
+class Previous:
+    """What the last scan saw, as the snapshot keeps it."""
+
+    files: dict[str, Stamp | None] = field(default_factory=dict)  # candidate pages; None: read again
+    ignored: dict[str, Stamp | None] = field(default_factory=dict)  # files skipped silently
+    dirs: dict[str, DirStamp | None] = field(default_factory=dict)  # every directory walked; None: list again
 
 
 @dataclass(slots=True)
 class Discovery:
-    files: list  # FileInfo of every candidate page, in walk order
-    problems: list  # Problem (including those of problem_files)
-    missing: list  # sources that do not exist
-    problem_files: list = field(default_factory=list)  # (FileInfo, reason): files that are not pages
-    dirs: list = field(default_factory=list)  # (path, mtime_ns) of directories safe to trust next time
-    complete: bool = False  # every directory walked is in `dirs` and nothing went wrong
-    ignored: list = field(default_factory=list)  # FileInfo of files looked at and skipped silently
+    files: list[FileInfo]  # every candidate page, in walk order
+    problems: list[Problem]  # including those of problem_files
+    missing: list[str]  # sources that do not exist
+    problem_files: list[tuple[FileInfo, str]] = field(default_factory=list)  # files that are not pages
+    dirs: list[DirInfo] = field(default_factory=list)  # every directory walked
+    ignored: list[FileInfo] = field(default_factory=list)  # files looked at and skipped silently
+    scan_ns: int = 0  # wall clock when the scan began: stamps after scan_ns - SETTLE_NS are not trusted
+
+    @property
+    def settled_ns(self) -> int:
+        return self.scan_ns - SETTLE_NS
+
+    @property
+    def complete(self) -> bool:
+        """Every directory is trusted and nothing went wrong: a stat pass can prove nothing changed."""
+        return not self.problems and not self.missing and all(d.trusted for d in self.dirs)
 
 
-def still_same(dirs, dir_mtime, paths, sizes, mtimes) -> bool:
+def still_same(dirs: Iterable[tuple[str, DirStamp]], files: Iterable[tuple[str, Stamp]]) -> bool:
     """True if every directory and file seen last time is exactly as it was.
 
-    An unchanged directory mtime means no entry was added, removed or renamed
-    in it; an unchanged (size, mtime) means a file was not rewritten. Together
-    they prove a complete walk would find the same files, at 1/10 of its cost.
+    Only meaningful for a complete scan whose stamps were all settled: then an
+    unchanged directory stamp means no entry was added, removed or renamed in
+    it, and an unchanged file stamp means the file was not rewritten.
     """
     stat_ = os.stat
     try:
-        for path, mtime in zip(dirs, dir_mtime):
-            if stat_(path).st_mtime_ns != mtime:
-                return False
-        for path, size, mtime in zip(paths, sizes, mtimes):
+        for path, (mtime, ctime, ino) in dirs:
             st = stat_(path)
-            if st.st_mtime_ns != mtime or st.st_size != size:
+            if st.st_mtime_ns != mtime or st.st_ctime_ns != ctime or st.st_ino != ino:
+                return False
+        for path, (size, mtime, ctime, ino) in files:
+            st = stat_(path)
+            if (st.st_mtime_ns != mtime or st.st_size != size or st.st_ctime_ns != ctime
+                    or st.st_ino != ino or not stat.S_ISREG(st.st_mode)):
                 return False
     except OSError:
         return False
@@ -67,54 +127,66 @@ def _head(path: str) -> bytes:
         return handle.read(8)
 
 
-def _children(known_dirs: dict, *file_maps: dict) -> dict:
-    """directory -> (known subdirectories, known files), from last time's paths."""
-    children: dict = {}
+def _children(previous: Previous) -> dict[str, tuple[list[str], list[str]]]:
+    """directory -> (subdirectories, files) it held last time, from last time's paths."""
+    children: dict[str, tuple[list[str], list[str]]] = {}
     sep = os.sep
-    for directory in known_dirs:  # str.rpartition: os.path.dirname is 10x slower here
+    for directory in previous.dirs:  # str.rpartition: os.path.dirname is 10x slower here
         children.setdefault(directory.rpartition(sep)[0] or sep, ([], []))[0].append(directory)
-    for file_map in file_maps:
+    for file_map in (previous.files, previous.ignored):
         for path in file_map:
             children.setdefault(path.rpartition(sep)[0] or sep, ([], []))[1].append(path)
     return children
 
 
-def discover(sources, known: dict | None = None, known_dirs: dict | None = None,
-             known_ignored: dict | None = None, exclude: str | None = None, progress=None) -> Discovery:
-    """Walk ``sources``.
+def discover(
+    sources: Iterable[str],
+    previous: Previous | None = None,
+    exclude: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Discovery:
+    """Walk ``sources``, using ``previous`` (the last scan) to skip listing unchanged directories.
 
-    ``known`` maps path -> (size, mtime_ns) of files identified last time (they are
-    not opened again if unchanged); ``known_dirs`` maps directory -> mtime_ns;
-    ``known_ignored`` maps path -> (size, mtime_ns) of files skipped last time;
     ``exclude`` is a directory not to walk (our own snapshot directory);
     ``progress(files_seen)`` is called every few thousand files (and may raise to cancel).
     """
-    known = known or {}
-    known_dirs = known_dirs or {}
-    known_ignored = known_ignored or {}
-    children = _children(known_dirs, known, known_ignored) if known_dirs else {}
+    scan_ns = time.time_ns()
+    settled = scan_ns - SETTLE_NS
+    previous = previous or Previous()
+    known, known_ignored, known_dirs = previous.files, previous.ignored, previous.dirs
+    children = _children(previous) if known_dirs else {}
+    exclude_key = _dir_key(exclude)
     ignored: list[FileInfo] = []
     files: list[FileInfo] = []
     problems: list[Problem] = []
-    problem_files: list = []
+    problem_files: list[tuple[FileInfo, str]] = []
     missing: list[str] = []
-    seen_files: set = set()
-    seen_dirs: set = set()
-    scanned: list = []  # (path, mtime_ns) of every directory walked
+    seen_files: set[tuple[int, int]] = set()
+    seen_dirs: set[tuple[int, int]] = set()
+    troubled: set[str] = set()  # directories to list again next time
+    scanned: list[tuple[str, os.stat_result]] = []
+
+    def trouble(path: str, reason: str) -> None:
+        problems.append(Problem(path, reason))
+        troubled.add(path)
+        troubled.add(os.path.dirname(path))
 
     def consider(path: str, st: os.stat_result, explicit: bool) -> None:
         key = (st.st_dev, st.st_ino)
         if key in seen_files:
+            # The same file under another name: skipped, and its directory listed again
+            # next time, so the other name is found if this one goes away.
+            troubled.add(os.path.dirname(path))
             return
         seen_files.add(key)
         if progress is not None and len(seen_files) % 2000 == 0:
             progress(len(seen_files))
-        info = FileInfo(path, st.st_size, st.st_mtime_ns)
-        if known.get(path) == (info.size, info.mtime_ns):
+        info = FileInfo.of(path, st)
+        if known.get(path) == info.stamp:
             files.append(info)
             return
         if not explicit:
-            if known_ignored.get(path) == (info.size, info.mtime_ns):
+            if known_ignored.get(path) == info.stamp:
                 ignored.append(info)
             else:
                 # A candidate: the parser reads it anyway, so opening it here too would
@@ -133,58 +205,74 @@ def discover(sources, known: dict | None = None, known_dirs: dict | None = None,
             problems.append(Problem(path, reason))
             problem_files.append((info, reason))
 
+    def list_trusted(directory: str) -> tuple[list[str], list[tuple[str, os.stat_result]]] | None:
+        """Last time's entries of an unchanged directory, stat'ed; None if any is out of place."""
+        subdirs, known_files = children.get(directory, ([], []))
+        found = []
+        for path in sorted(known_files):
+            try:
+                fst = os.stat(path)
+            except OSError:
+                return None  # gone or unreadable although the directory did not change: list it
+            if not stat.S_ISREG(fst.st_mode):
+                return None
+            found.append((path, fst))
+        return sorted(subdirs), found
+
+    def list_directory(directory: str) -> tuple[list[str], list[tuple[str, os.stat_result]]] | None:
+        try:
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            trouble(directory, f"cannot read directory: {exc.strerror or exc}")
+            return None
+        subdirs, found = [], []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                est = entry.stat()  # follows symlinks
+            except OSError as exc:
+                trouble(entry.path, f"cannot read: {exc.strerror or exc}")
+                continue
+            if stat.S_ISDIR(est.st_mode):
+                subdirs.append(entry.path)
+            elif stat.S_ISREG(est.st_mode):
+                found.append((entry.path, est))
+        return subdirs, found
+
     def walk(root: str) -> None:
         stack = [root]
         while stack:
             directory = stack.pop()
-            if directory == exclude:
-                continue
             try:
                 st = os.stat(directory)
             except OSError as exc:
-                problems.append(Problem(directory, f"cannot read directory: {exc.strerror or exc}"))
+                trouble(directory, f"cannot read directory: {exc.strerror or exc}")
                 continue
             key = (st.st_dev, st.st_ino)
+            own = key == exclude_key  # our snapshot directory: never read our own files as pages
+            if own and directory != root:
+                continue
             if key in seen_dirs:
+                troubled.add(os.path.dirname(directory))
                 if os.path.islink(directory):
                     problems.append(Problem(directory, "symlink loop or repeated directory; skipped"))
                 continue
             seen_dirs.add(key)
-            scanned.append((directory, st.st_mtime_ns))
-            if known_dirs.get(directory) == st.st_mtime_ns:
-                # Same entries as last time: stat only what was there.
-                subdirs, known_files = children.get(directory, ((), ()))
-                for path in sorted(known_files):
-                    try:
-                        fst = os.stat(path)
-                    except FileNotFoundError:
-                        continue
-                    except OSError as exc:
-                        problems.append(Problem(path, f"cannot read: {exc.strerror or exc}"))
-                        continue
-                    if stat.S_ISREG(fst.st_mode):
-                        consider(path, fst, explicit=False)
-                stack.extend(sorted(subdirs, reverse=True))
+            scanned.append((directory, st))
+            listing = None
+            if known_dirs.get(directory) == (st.st_mtime_ns, st.st_ctime_ns, st.st_ino):
+                listing = list_trusted(directory)
+            if listing is None:
+                listing = list_directory(directory)
+            if listing is None:
                 continue
-            try:
-                with os.scandir(directory) as it:
-                    entries = sorted(it, key=lambda e: e.name)
-            except OSError as exc:
-                problems.append(Problem(directory, f"cannot read directory: {exc.strerror or exc}"))
-                continue
-            subdirs = []
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                try:
-                    st = entry.stat()  # follows symlinks
-                except OSError as exc:
-                    problems.append(Problem(entry.path, f"cannot read: {exc.strerror or exc}"))
-                    continue
-                if stat.S_ISDIR(st.st_mode):
-                    subdirs.append(entry.path)
-                elif stat.S_ISREG(st.st_mode):
-                    consider(entry.path, st, explicit=False)
+            subdirs, found = listing
+            if own:
+                found = [(p, f) for p, f in found if not _is_snapshot_name(os.path.basename(p))]
+            for path, fst in found:
+                consider(path, fst, explicit=False)
             stack.extend(reversed(subdirs))
 
     for source in sources:
@@ -203,10 +291,24 @@ def discover(sources, known: dict | None = None, known_dirs: dict | None = None,
             consider(source, st, explicit=True)
         else:
             problems.append(Problem(source, "not a regular file or directory"))
-    # A directory with a problem inside (loop, unreadable entry) is walked again next time.
-    # A directory changed within the last seconds may change again within the same mtime tick.
-    troubled = {os.path.dirname(p.path) for p in problems} | {p.path for p in problems}
-    settled = time.time_ns() - 2_000_000_000
-    dirs = [(path, mtime) for path, mtime in scanned if path not in troubled and mtime < settled]
-    complete = not problems and not missing and len(dirs) == len(scanned)
-    return Discovery(files, problems, missing, problem_files, dirs, complete, ignored)
+    dirs = [
+        DirInfo(path, st.st_mtime_ns, st.st_ctime_ns, st.st_ino,
+                path not in troubled and max(st.st_mtime_ns, st.st_ctime_ns) < settled)
+        for path, st in scanned
+    ]
+    return Discovery(files, problems, missing, problem_files, dirs, ignored, scan_ns)
+
+
+def _is_snapshot_name(name: str) -> bool:
+    return name.startswith("catalog-") and name.endswith(".snap")
+
+
+def _dir_key(path: str | None) -> tuple[int, int] | None:
+    """(device, inode) of a directory, so it is recognised under any name (symlinks, '..')."""
+    if not path:
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)

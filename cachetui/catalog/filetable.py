@@ -10,25 +10,30 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .discovery import FileInfo, Stamp
 from .model import Problem
 from .pagetable import PageTable
 
 NOT_A_PAGE = -1  # `rows` of a file that could not be read as a page (its note says why)
 IGNORED = -2  # `rows` of a file skipped silently (not a page, not named like one)
+UNREADABLE = -3  # `rows` of a file whose read failed (permissions, I/O): read again on every run
+LOWEST_CODE = UNREADABLE
 
 
 @dataclass
 class FileTable:
-    paths: list  # str
+    paths: list[str]
     size: np.ndarray  # int64
     mtime: np.ndarray  # int64 (ns)
-    rows: np.ndarray  # int64: spec rows of the page, NOT_A_PAGE or IGNORED
+    ctime: np.ndarray  # int64 (ns)
+    ino: np.ndarray  # uint64
+    rows: np.ndarray  # int64: spec rows of the page, or NOT_A_PAGE / IGNORED / UNREADABLE
     declared: np.ndarray  # int64: meta.num_specs, or -1
     package: np.ndarray  # uint32 ids into `names`
     tag: np.ndarray  # uint32 ids into `names`
     format: np.ndarray  # uint32 ids into `names`
-    names: list  # interned package, tag and format strings
-    notes: dict = field(default_factory=dict)  # file index -> remark (page) or reason (not a page)
+    names: list[str]  # interned package, tag and format strings
+    notes: dict[int, str] = field(default_factory=dict)  # file index -> remark (page) or reason (not a page)
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -47,57 +52,78 @@ class FileTable:
         problems = [Problem(paths[i], note) for i, note in sorted(self.notes.items())]
         return pages, problems
 
-    def ignored(self) -> dict:
-        """path -> (size, mtime_ns) of the files skipped silently."""
-        index = np.flatnonzero(self.rows == IGNORED).tolist()
-        sizes, mtimes = self.size[index].tolist(), self.mtime[index].tolist()
-        return {self.paths[i]: (s, m) for i, s, m in zip(index, sizes, mtimes)}
+    def stamps(self, settled_ns: int) -> tuple[dict[str, Stamp | None], dict[str, Stamp | None]]:
+        """(candidate pages, silently skipped files): path -> stamp, or None where it must be read again.
+
+        A stamp is reusable only if it was older than the settle time of the scan
+        that recorded it (a rewrite within the same clock tick would not change it)
+        and the read did not fail (a failed read may succeed now).
+        """
+        settled = (np.maximum(self.mtime, self.ctime) < settled_ns) & (self.rows != UNREADABLE)
+        stamps = zip(self.size.tolist(), self.mtime.tolist(), self.ctime.tolist(), self.ino.tolist())
+        files: dict[str, Stamp | None] = {}
+        ignored: dict[str, Stamp | None] = {}
+        for path, stamp, ok, rows in zip(self.paths, stamps, settled.tolist(), self.rows.tolist()):
+            (ignored if rows == IGNORED else files)[path] = stamp if ok else None
+        return files, ignored
+
+    def reusable(self, settled_ns: int) -> bool:
+        """Every file's stamp can be trusted (see ``stamps``)."""
+        return bool(np.all(np.maximum(self.mtime, self.ctime) < settled_ns) and not np.any(self.rows == UNREADABLE))
+
+    def stamp_items(self) -> zip:
+        """(path, stamp) of every file, for a stat pass."""
+        return zip(self.paths, zip(self.size.tolist(), self.mtime.tolist(), self.ctime.tolist(), self.ino.tolist()))
 
 
 class FileTableBuilder:
-    def __init__(self):
-        self.paths: list = []
-        self.ints: list = []  # (size, mtime, rows, declared)
-        self.strs: list = []  # (package id, tag id, format id)
-        self.names: dict = {"": 0}
-        self.notes: dict = {}
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        self.ints: list[tuple[int, int, int, int, int, int]] = []  # size, mtime, ctime, ino, rows, declared
+        self.strs: list[tuple[int, int, int]] = []  # (package id, tag id, format id)
+        self.names: dict[str, int] = {"": 0}
+        self.notes: dict[int, str] = {}
 
     def _id(self, text: str) -> int:
         return self.names.setdefault(text, len(self.names))
 
-    def add_page(self, path: str, size: int, mtime: int, package: str, tag: str, fmt: str,
-                 rows: int, declared: int | None, note: str | None) -> None:
+    def _add(self, info: FileInfo, rows: int, declared: int, strs: tuple[int, int, int], note: str | None) -> None:
         if note:
             self.notes[len(self.paths)] = note
-        self.paths.append(path)
-        self.ints.append((size, mtime, rows, -1 if declared is None else declared))
-        self.strs.append((self._id(package), self._id(tag), self._id(fmt)))
+        self.paths.append(info.path)
+        self.ints.append((info.size, info.mtime_ns, info.ctime_ns, info.ino, rows, declared))
+        self.strs.append(strs)
 
-    def add_problem(self, path: str, size: int, mtime: int, reason: str) -> None:
-        self.notes[len(self.paths)] = reason
-        self.paths.append(path)
-        self.ints.append((size, mtime, NOT_A_PAGE, -1))
-        self.strs.append((0, 0, 0))
+    def add_page(self, info: FileInfo, package: str, tag: str, fmt: str,
+                 rows: int, declared: int | None, note: str | None) -> None:
+        strs = (self._id(package), self._id(tag), self._id(fmt))
+        self._add(info, rows, -1 if declared is None else declared, strs, note)
 
-    def add_ignored(self, path: str, size: int, mtime: int) -> None:
-        self.paths.append(path)
-        self.ints.append((size, mtime, IGNORED, -1))
-        self.strs.append((0, 0, 0))
+    def add_problem(self, info: FileInfo, reason: str, *, unreadable: bool = False) -> None:
+        self._add(info, UNREADABLE if unreadable else NOT_A_PAGE, -1, (0, 0, 0), reason)
+
+    def add_ignored(self, info: FileInfo) -> None:
+        self._add(info, IGNORED, -1, (0, 0, 0), None)
 
     def add_from(self, table: FileTable, index: int) -> None:
         """Carry one entry over from last time's table unchanged."""
-        if index in table.notes:
-            self.notes[len(self.paths)] = table.notes[index]
-        self.paths.append(table.paths[index])
-        self.ints.append((int(table.size[index]), int(table.mtime[index]), int(table.rows[index]), int(table.declared[index])))
+        info = FileInfo(table.paths[index], int(table.size[index]), int(table.mtime[index]),
+                        int(table.ctime[index]), int(table.ino[index]))
         names = table.names
-        self.strs.append((self._id(names[table.package[index]]), self._id(names[table.tag[index]]), self._id(names[table.format[index]])))
+        strs = (self._id(names[table.package[index]]), self._id(names[table.tag[index]]),
+                self._id(names[table.format[index]]))
+        self._add(info, int(table.rows[index]), int(table.declared[index]), strs, table.notes.get(index))
 
     def build(self) -> FileTable:
-        ints = np.array(self.ints, dtype=np.int64).reshape(-1, 4)
+        columns = list(zip(*self.ints)) or [()] * 6
         strs = np.array(self.strs, dtype=np.uint32).reshape(-1, 3)
+
+        def col(i: int, dtype: type) -> np.ndarray:
+            return np.array(columns[i], dtype=dtype)
+
         return FileTable(
-            paths=self.paths, size=ints[:, 0].copy(), mtime=ints[:, 1].copy(), rows=ints[:, 2].copy(),
-            declared=ints[:, 3].copy(), package=strs[:, 0].copy(), tag=strs[:, 1].copy(), format=strs[:, 2].copy(),
+            paths=self.paths, size=col(0, np.int64), mtime=col(1, np.int64), ctime=col(2, np.int64),
+            ino=col(3, np.uint64), rows=col(4, np.int64), declared=col(5, np.int64),
+            package=strs[:, 0].copy(), tag=strs[:, 1].copy(), format=strs[:, 2].copy(),
             names=list(self.names), notes=self.notes,
         )

@@ -25,6 +25,20 @@ def _pack(prefix: str, pad: str) -> int:
     return key
 
 
+_VALID = np.zeros(256, dtype=bool)
+for _c in _ALPHABET:
+    _VALID[ord(_c)] = True
+
+
+def valid_hash_bytes(hashes: np.ndarray) -> bool:
+    """Every S32 hash is 32 base32 characters, or empty (a legacy page's spec has none)."""
+    if not len(hashes):
+        return True
+    raw = hashes.view(np.uint8).reshape(len(hashes), 32)
+    ok = _VALID[raw].all(axis=1) | ~raw.any(axis=1)
+    return bool(ok.all())
+
+
 def hash_keys(hashes: np.ndarray) -> np.ndarray:
     """uint64 sort key of each S32 hash (max value for an empty hash)."""
     raw = hashes.view(np.uint8).reshape(len(hashes), 32)[:, :_KEY_CHARS]

@@ -7,25 +7,24 @@ of it, and only for files whose (size, mtime) changed since the snapshot.
 from __future__ import annotations
 
 import ctypes
-import multiprocessing
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
 from .catalog import Catalog
-from .discovery import PAGE_NAMES, FileInfo, discover, still_same
+from . import discovery
+from .discovery import PAGE_NAMES, FileInfo, Previous, Stamp, discover, still_same
+from .filetable import FileTable, FileTableBuilder
 from .hashindex import HashIndex
-from .filetable import FileTableBuilder
 from .model import Problem
-from .parser import NOT_A_PAGE_REASONS, ParsedPage, read_page
+from .parser import NOT_A_PAGE_REASONS, is_read_failure, read_page
 from .snapshot import SnapshotData, SnapshotError, default_cache_dir, read_snapshot, snapshot_path, write_snapshot
 from .store import ChunkBuilder, SpecStore
+from .workers import POOL_ERRORS, parallel_map
 
 PARALLEL_THRESHOLD = 4000  # pages; below this, worker start-up costs more than it saves
 CHUNK_FILES = 1500
@@ -75,21 +74,30 @@ def _chunks(files: list[FileInfo], size: int) -> list[list[str]]:
 
 
 def load_catalog(
-    sources,
+    sources: Iterable[str],
     *,
     cache_dir: str | None = None,
     use_cache: bool = True,
     progress: ProgressCallback | None = None,
     workers: int | None = None,
 ) -> Catalog:
-    """Load every page under ``sources``. Never raises for bad pages; NoSourceError if nothing exists."""
+    """Load every page under ``sources``. Never raises for bad pages; NoSourceError if nothing exists.
+
+    With a snapshot, the result is the same as without one (same pages, specs
+    and problems): only what the scan proves unchanged is reused.
+    """
     started = time.perf_counter()
     report = progress or (lambda p: None)
     sources = [os.path.abspath(os.path.expanduser(str(s))) for s in sources]
     notices: list[str] = []
-    snap_file = snapshot_path(os.path.abspath(os.path.expanduser(cache_dir or default_cache_dir())), sources)
+    cache_root = cache_dir or default_cache_dir()
+    if use_cache and not cache_root:
+        notices.append("working without a snapshot: no cache directory "
+                       "(neither XDG_CACHE_HOME nor HOME is an absolute path; use --cache-dir)")
+        use_cache = False
+    snap_file = snapshot_path(os.path.abspath(os.path.expanduser(cache_root)), sources) if cache_root else None
     snapshot: SnapshotData | None = None
-    if use_cache:
+    if use_cache and snap_file:
         report(LoadProgress("snapshot"))
         try:
             snapshot = read_snapshot(snap_file)
@@ -100,27 +108,26 @@ def load_catalog(
         except SnapshotError as exc:
             notices.append(str(exc))
             snapshot = None
-    old = snapshot.files if snapshot is not None else None
     report(LoadProgress("scan"))
-    if old is not None and snapshot.complete and still_same(
-        snapshot.dirs, snapshot.dir_mtime.tolist(), old.paths, old.size.tolist(), old.mtime.tolist()
-    ):
+    refresh: _Refresh | None = None
+    if snapshot is not None and snapshot.complete and still_same(snapshot.dir_stamps(), snapshot.file_stamps()):
         # Nothing changed since the snapshot: no walk, no parse, no write.
-        files, store = old, snapshot.store
-        hash_index = snapshot.hash_index()
-        walk_problems, unchanged, to_save = [], True, None
+        files, store, hash_index, walk_problems, unchanged = (
+            snapshot.files, snapshot.store, snapshot.hash_index(), [], True)
     else:
-        files, store, hash_index, walk_problems, unchanged, to_save = _refresh(
-            sources, snapshot, snap_file, report, workers)
+        refresh = _refresh(sources, snapshot, snap_file if use_cache else None, report, workers)
+        files, store, hash_index, walk_problems, unchanged = (
+            refresh.files, refresh.store, refresh.hash_index, refresh.walk_problems, refresh.unchanged)
     pages, page_problems = files.pages_and_problems()
     catalog = Catalog(pages, store, walk_problems + page_problems, notices, sources, hash_index)
     catalog.problems.extend(catalog.duplicate_problems())
 
-    if use_cache and to_save is not None:
+    wrote = False
+    if use_cache and snap_file and refresh is not None and refresh.to_save is not None:
         report(LoadProgress("save"))
         try:
-            write_snapshot(snap_file, SnapshotData(
-                sources, files, store, hash_index.order, hash_index.sorted_keys, *to_save))
+            write_snapshot(snap_file, refresh.to_save)
+            wrote = True
         except OSError as exc:
             reason = exc.strerror or str(exc)
             catalog.notices.append(f"working without a snapshot: cannot write {snap_file}: {reason}")
@@ -128,26 +135,33 @@ def load_catalog(
         _release_free_memory()
     catalog.load_seconds = time.perf_counter() - started
     catalog.from_snapshot = unchanged
+    catalog.snapshot_written = wrote
     catalog.snapshot_file = snap_file if use_cache else None
     report(LoadProgress("done", len(pages), len(pages)))
     return catalog
 
 
-def _refresh(sources, snapshot, snap_file, report, workers):
-    """Walk the sources, reuse what the snapshot has of unchanged files, parse the rest.
+@dataclass
+class _Refresh:
+    files: FileTable
+    store: SpecStore
+    hash_index: HashIndex
+    walk_problems: list[Problem]
+    unchanged: bool  # every page was reused from the snapshot
+    to_save: SnapshotData | None  # what to write, or None when the snapshot on disk is already this
 
-    Returns (files, store, hash index, walk problems, unchanged, what to save or None).
-    """
+
+def _refresh(sources: list[str], snapshot: SnapshotData | None, snap_file: str | None,
+             report: ProgressCallback, workers: int | None) -> _Refresh:
+    """Walk the sources, reuse what the snapshot has of unchanged files, parse the rest."""
     old = snapshot.files if snapshot is not None else None
-    known: dict = {}
-    known_dirs: dict = {}
-    known_ignored: dict = {}
-    if old is not None:
-        known_ignored = old.ignored()
-        known = {path: stat for path, stat in zip(old.paths, zip(old.size.tolist(), old.mtime.tolist()))
-                 if path not in known_ignored}
-        known_dirs = dict(zip(snapshot.dirs, snapshot.dir_mtime.tolist()))
-    found = discover(sources, known, known_dirs, known_ignored, exclude=os.path.dirname(snap_file),
+    previous = None
+    if snapshot is not None and old is not None:
+        files_before, ignored_before = old.stamps(snapshot.scan_ns - discovery.SETTLE_NS)
+        previous = Previous(files_before, ignored_before, snapshot.previous_dirs())
+    else:
+        files_before, ignored_before = {}, {}
+    found = discover(sources, previous, exclude=os.path.dirname(snap_file) if snap_file else None,
                      progress=lambda seen: report(LoadProgress("scan", seen)))
     if found.missing and len(found.missing) == len(sources):
         raise NoSourceError(found.missing)
@@ -161,36 +175,39 @@ def _refresh(sources, snapshot, snap_file, report, workers):
     fresh: list[FileInfo] = []
     for info in found.files:
         i = old_index.get(info.path)
-        if i is not None and known.get(info.path) == (info.size, info.mtime_ns):
+        if i is not None and files_before.get(info.path) == info.stamp:
             reuse.append(i)
         else:
             fresh.append(info)
-    unchanged = old is not None and not fresh and not found.problem_files and len(reuse) == len(known)
+    unchanged = (snapshot is not None and old is not None and not fresh and not found.problem_files
+                 and len(reuse) == len(files_before))
 
-    ignored_now = {info.path: (info.size, info.mtime_ns) for info in found.ignored}
-    if unchanged:
+    ignored_now: dict[str, Stamp | None] = {info.path: info.stamp for info in found.ignored}
+    if unchanged and snapshot is not None and old is not None:
         files = old
-        if ignored_now != known_ignored:  # same pages; only the silently skipped files changed
+        if ignored_now != ignored_before:  # same pages; only the silently skipped files changed
             table = FileTableBuilder()
             for i in reuse:
                 table.add_from(old, i)
             for info in found.ignored:
-                table.add_ignored(info.path, info.size, info.mtime_ns)
+                table.add_ignored(info)
             files = table.build()
         store = snapshot.store
         hash_index = snapshot.hash_index()
     else:
         files, store, hash_index = _build(snapshot, reuse, fresh, found.problem_files, found.ignored, report, workers)
 
-    dirs = [d for d, _ in found.dirs]
-    dir_mtimes = [m for _, m in found.dirs]
-    same_dirs = (snapshot is not None and snapshot.dirs == dirs and snapshot.dir_mtime.tolist() == dir_mtimes
-                 and snapshot.complete == found.complete and ignored_now == known_ignored)
-    to_save = None if unchanged and same_dirs else (dirs, np.array(dir_mtimes, dtype=np.int64), found.complete)
-    return files, store, hash_index, walk_problems, unchanged, to_save
+    complete = found.complete and files.reusable(found.settled_ns)
+    same = (unchanged and snapshot is not None and ignored_now == ignored_before
+            and snapshot.dirs == found.dirs and snapshot.complete == complete)
+    to_save = None if same else SnapshotData(
+        sources, files, store, hash_index.order, found.dirs, found.scan_ns, complete)
+    return _Refresh(files, store, hash_index, walk_problems, unchanged, to_save)
 
 
-def _build(snapshot, reuse, fresh, problem_files, ignored, report, workers):
+def _build(snapshot: SnapshotData | None, reuse: list[int], fresh: list[FileInfo],
+           problem_files: list[tuple[FileInfo, str]], ignored: list[FileInfo],
+           report: ProgressCallback, workers: int | None) -> tuple[FileTable, SpecStore, HashIndex]:
     """Keep the rows of unchanged pages, parse the rest, and index the result."""
     table = FileTableBuilder()
     keep = keep_pages = None
@@ -209,18 +226,19 @@ def _build(snapshot, reuse, fresh, problem_files, ignored, report, workers):
         keep = np.concatenate(keep_parts) if keep_parts else np.zeros(0, dtype=np.int64)
         keep_pages = np.concatenate(page_parts) if page_parts else np.zeros(0, dtype=np.uint32)
     for info, reason in problem_files:
-        table.add_problem(info.path, info.size, info.mtime_ns, reason)
+        table.add_problem(info, reason)
     for info in ignored:
-        table.add_ignored(info.path, info.size, info.mtime_ns)
+        table.add_ignored(info)
 
     total = len(fresh)
     bytes_total = sum(f.size for f in fresh)
     report(LoadProgress("parse", 0, total, 0, bytes_total))
-    parts, part_pages = [], []
+    parts: list[dict] = []
+    part_pages: list[np.ndarray] = []
     info_by_path = {f.path: f for f in fresh}
     done = done_bytes = 0
 
-    def absorb(results, export):
+    def absorb(results: list, export: dict) -> None:
         nonlocal npages, done, done_bytes
         page_rows = []
         first_page = npages
@@ -230,11 +248,11 @@ def _build(snapshot, reuse, fresh, problem_files, ignored, report, workers):
             done_bytes += info.size
             if entry is None:
                 if reason in NOT_A_PAGE_REASONS and os.path.basename(path) not in PAGE_NAMES:
-                    table.add_ignored(path, info.size, info.mtime_ns)  # a README, an image...: not ours
+                    table.add_ignored(info)  # a README, an image...: not ours
                 else:
-                    table.add_problem(path, info.size, info.mtime_ns, reason)
+                    table.add_problem(info, reason, unreadable=is_read_failure(reason))
                 continue
-            table.add_page(path, info.size, info.mtime_ns, entry["package"], entry["tag"], entry["format"],
+            table.add_page(info, entry["package"], entry["tag"], entry["format"],
                            entry["rows"], entry["declared"], entry["note"])
             page_rows.append(entry["rows"])
             npages += 1
@@ -246,25 +264,18 @@ def _build(snapshot, reuse, fresh, problem_files, ignored, report, workers):
     nworkers = workers if workers is not None else min(os.cpu_count() or 1, 8)
     absorbed = 0
     if total >= PARALLEL_THRESHOLD and nworkers > 1:
-        context = multiprocessing.get_context("spawn")  # fork is unsafe from a threaded UI
         try:
-            pool = ProcessPoolExecutor(max_workers=nworkers, mp_context=context)
-            try:
-                for results, export in pool.map(_parse_chunk, chunks):
-                    absorb(results, export)  # its progress report may raise to cancel the load
-                    absorbed += 1
-            except BaseException:
-                pool.shutdown(wait=False, cancel_futures=True)  # do not parse what nobody will read
-                raise
-            pool.shutdown()
-        except (OSError, RuntimeError, BrokenProcessPool):
+            for results, export in parallel_map(_parse_chunk, chunks, nworkers):
+                absorb(results, export)  # its progress report may raise to cancel the load
+                absorbed += 1
+        except POOL_ERRORS:
             pass  # no worker processes here (sandbox, odd __main__): parse the rest in this process
     for chunk in chunks[absorbed:]:
         for small in (chunk[i : i + 200] for i in range(0, len(chunk), 200)):
             absorb(*_parse_chunk(small))
 
     report(LoadProgress("index", total, total, bytes_total, bytes_total))
-    base = snapshot.store if keep is not None else None
+    base = snapshot.store if keep is not None and snapshot is not None else None
     store = SpecStore.concat(parts, part_pages, base=base, keep=keep, keep_pages=keep_pages)
     return table.build(), store, HashIndex(store.hashes)
 

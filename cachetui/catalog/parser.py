@@ -25,6 +25,15 @@ NO_FRONT_MATTER = "not a page: no front matter (file does not start with '---')"
 BINARY_FILE = "binary data, not a text page"
 # Reasons that mean "this file is not a page at all" (rather than "a broken page").
 NOT_A_PAGE_REASONS = frozenset({EMPTY_FILE, NO_FRONT_MATTER, BINARY_FILE})
+# Reasons that say nothing about the page, only that reading it failed this time.
+READ_FAILURE = "cannot read: "
+TOO_LARGE_TO_LOAD = "page too large to load"
+MAX_COUNT = 2**53  # meta.num_specs beyond this is nonsense (and would not fit the int64 column)
+
+
+def is_read_failure(reason: str) -> bool:
+    """True for a failed read (permissions, I/O, memory): worth trying again on the next run."""
+    return reason.startswith(READ_FAILURE) or reason == TOO_LARGE_TO_LOAD
 
 MAX_PAGE_BYTES = 256 * 1024 * 1024  # refuse absurd files rather than exhaust memory
 MAX_SIZE = 2**62  # a byte count beyond this is nonsense (and would not fit the int64 size column)
@@ -94,11 +103,11 @@ def read_page(path: str, data: bytes | None = None) -> ParsedPage | Problem:
     except PageError as exc:
         return Problem(path, str(exc))
     except OSError as exc:
-        return Problem(path, exc.strerror or str(exc))
+        return Problem(path, READ_FAILURE + (exc.strerror or str(exc)))
     except RecursionError:
         return Problem(path, "front matter is nested too deeply")
     except MemoryError:
-        return Problem(path, "page too large to load")
+        return Problem(path, TOO_LARGE_TO_LOAD)
     except Exception as exc:  # a reader bug must not take the whole load down
         return Problem(path, f"unreadable page ({type(exc).__name__}: {exc})")
 
@@ -222,7 +231,9 @@ def _parse(path: str, data: bytes) -> ParsedPage | Problem:
     meta = fields.get("meta")
     if isinstance(meta, dict):
         declared = meta.get("num_specs")
-        if isinstance(declared, int) and not isinstance(declared, bool):
+        if isinstance(declared, int) and not isinstance(declared, bool) and not 0 <= declared <= MAX_COUNT:
+            page.notes.append("meta.num_specs is not a count (" + _short_number(declared) + "); ignored")
+        elif isinstance(declared, int) and not isinstance(declared, bool):
             page.declared_specs = declared
             found = len(page.rows) + page.skipped
             if declared != found and page.format not in ("legacy-index", "legacy-specs"):
@@ -230,11 +241,21 @@ def _parse(path: str, data: bytes) -> ParsedPage | Problem:
     return page
 
 
+def _short_number(value: int) -> str:
+    """A number for a message, without converting a huge int to text (Python limits that)."""
+    if -(10**18) < value < 10**18:
+        return str(value)
+    return ("-" if value < 0 else "") + f"about 2**{abs(value).bit_length() - 1}"
+
+
 def _scalar(value) -> str | None:
     if isinstance(value, str):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
+        try:
+            return str(value)
+        except ValueError:  # an int of over 4,300 digits
+            return None
     return None
 
 

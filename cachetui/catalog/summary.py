@@ -76,5 +76,6 @@ def summarize(store, rows: np.ndarray) -> Summary:
         targets=_by_count(_counts(store, "target", rows)),
         arches=_by_count(arches),
         stacks=_by_count(stacks),
-        total_size=int(known.sum()) if len(known) else None,
+        # Summed as floats: int64 would wrap around on a few absurd sizes (3 x 2**62).
+        total_size=int(known.sum(dtype=np.float64)) if len(known) else None,
     )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+from .versions import bounded_int
+
 LEGACY_TAG = "legacy"
-_RELEASE = re.compile(r"^v?(\d+(?:\.\d+)*)$")
-_SNAPSHOT = re.compile(r"^develop-(\d{4})-(\d{2})-(\d{2})$")
+_RELEASE = re.compile(r"^v?([0-9]+(?:\.[0-9]+)*)$")
+_SNAPSHOT = re.compile(r"^develop-([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 
 
 def tag_sort_key(tag: str) -> tuple:
@@ -15,7 +17,7 @@ def tag_sort_key(tag: str) -> tuple:
         return (0,)
     m = _RELEASE.match(tag)
     if m:
-        return (1, tuple(-int(p) for p in m.group(1).split(".")))
+        return (1, tuple(-bounded_int(p) for p in m.group(1).split(".")))
     m = _SNAPSHOT.match(tag)
     if m:
         return (2, -int(m.group(1) + m.group(2) + m.group(3)))

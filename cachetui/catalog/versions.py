@@ -23,11 +23,25 @@ def version_key(version: str) -> tuple:
     parts = []
     for seg in _SEGMENT.findall(version):
         if seg.isdigit():
-            parts.append((1, int(seg), ""))
+            # (digit count, digits) orders numbers exactly without int(), which refuses
+            # the 5,000-digit numbers a hostile page can hold.
+            digits = seg.lstrip("0")
+            parts.append((1, len(digits), digits))
         else:
             low = seg.lower()
             parts.append((2, _INFINITY[low], "") if low in _INFINITY else (0, 0, low))
     return (1, tuple(parts))
+
+
+def bounded_int(digits: str) -> int:
+    """The value of a run of ASCII digits, capped at 10**18 (plus its length, to stay ordered).
+
+    Python refuses to convert numbers of over 4,300 digits; page strings may hold them.
+    """
+    significant = digits.lstrip("0")
+    if len(significant) <= 18:
+        return int(significant or "0")
+    return 10**18 + len(significant)
 
 
 def _components(version: str) -> list[str]:

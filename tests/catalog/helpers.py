@@ -102,9 +102,12 @@ def write_page(root, rel: str, content) -> Path:
 
 
 def bump_mtime(path, seconds: int = 10) -> None:
-    """Move a file's mtime forward so a (size, mtime) check surely sees a change."""
+    """Move a file's mtime back so a (size, mtime) check surely sees a change.
+
+    Back, not forward: a stamp in the future is never trusted (it is not settled).
+    """
     st = os.stat(path)
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + seconds * 1_000_000_000))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 1_000_000_000))
 
 
 def problems_for(catalog, path) -> list:

@@ -134,9 +134,9 @@ def test_fifo_inside_tree_is_skipped_without_blocking(tree):
 def test_discover_reuses_known_files_without_reading(tree, monkeypatch):
     first = discover([str(tree)])
     assert len(first.files) == 3 and first.problems == [] and first.missing == []
-    known = {f.path: (f.size, f.mtime_ns) for f in first.files}
     import cachetui.catalog.discovery as discovery
 
+    known = discovery.Previous(files={f.path: f.stamp for f in first.files})
     monkeypatch.setattr(discovery, "_head", lambda path: (_ for _ in ()).throw(AssertionError(path)))
     again = discover([str(tree)], known)
     assert [f.path for f in again.files] == [f.path for f in first.files]
