@@ -284,6 +284,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def resolve_sources(opts, paths=()) -> tuple[list[str], str]:
     """(sources, origin): -C and positional paths, else $CACHETUI_CATALOG, else the sample."""
     given = list(opts.catalog) + list(paths)
+    if any(not str(path).strip() for path in given):
+        raise CliError("empty catalog path (an empty -C or PATH would mean the current directory; "
+                       "write '.' for that)", EXIT_USAGE)
     if given:
         return given, "args"
     env = [p for p in os.environ.get(ENV_CATALOG, "").split(os.pathsep) if p.strip()]
@@ -500,7 +503,7 @@ def _find_package(catalog, name: str) -> str | None:
 def cmd_show(opts) -> int:
     import fnmatch
 
-    from .catalog import mirror_add_command, version_key
+    from .catalog import LEGACY_TAG, mirror_add_command, version_key
 
     sources, origin = resolve_sources(opts)
     catalog = load(opts, sources)
@@ -560,6 +563,8 @@ def cmd_show(opts) -> int:
             mirror = mirror_add_command(tag)
             if mirror:
                 rows.append(("mirror", mirror))
+            elif tag != LEGACY_TAG:
+                rows.append(("mirror", "- (the tag has characters no command line should carry)"))
             for label, text in rows:
                 _out(_printable(f"  {label + ':':<11}{text}"))
             for spec in specs:
@@ -615,7 +620,7 @@ def cmd_index(opts) -> int:
         if not os.path.exists(path):
             snapshot = f"{path} (not written)"
         else:
-            snapshot = f"{path} ({'up to date' if catalog.from_snapshot else 'written'})"
+            snapshot = f"{path} ({'written' if catalog.snapshot_written else 'up to date'})"
     for label, value in (
         ("pages", len(catalog.pages)), ("specs", catalog.num_specs), ("tags", len(catalog.tags)),
         ("packages", len(catalog.packages)), ("seconds", f"{seconds:.3f}"), ("snapshot", snapshot),

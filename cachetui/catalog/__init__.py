@@ -10,14 +10,15 @@ from .parser import ParsedPage, read_page
 from .query import QueryError, SpecQuery, parse_query
 from .snapshot import default_cache_dir
 from .summary import Summary
-from .tags import LEGACY_TAG, mirror_add_command, sort_tags, tag_sort_key
+from .shell import command_line, install_command, mirror_add_command
+from .tags import LEGACY_TAG, sort_tags, tag_sort_key
 from .text import printable
 from .versions import VersionRange, version_key
 
 __all__ = [
     "Catalog", "QueryResult", "LoadProgress", "NoSourceError", "load_catalog", "Page", "Problem", "Spec",
     "compiler_name", "human_size", "is_valid_hash", "ParsedPage", "read_page", "QueryError", "SpecQuery",
-    "parse_query", "default_cache_dir", "Summary", "LEGACY_TAG", "mirror_add_command", "sort_tags",
+    "parse_query", "default_cache_dir", "Summary", "LEGACY_TAG", "mirror_add_command", "install_command", "command_line", "sort_tags",
     "tag_sort_key", "printable", "VersionRange", "version_key", "sample_catalog_path",
 ]
 

@@ -28,10 +28,3 @@ def tag_sort_key(tag: str) -> tuple:
 
 def sort_tags(tags) -> list[str]:
     return sorted(tags, key=tag_sort_key)
-
-
-def mirror_add_command(tag: str) -> str | None:
-    """The command that adds a site tag as a Spack mirror (None for legacy pages)."""
-    if tag == LEGACY_TAG or not tag:
-        return None
-    return f"spack mirror add spack-build-cache-{tag} https://binaries.spack.io/{tag}"

@@ -1,27 +1,45 @@
-"""Make page strings safe to print: they are data, never terminal control.
+"""Make page strings safe to print: they are data, never terminal control, never invisible.
 
 Page strings may carry ESC sequences (clear screen, OSC 52 clipboard writes,
-title changes). Everything that reaches a terminal as plain text goes through
-``printable`` so such bytes show up as visible escapes instead of acting.
+title changes), bidi overrides that reorder what follows, and zero-width
+characters that make ``hdf5\\u200b`` print exactly like ``hdf5``. Everything
+that reaches a terminal as plain text goes through ``printable``, which shows
+every character Python does not call printable (controls, format characters
+such as U+200B/U+200E/U+200F/U+061C and ZWJ, separators other than the space,
+surrogates, private-use and unassigned code points) as a visible escape.
 """
 
 from __future__ import annotations
 
-import re
 
-# C0 controls (but not tab), DEL, C1 controls, the Unicode line/paragraph
-# separators and bidi overrides that can reorder or hide what follows, and lone
-# surrogates (JSON "\udce9" escapes decode to them; a terminal cannot encode them).
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+def _escape(code: int) -> str:
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
 
 
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+class _Escapes(dict):  # type: ignore[type-arg]
+    """str.translate table, filled on first use of each code point (C-speed lookups after that)."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        value = char if char.isprintable() or char == " " else (" " if char == "\t" else _escape(code))
+        self[code] = value
+        return value
+
+
+_TABLE = _Escapes()
 
 
 def printable(text: str) -> str:
-    """Return ``text`` with control characters replaced by visible escapes."""
+    """Return ``text`` with control and invisible characters replaced by visible escapes."""
     if text.isprintable():
         return text
-    return _CONTROL.sub(_escape, text).replace("\t", " ")
+    return text.translate(_TABLE)
+
+
+def is_plain(text: str) -> bool:
+    """True if ``text`` has only printable characters (spaces allowed): safe to paste as is."""
+    return text.isprintable() or text.replace(" ", "").isprintable()

@@ -8,7 +8,6 @@ a 3-million-spec catalog; the widgets only render what the workers computed.
 from __future__ import annotations
 
 import multiprocessing
-import re
 import threading
 import time
 from concurrent.futures.process import BrokenProcessPool
@@ -32,6 +31,8 @@ from cachetui.catalog import (
     Spec,
     is_valid_hash,
     load_catalog,
+    LEGACY_TAG,
+    install_command,
     mirror_add_command,
     sample_catalog_path,
 )
@@ -55,7 +56,6 @@ from .messages import (
 from .model import GROUP_BY_PACKAGE, GROUP_BY_TAG, BrowseModel, DetailData, QueryView, Selection, SortOrder
 from .safe import plain
 from .screens import HelpScreen, ProblemsScreen, SpecScreen
-from .screens.spec import install_command
 from .widgets import DetailPane, LoadingPanel, PackageTree, SearchBar, SpecTable
 from .widgets.search import QueryInput
 
@@ -66,7 +66,6 @@ SHORT_HEIGHT = 32  # below this (or narrow), the summary folds to one line while
 START_HINT = "type a package name and spec terms, e.g. cmake +ownlibs os=ubuntu22.04 · enter: results · f1: help"
 PICK_HINT = "pick a spec: search, then enter on a spec row prints its hash and exits · f1: help"
 PROGRESS_INTERVAL = 0.1
-SAFE_TAG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*\Z")  # tags we put into a shell command
 
 # Single-letter actions: hidden from the footer while the search bar has focus (letters type there).
 LETTER_ACTIONS = frozenset({
@@ -549,7 +548,7 @@ class CacheTuiApp(App[str | None]):
 
     def action_copy_install(self) -> None:
         spec = self._spec_with_hash()
-        command = install_command(spec) if spec is not None else None
+        command = install_command(spec.hash) if spec is not None else None
         if command:
             self.copier.copy(command, "install command")
 
@@ -560,11 +559,11 @@ class CacheTuiApp(App[str | None]):
             self.notify("No tag selected: choose a tag, or a spec of one.", severity="warning", markup=False)
             return
         command = mirror_add_command(tag)
-        if command is None:
+        if tag == LEGACY_TAG:
             self.notify("Legacy pages are not a mirror tag; there is no mirror to add.",
                         severity="warning", markup=False)
-        elif not SAFE_TAG.match(tag):
-            self.notify(f"The tag name {plain(tag)!r} has unusual characters; not copied.",
+        elif command is None:
+            self.notify(f"The tag name '{plain(tag)}' has characters no command line should carry; not copied.",
                         severity="warning", markup=False)
         else:
             self.copier.copy(command, "mirror command")

@@ -250,6 +250,37 @@ def _sources_not_strings(path, tmp_path):
     _rewrite(path, change_meta=lambda m: m.update(sources=[1, None, "x"]))
 
 
+def _reversed_hash_order(path, tmp_path):
+    """Edited on purpose: `hash jasonju` would return another package's spec if this were trusted."""
+    with np.load(path, allow_pickle=False) as npz:
+        order = npz["hash_order"][::-1].copy()
+    _rewrite(path, extra={"hash_order": order})
+
+
+def _duplicated_interned_value(path, tmp_path):
+    """Two equal entries in the OS table would relabel every spec's OS."""
+    def change(meta):
+        table = meta["tables"]["os"]
+        assert len(table) > 1
+        table.insert(0, table[-1])
+    _rewrite(path, change_meta=change)
+
+
+def _non_base32_hash_byte(path, tmp_path):
+    with np.load(path, allow_pickle=False) as npz:
+        hashes = npz["hashes"].copy()
+    raw = hashes.view(np.uint8).reshape(len(hashes), 32)
+    first = int(np.flatnonzero(raw[:, 0])[0])
+    raw[first, 3] = 0xE9
+    _rewrite(path, extra={"hashes": hashes})
+
+
+def _integer_in_version_table(path, tmp_path):
+    def change(meta):
+        meta["tables"]["version"][0] = 42
+    _rewrite(path, change_meta=change)
+
+
 def _snapshot_is_directory(path, tmp_path):
     path.unlink()
     path.mkdir()
@@ -258,7 +289,8 @@ def _snapshot_is_directory(path, tmp_path):
 CORRUPTIONS = [
     _truncate, _random_bytes, _zero_length, _flip_bytes, _other_format, _wrong_magic, _pickled_object_array,
     _pickled_meta, _raw_pickle, _missing_array, _short_column, _bad_string_ids, _hash_order_out_of_range,
-    _sources_not_strings,
+    _sources_not_strings, _reversed_hash_order, _duplicated_interned_value, _non_base32_hash_byte,
+    _integer_in_version_table,
 ]
 
 

@@ -9,21 +9,18 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from cachetui.catalog import Spec, human_size, mirror_add_command
+from cachetui.catalog import LEGACY_TAG, Spec, human_size, install_command, mirror_add_command
 
 from ..safe import literal
-
-
-def install_command(spec: Spec) -> str | None:
-    return f"spack install --use-buildcache only /{spec.hash}" if spec.hash else None
 
 
 def spec_fields(spec: Spec) -> list[tuple[str, Text]]:
     """(label, value) pairs; every value is a literal Text."""
     def value(v: object) -> Text:
-        return literal(v) if v not in (None, "") else Text("-", style="dim")
+        return literal(v, clip=None) if v not in (None, "") else Text("-", style="dim")  # the whole value here
 
     mirror = mirror_add_command(spec.tag)
+    no_mirror = "legacy pages are not a mirror tag" if spec.tag == LEGACY_TAG else "tag has characters no command line should carry"
     return [
         ("package", value(spec.package)),
         ("version", value(spec.version)),
@@ -39,8 +36,8 @@ def spec_fields(spec: Spec) -> list[tuple[str, Text]]:
         ("tarball", value(spec.tarball)),
         ("page", value(spec.source)),
         ("spec", value(spec.spack_string())),
-        ("install", value(install_command(spec))),
-        ("mirror", value(mirror)),
+        ("install", value(install_command(spec.hash))),
+        ("mirror", value(mirror) if mirror else Text(no_mirror, style="dim")),
     ]
 
 

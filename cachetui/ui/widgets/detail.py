@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from cachetui.catalog import human_size
+from cachetui.catalog import LEGACY_TAG, human_size
 
 from ..model import DetailData, Selection
 from ..safe import literal
@@ -82,7 +82,9 @@ def mirror_text(data: DetailData) -> Text:
     command = data.mirror_command
     if command:
         return literal(command)
-    return Text("legacy pages are not a mirror tag", style="dim")
+    if data.selection.tag == LEGACY_TAG:
+        return Text("legacy pages are not a mirror tag", style="dim")
+    return Text("tag has characters no command line should carry", style="dim")
 
 
 def cap_line(data: DetailData) -> Text:
