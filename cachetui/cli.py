@@ -24,6 +24,7 @@ import difflib
 import json
 import os
 import shlex
+import signal
 import sys
 import time
 import traceback
@@ -60,6 +61,11 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message):  # type: ignore[override]
         raise CliError(f"{message} (see '{self.prog} --help')", EXIT_USAGE)
 
+    def _print_message(self, message, file=None):  # type: ignore[override]
+        # argparse swallows write errors here, so `--help >/dev/full` would exit 0.
+        if message:
+            _out_to(file or sys.stderr, message)
+
 
 # --- small output helpers -------------------------------------------------------------
 
@@ -71,7 +77,17 @@ def _printable(text) -> str:
 
 
 def _out(line: str = "") -> None:
-    sys.stdout.write(line + "\n")
+    _out_to(sys.stdout, line + "\n")
+
+
+def _out_to(stream, text: str) -> None:
+    try:
+        stream.write(text)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        _silence_stdout()
+        raise CliError(f"cannot write output: {exc.strerror or exc}") from None
 
 
 def _err(message: str) -> None:
@@ -458,6 +474,7 @@ def cmd_pick(opts) -> int:
 def _run_browser(opts, *, pick: bool) -> int:
     sources, _ = resolve_sources(opts, opts.paths)
     check_sources(opts, sources)
+    _attach_terminal()
     try:
         from .ui.app import run_browser
     except ImportError as exc:
@@ -469,6 +486,34 @@ def _run_browser(opts, *, pick: bool) -> int:
         return EXIT_NOTHING
     _out(_printable(picked))
     return EXIT_OK
+
+
+def _attach_terminal() -> None:
+    """Give the browser a terminal: it reads keys on stdin and draws on stderr.
+
+    Where either is redirected (``cachetui pick`` inside ``$(...)`` keeps stdout
+    for the hash), the controlling terminal takes its place; with no terminal
+    at all (cron, a pipe with no tty) the browser would write escape codes into
+    a file forever, so it refuses with one line instead.
+    """
+    need = [fd for fd in (0, 2) if not _fd_is_tty(fd)]
+    if not need:
+        return
+    try:
+        tty = os.open("/dev/tty", os.O_RDWR | getattr(os, "O_NOCTTY", 0))
+    except OSError:
+        raise CliError("no terminal to draw on: the browser needs one "
+                       f"(in scripts use '{PROG} find', '{PROG} show' or '{PROG} hash')", EXIT_USAGE) from None
+    for fd in need:
+        os.dup2(tty, fd)
+    os.close(tty)
+
+
+def _fd_is_tty(fd: int) -> bool:
+    try:
+        return os.isatty(fd)
+    except OSError:
+        return False
 
 
 def cmd_find(opts) -> int:
@@ -655,26 +700,65 @@ def _silence_stdout() -> None:
         pass
 
 
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP: unwind (stopping worker processes on the way) and exit 128 + signal."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated(signum)
+
+
+def _install_signal_handlers() -> None:
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            try:
+                signal.signal(number, _terminate)
+            except (ValueError, OSError):
+                pass  # not the main thread (an embedding program): leave its handlers alone
+
+
+def _flush_stdout() -> None:
+    """Flush, turning a failed write (disk full, closed pipe) into an error rather than exit 0."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        _silence_stdout()  # the interpreter's own final flush would fail again, noisily
+        raise CliError(f"cannot write output: {exc.strerror or exc}") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
+    if sys.stdout is None:  # started with stdout closed (>&-)
+        if sys.stderr is not None:
+            sys.stderr.write(f"{PROG}: cannot write output: standard output is closed\n")
+        return EXIT_NOTHING
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.reconfigure(errors="backslashreplace")  # odd bytes in paths never crash output
         except (AttributeError, ValueError):
             pass
+    _install_signal_handlers()
     try:
-        opts = parse_args(argv)
-        debug = opts.debug
-        code = opts.func(opts)
-        sys.stdout.flush()
+        try:
+            opts = parse_args(argv)
+            debug = opts.debug
+            code = opts.func(opts)
+        except SystemExit as exc:  # --help, --version
+            code = EXIT_OK if exc.code is None else exc.code if isinstance(exc.code, int) else EXIT_NOTHING
+        _flush_stdout()
         return code
-    except SystemExit as exc:  # --help, --version
-        if exc.code is None:
-            return EXIT_OK
-        return exc.code if isinstance(exc.code, int) else EXIT_NOTHING
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except Terminated as exc:
+        return 128 + exc.signum
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_BROKEN_PIPE

@@ -7,6 +7,9 @@ a 3-million-spec catalog; the widgets only render what the workers computed.
 
 from __future__ import annotations
 
+import asyncio
+import signal
+
 import multiprocessing
 import threading
 import time
@@ -170,6 +173,22 @@ class CacheTuiApp(App[str | None]):
         yield LoadingPanel(id="loading")
         yield Footer(compact=True)
 
+    def _exit_on_signals(self) -> None:
+        """SIGTERM and SIGHUP (a closed SSH session) exit cleanly, so the terminal is restored.
+
+        Python's default would kill the process mid-frame and leave the terminal in
+        the alternate screen with mouse reporting on.
+        """
+        loop = asyncio.get_running_loop()
+        for name in ("SIGTERM", "SIGHUP"):
+            number = getattr(signal, name, None)
+            if number is None:
+                continue
+            try:
+                loop.add_signal_handler(number, self.exit, None, 128 + number)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass  # not the main thread (tests), or no signals on this platform
+
     # The browser's widgets live on the first screen; these work while a dialog is on top too.
 
     def _main_widget(self, selector: str, kind: type):
@@ -200,6 +219,7 @@ class CacheTuiApp(App[str | None]):
         return self._main_widget("#loading", LoadingPanel)
 
     def on_mount(self) -> None:
+        self._exit_on_signals()
         self._fit_size(self.size.width, self.size.height)
         if self.catalog is not None:
             self.search.input.focus()
@@ -657,6 +677,8 @@ def run_browser(sources: list[str], *, cache_dir: str | None, use_cache: bool, p
     """Run the browser over ``sources``; in pick mode return the picked spec's full hash (None if quit)."""
     app = CacheTuiApp(sources=sources, cache_dir=cache_dir, use_cache=use_cache, pick=pick)
     picked = app.run()
+    if (app.return_code or 0) >= 128:  # ended by a signal: the caller exits with 128 + its number
+        raise SystemExit(app.return_code)
     return picked if pick else None
 
 

@@ -138,3 +138,59 @@ async def test_huge_page_stays_responsive(tmp_path):
         expected = catalog.query("bigpkg %gcc@13 +v1 opt=4").count
         assert 0 < expected < TABLE_CAP and app.table.row_count == expected
         assert "showing" not in screen_text(app)
+
+
+@pytest.fixture(scope="module")
+def acting_catalog(tmp_path_factory):
+    """Strings that act: a tag that is a shell command, invisible characters, a huge title, combining marks."""
+    root = tmp_path_factory.mktemp("acting")
+    write_page(root, "$(touch /tmp/x)", "shellish", [spec("shellish-1")], dirname="shelltag")
+    write_page(root, "develop", "zw", [spec("zw-1")], title="hdf5\u200b")
+    write_page(root, "develop", "long", [spec("long-1")], title="long" + "x" * 200_000)
+    write_page(root, "develop", "marks", [spec("marks-1")], title="ma" + "\u0301" * 12 + "rks\u2764\ufe0f")
+    return load_catalog([str(root)], use_cache=False)
+
+
+async def test_a_tag_that_is_a_command_is_quoted_in_the_pane_and_the_copy(acting_catalog, tmux):
+    import shlex
+
+    app = CacheTuiApp(catalog=acting_catalog, environ={"TMUX": "x"}, tmux_loader=tmux)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "shellish")
+        app.table.focus()
+        await settle(pilot)
+        await pilot.press("m")
+        assert shlex.split(app.clipboard) == [
+            "spack", "mirror", "add", "spack-build-cache-$(touch /tmp/x)", "https://binaries.spack.io/$(touch /tmp/x)"]
+        await pilot.press("space")
+        await pilot.pause()
+        assert isinstance(app.screen, SpecScreen)
+        assert "'spack-build-cache-$(touch /tmp/x)' 'https://binaries.spack.io/$(touch /tmp/x)'" in dialog_text(app)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+async def test_invisible_huge_and_combining_labels_stay_visible_and_inside_their_panes(acting_catalog, tmux, size):
+    app = CacheTuiApp(catalog=acting_catalog, environ={}, tmux_loader=tmux)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "")
+        app.tree.focus()
+        await pilot.press("g")  # packages at the top of the tree
+        await settle(pilot)
+        text = screen_text(app)
+        assert "hdf5\\u200b" in text  # never printed exactly like "hdf5"
+        assert "ma\\u0301\\u0301" in text  # combining marks shown, not stacked on one cell
+        width = size[0]
+        for line in text.splitlines():
+            assert len(line) <= width
+        # The pane borders stay in one column on every line.
+        columns = {line.find("▏") for line in text.splitlines()[:-1] if "▏" in line}  # not the footer
+        assert len(columns) == 1
+        await type_query(pilot, "long")
+        app.table.focus()
+        await settle(pilot)
+        assert "…" in screen_text(app)
+        await pilot.press("space")
+        await pilot.pause()
+        assert isinstance(app.screen, SpecScreen)  # the spec screen has the whole title

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -14,12 +15,37 @@ from ..safe import literal
 PLACEHOLDER = "package name  @version  %compiler  +variant  os=  target=  tag=  /hash"
 
 
+def _editing_keys() -> dict[str, str]:
+    """key -> action of the Input's own editing bindings (backspace, delete, arrows, ctrl+w, ...)."""
+    keys: dict[str, str] = {}
+    for binding in Input.BINDINGS:
+        if isinstance(binding, Binding):
+            for key in binding.key.split(","):
+                keys[key.strip()] = binding.action
+    return keys
+
+
 class QueryInput(Input):
-    """The query text box. Down arrow moves on to the results, like enter."""
+    """The query text box. Down arrow moves on to the results, like enter.
+
+    Editing keys are applied the moment they arrive. Textual inserts printable
+    characters in the Input's key handler but runs bindings such as backspace
+    only after the key has bubbled up, so in a burst (keys typed during an SSH
+    lag arrive together) ``zlib-ng``, seven backspaces, ``hdf5`` became
+    ``zlib``: the letters overtook the backspaces (Textual issue #6605).
+    """
 
     BINDINGS = [
         Binding("down", "app.focus_results", "Results", show=False),
     ]
+    EDITING_KEYS = _editing_keys()
+
+    async def on_key(self, event: events.Key) -> None:
+        action = self.EDITING_KEYS.get(event.key)
+        if action is not None:
+            event.stop()
+            event.prevent_default()
+            await self.run_action(action)
 
 
 class SearchBar(Vertical):

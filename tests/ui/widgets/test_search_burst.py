@@ -1,0 +1,41 @@
+"""Keys that arrive in one burst (typed during an SSH lag) are applied in order."""
+
+from __future__ import annotations
+
+from textual import events
+
+
+def burst(app, keys: list[tuple[str, str | None]]) -> None:
+    """Post every key at once, as the terminal driver does when one read returns many keys."""
+    for key, character in keys:
+        app.post_message(events.Key(key, character))
+
+
+def typed(text: str) -> list[tuple[str, str | None]]:
+    return [(c if c.isalnum() else {"-": "minus", "/": "slash"}.get(c, c), c) for c in text]
+
+
+async def test_backspaces_in_a_burst_are_not_overtaken_by_letters(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.search.input.focus()
+        for _ in range(5):
+            app.search.set_text("")
+            await pilot.pause()
+            burst(app, typed("zlib-ng") + [("backspace", None)] * 7 + typed("hdf5"))
+            for _ in range(20):
+                await pilot.pause()
+            assert app.search.input.value == "hdf5"
+
+
+async def test_editing_keys_in_a_burst(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.search.input.focus()
+        burst(app, typed("abc") + [("left", None), ("left", None), ("backspace", None)] + typed("X")
+              + [("end", None)] + typed("Z"))
+        for _ in range(20):
+            await pilot.pause()
+        assert app.search.input.value == "XbcZ"
