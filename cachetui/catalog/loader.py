@@ -21,7 +21,7 @@ from .discovery import PAGE_NAMES, FileInfo, Previous, Stamp, discover, still_sa
 from .filetable import FileTable, FileTableBuilder
 from .hashindex import HashIndex
 from .model import Problem
-from .parser import NOT_A_PAGE_REASONS, is_read_failure, read_page
+from .parser import NOT_A_PAGE_REASONS, PageError, is_read_failure, read_page
 from .snapshot import SnapshotData, SnapshotError, default_cache_dir, read_snapshot, snapshot_path, write_snapshot
 from .store import ChunkBuilder, SpecStore
 from .workers import POOL_ERRORS, parallel_map
@@ -59,7 +59,13 @@ def _parse_chunk(paths: list[str]) -> tuple[list, dict]:
         if isinstance(parsed, Problem):
             results.append((path, None, parsed.reason))
             continue
-        n = builder.add(parsed.tag, parsed.package, parsed.rows)
+        before = len(builder)
+        try:
+            n = builder.add(parsed.tag, parsed.package, parsed.rows)
+        except PageError as exc:  # a giant page whose JSON broke off half way: none of it loads
+            builder.truncate(before)
+            results.append((path, None, str(exc)))
+            continue
         problem = parsed.problem()
         results.append((path, {
             "package": parsed.package, "tag": parsed.tag, "format": parsed.format,

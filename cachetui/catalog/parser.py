@@ -12,6 +12,7 @@ import json
 import operator
 import os
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import yaml
@@ -49,21 +50,38 @@ Row = tuple
 
 @dataclass(slots=True)
 class ParsedPage:
+    """A page's identity and its rows.
+
+    ``rows`` is a list, except for giant pages, where it is an iterator that
+    decodes one spec at a time (a million specs as dicts would need ~10x the
+    page's size); its notes and ``skipped`` are complete once it is consumed.
+    """
+
     path: str
     package: str
     tag: str
     format: str
-    rows: list = field(default_factory=list)
+    rows: list | Iterator = field(default_factory=list)
     declared_specs: int | None = None
     notes: list = field(default_factory=list)  # reasons some specs were skipped or altered
     skipped: int = 0
+    streamed: int = 0  # rows an iterator has yielded so far
+
+    @property
+    def found(self) -> int:
+        """Specs the page lists (loaded or skipped); for an iterator, once it is consumed."""
+        return (len(self.rows) if isinstance(self.rows, list) else self.streamed) + self.skipped
 
     def problem(self) -> Problem | None:
         """One problem summarising what was skipped or doubtful on this page, if anything."""
-        if not self.notes:
+        notes = list(self.notes)
+        declared = self.declared_specs
+        if declared is not None and declared != self.found and self.format not in ("legacy-index", "legacy-specs"):
+            notes.append(f"meta.num_specs is {declared} but spec_details lists {self.found}")
+        if not notes:
             return None
-        more = len(self.notes) - _MAX_NOTES
-        text = "; ".join(self.notes[:_MAX_NOTES]) + (f"; and {more} more" if more > 0 else "")
+        more = len(notes) - _MAX_NOTES
+        text = "; ".join(notes[:_MAX_NOTES]) + (f"; and {more} more" if more > 0 else "")
         return Problem(self.path, text)
 
 
@@ -94,10 +112,21 @@ def looks_like_page(head: bytes) -> bool:
 
 
 def read_page(path: str, data: bytes | None = None) -> ParsedPage | Problem:
-    """Parse the page at ``path`` (or its bytes ``data``). Never raises."""
+    """Parse the page at ``path`` (or its bytes ``data``). Never raises.
+
+    A giant page's ``rows`` is an iterator that may raise ``PageError`` while
+    it is consumed (its JSON breaks off half way): the consumer turns that into
+    a problem for the whole page.
+    """
     try:
         if data is None:
             with open(path, "rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                if STREAM_BYTES <= size <= MAX_PAGE_BYTES:
+                    streamed = _parse_streaming(path, handle.read())
+                    if streamed is not None:
+                        return streamed
+                    handle.seek(0)
                 data = handle.read(MAX_PAGE_BYTES + 1)
         return _parse(path, data)
     except PageError as exc:
@@ -231,14 +260,16 @@ def _parse(path: str, data: bytes) -> ParsedPage | Problem:
     meta = fields.get("meta")
     if isinstance(meta, dict):
         declared = meta.get("num_specs")
-        if isinstance(declared, int) and not isinstance(declared, bool) and not 0 <= declared <= MAX_COUNT:
-            page.notes.append("meta.num_specs is not a count (" + _short_number(declared) + "); ignored")
-        elif isinstance(declared, int) and not isinstance(declared, bool):
-            page.declared_specs = declared
-            found = len(page.rows) + page.skipped
-            if declared != found and page.format not in ("legacy-index", "legacy-specs"):
-                page.notes.append(f"meta.num_specs is {declared} but spec_details lists {found}")
+        _read_declared(page, meta.get("num_specs"))
     return page
+
+
+def _read_declared(page: ParsedPage, declared: object) -> None:
+    if isinstance(declared, int) and not isinstance(declared, bool):
+        if 0 <= declared <= MAX_COUNT:
+            page.declared_specs = declared
+        else:
+            page.notes.append("meta.num_specs is not a count (" + _short_number(declared) + "); ignored")
 
 
 def _short_number(value: int) -> str:
@@ -290,16 +321,24 @@ def _read_spec_details(page: ParsedPage, details) -> None:
         raise PageError("spec_details is a mapping, expected a list of specs")
     if not isinstance(details, list):
         raise PageError(f"spec_details is a {type(details).__name__}, expected a list of specs")
-    rows = page.rows
-    first = next((d for d in details if isinstance(d, dict)), None)
-    if first is not None:
-        keys = list(first)
-        if "tarball" in first or keys != sorted(keys):
-            page.format = "mid"
-        elif "@=" in str(first.get("compiler", "")):
-            page.format = "hybrid"
-    append = rows.append
+    page.rows = list(_spec_rows(page, details))
+
+
+def _detect_format(page: ParsedPage, first: dict) -> None:
+    keys = list(first)
+    if "tarball" in first or keys != sorted(keys):
+        page.format = "mid"
+    elif "@=" in str(first.get("compiler", "")):
+        page.format = "hybrid"
+
+
+def _spec_rows(page: ParsedPage, details: Iterable) -> Iterator[Row]:
+    """Rows of the specs in ``details``; skipped specs become notes on ``page``."""
+    detected = False
     for number, spec in enumerate(details, 1):
+        if not detected and isinstance(spec, dict):
+            _detect_format(page, spec)
+            detected = True
         # Fast path: the generator's exact shape. Anything unusual takes the careful path.
         try:
             digest, versions, compiler, platform, os_, target, variants, stacks, size = _FIELDS(spec)
@@ -314,26 +353,130 @@ def _read_spec_details(page: ParsedPage, details) -> None:
                 "".join((version, compiler, platform, os_, target, *variants, *stacks))
                 tarball = spec.get("tarball")
                 if tarball is None or type(tarball) is str:
-                    append((digest, version, compiler or "none", platform, os_, target, variants, stacks,
-                            None if size == "-" else size, tarball))
+                    yield (digest, version, compiler or "none", platform, os_, target, variants, stacks,
+                           None if size == "-" else size, tarball)
                     continue
         except (KeyError, TypeError):
             pass
-        _read_one_spec(page, number, spec)
+        row = _read_one_spec(page, number, spec)
+        if row is not None:
+            yield row
 
 
-def _read_one_spec(page: ParsedPage, number: int, spec) -> None:
-    """The careful path: accept what can be understood, note what cannot."""
+# --- giant pages -------------------------------------------------------------------------------
+
+STREAM_BYTES = 16 * 1024 * 1024  # pages this large are decoded one spec at a time
+_SPEC_DETAILS = b"spec_details:"
+_WHITESPACE = " \t\n\r"
+
+
+def _parse_streaming(path: str, data: bytes) -> ParsedPage | None:
+    """A giant page in the generator's layout, holding at most the page and its text at once.
+
+    Returns None when the page is not in that layout (the general reader
+    then reads it and reports what is wrong). The small lines are parsed as
+    usual; the ``spec_details`` line is decoded to text once (the bytes are
+    dropped) and its array is decoded one spec at a time, each spec going
+    straight to the caller, so no list of a million dicts ever exists.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if not data.startswith(b"---\n") or b"\r" in data[:4096] or b"\x00" in data[:4096]:
+        return None
+    small: list[str] = []
+    span = None
+    pos = 4
+    while True:
+        end = data.find(b"\n", pos)
+        line_end = len(data) if end == -1 else end
+        if data.startswith(b"---", pos) and data[pos + 3 : line_end].strip() == b"":
+            break  # the closing fence
+        if end == -1:
+            return None  # never closed: the general reader says so
+        if data.startswith(_SPEC_DETAILS, pos):
+            if span is not None:
+                return None
+            span = (pos + len(_SPEC_DETAILS), line_end)
+        elif line_end - pos > 1024 * 1024:
+            return None  # another giant line: not the generator's layout
+        else:
+            try:
+                small.append(data[pos:line_end].decode("utf-8"))
+            except UnicodeDecodeError:
+                return None
+        pos = end + 1
+    if span is None:
+        return None
+    fields = _fast_fields("\n".join(small))
+    if fields is None or "_json_error" in fields or "spec_details" in fields:
+        return None
+    try:
+        text = str(memoryview(data)[span[0] : span[1]], "utf-8")
+    except UnicodeDecodeError:
+        return None
+    del data  # from here on only the text of the spec_details line is held
+    start = _skip_space(text, 0)
+    if text[start : start + 1] != "[":
+        return None
+    fields["spec_details"] = []  # identity only: the specs come from the iterator below
+    page = _page_identity(path, fields)
+    meta = fields.get("meta")
+    if isinstance(meta, dict):
+        _read_declared(page, meta.get("num_specs"))
+    page.rows = _counted(page, _spec_rows(page, _json_array_items(text, start)))
+    return page
+
+
+def _counted(page: ParsedPage, rows: Iterator[Row]) -> Iterator[Row]:
+    for row in rows:
+        page.streamed += 1
+        yield row
+
+
+def _skip_space(text: str, index: int) -> int:
+    while index < len(text) and text[index] in _WHITESPACE:
+        index += 1
+    return index
+
+
+def _json_array_items(text: str, start: int) -> Iterator[object]:
+    """The items of the JSON array at ``text[start]``, decoded one at a time."""
+    decode = _DECODER.raw_decode
+    index = _skip_space(text, start + 1)
+    if text[index : index + 1] == "]":
+        return
+    while True:
+        try:
+            item, index = decode(text, index)
+        except ValueError as exc:
+            raise PageError(f"spec_details is not valid JSON: {exc}") from None
+        yield item
+        index = _skip_space(text, index)
+        separator = text[index : index + 1]
+        if separator == "]":
+            if text[_skip_space(text, index + 1) :]:
+                raise PageError("spec_details is not valid JSON: extra data after the list")
+            return
+        if separator != ",":
+            raise PageError(f"spec_details is not valid JSON: expected ',' or ']' at character {index}")
+        index = _skip_space(text, index + 1)
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _read_one_spec(page: ParsedPage, number: int, spec) -> Row | None:
+    """The careful path: accept what can be understood, note what cannot (None: skipped)."""
     notes = page.notes
     if type(spec) is not dict:
         notes.append(f"spec {number} is not an object")
         page.skipped += 1
-        return
+        return None
     digest = spec.get("hash")
     if type(digest) is not str:
         notes.append(f"spec {number} has no hash" if digest is None else f"spec {number} hash is not a string")
         page.skipped += 1
-        return
+        return None
     if not _HASH_RE.match(digest):
         lowered = digest.strip().lower()
         if _HASH_RE.match(lowered):
@@ -342,7 +485,7 @@ def _read_one_spec(page: ParsedPage, number: int, spec) -> None:
             shown = digest[:40].encode("unicode_escape").decode("ascii")
             notes.append(f"spec {number} hash '{shown}' is not {HASH_LENGTH} base32 characters")
             page.skipped += 1
-            return
+            return None
     versions = spec.get("versions")
     if type(versions) is list:
         version = _scalar(versions[0]) if versions else ""
@@ -355,13 +498,13 @@ def _read_one_spec(page: ParsedPage, number: int, spec) -> None:
     if None in (version, compiler, platform, os_, target):
         notes.append(f"spec {number} ({digest[:7]}) has a field that is not a string")
         page.skipped += 1
-        return
+        return None
     variants = _string_list(spec.get("variants"))  # a missing list means none
     stacks = _string_list(spec.get("stacks"))
     if variants is None or stacks is None:
         notes.append(f"spec {number} ({digest[:7]}) variants/stacks are not lists of strings")
         page.skipped += 1
-        return
+        return None
     size = spec.get("size")
     if type(size) is not int:
         size = _size(size, number, digest, notes)
@@ -374,7 +517,7 @@ def _read_one_spec(page: ParsedPage, number: int, spec) -> None:
     tarball = spec.get("tarball")
     if tarball is not None and type(tarball) is not str:
         tarball = None
-    page.rows.append((digest, version, compiler or "none", platform, os_, target, variants, stacks, size, tarball))
+    return (digest, version, compiler or "none", platform, os_, target, variants, stacks, size, tarball)
 
 
 def _string_list(value) -> tuple | None:

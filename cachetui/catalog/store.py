@@ -90,6 +90,7 @@ class ChunkBuilder:
         size_a = self.size.append
         tarball_intern = t["tarball"].intern
         hashes = self.hashes
+        before = len(self.size)
         for digest, version, compiler, platform, os_, target, variants, stacks, size, tarball in rows:
             hashes += digest.encode("ascii") if digest else _EMPTY_HASH
             v_a(vx.setdefault(version, len(vx)))
@@ -106,7 +107,20 @@ class ChunkBuilder:
                 tb_a(TARBALL_DERIVED)
             else:
                 tb_a(tarball_intern(tarball))
-        return len(rows)
+        return len(self.size) - before
+
+    def __len__(self) -> int:
+        return len(self.size)
+
+    def truncate(self, rows: int) -> None:
+        """Drop every row after the first ``rows`` (a page that broke off half way).
+
+        Values interned by the dropped rows stay in the tables, unused.
+        """
+        for column in self.columns.values():
+            del column[rows:]
+        del self.size[rows:]
+        del self.hashes[rows * 32 :]
 
     def export(self) -> dict:
         """Picklable, compact form (bytes and lists) for crossing a process boundary."""
