@@ -474,11 +474,11 @@ def cmd_pick(opts) -> int:
 def _run_browser(opts, *, pick: bool) -> int:
     sources, _ = resolve_sources(opts, opts.paths)
     check_sources(opts, sources)
-    _attach_terminal()
     try:
         from .ui.app import run_browser
     except ImportError as exc:
         raise CliError(f"the browser is not available: {exc}") from exc
+    attach_terminal()
     picked = run_browser(sources, cache_dir=opts.cache_dir, use_cache=not opts.no_cache, pick=pick)
     if not pick:
         return EXIT_OK
@@ -488,7 +488,7 @@ def _run_browser(opts, *, pick: bool) -> int:
     return EXIT_OK
 
 
-def _attach_terminal() -> None:
+def attach_terminal() -> None:
     """Give the browser a terminal: it reads keys on stdin and draws on stderr.
 
     Where either is redirected (``cachetui pick`` inside ``$(...)`` keeps stdout

@@ -25,6 +25,9 @@ def fake_ui(monkeypatch):
     module.run_browser = run_browser
     module.calls = calls
     monkeypatch.setitem(sys.modules, "cachetui.ui.app", module)
+    import cachetui.cli
+
+    monkeypatch.setattr(cachetui.cli, "attach_terminal", lambda: None)  # the stand-in UI needs no terminal
     return module
 
 
