@@ -192,22 +192,54 @@ def main() -> None:
         print(f"| {what} | {target} | {ours:.3g} | {naive_text} | {ratio} | {note} |")
 
     q = big["queries"]
-    print(f"\nCorpus: {len(tags)} tags, {big['pages']:,} pages, {big['specs']:,} specs; one tag = `{one}` "
-          f"({small['pages']:,} pages, {small['specs']:,} specs). Medians; p95 where stated.\n")
+    print(
+        f"\nCorpus: {len(tags)} tags, {big['pages']:,} pages, {big['specs']:,} specs; one tag = `{one}` "
+        f"({small['pages']:,} pages, {small['specs']:,} specs). Medians; p95 where stated.\n"
+    )
     print("| measure | target | cachetui | naive | naive/ours | note |")
     print("|---|---|---|---|---|---|")
     row("cold build, one tag (s)", "<= 1", small["cold"], naive_small["seconds"], note="naive: yaml.safe_load per page")
-    row(f"cold build, {len(tags)} tags (s)", "<= 60", big["cold"], naive_big["seconds"],
-        note="naive extrapolated from a 2% sample" if naive_big["extrapolated"] else "")
+    row(
+        f"cold build, {len(tags)} tags (s)",
+        "<= 60",
+        big["cold"],
+        naive_big["seconds"],
+        note="naive extrapolated from a 2% sample" if naive_big["extrapolated"] else "",
+    )
     row("warm load from snapshot, one tag (s)", "<= 0.2", small["warm"], naive_small["seconds"])
     row(f"warm load from snapshot, {len(tags)} tags (s)", "<= 1.5", big["warm"], naive_big["seconds"])
-    row("fuzzy package search p95 (ms)", "<= 16", q["fuzzy"][1], q["naive_fuzzy"][1], note=f"{q['packages']:,} names; naive: WRatio over every page title")
-    row("spec-filter query p95 (ms)", "<= 50", q["filter"][1], q["naive_filter_ms"], note="naive: Python loop over Spec objects (scaled)")
-    row("hash-prefix lookup p95 (ms)", "<= 1", q["hash"][1], q["naive_hash"][1], note="naive: vectorised startswith scan")
-    row(f"memory after warm load (bytes/spec)", "<= 150", big["warm_rss"] / big["specs"], note="RSS growth / specs")
-    row(f"memory after cold build (bytes/spec)", "", big["cold_rss"] / big["specs"], note="RSS growth / specs, includes parse garbage")
-    print(f"\nCold builds ran with the pages in the OS file cache; reading all {big['pages']:,} pages once "
-          f"(before the cold build) took {big['read_seconds']:.1f} s here, which a first run from a cold disk adds.")
+    row(
+        "fuzzy package search p95 (ms)",
+        "<= 16",
+        q["fuzzy"][1],
+        q["naive_fuzzy"][1],
+        note=f"{q['packages']:,} names; naive: WRatio over every page title",
+    )
+    row(
+        "spec-filter query p95 (ms)",
+        "<= 50",
+        q["filter"][1],
+        q["naive_filter_ms"],
+        note="naive: Python loop over Spec objects (scaled)",
+    )
+    row(
+        "hash-prefix lookup p95 (ms)",
+        "<= 1",
+        q["hash"][1],
+        q["naive_hash"][1],
+        note="naive: vectorised startswith scan",
+    )
+    row("memory after warm load (bytes/spec)", "<= 150", big["warm_rss"] / big["specs"], note="RSS growth / specs")
+    row(
+        "memory after cold build (bytes/spec)",
+        "",
+        big["cold_rss"] / big["specs"],
+        note="RSS growth / specs, includes parse garbage",
+    )
+    print(
+        f"\nCold builds ran with the pages in the OS file cache; reading all {big['pages']:,} pages once "
+        f"(before the cold build) took {big['read_seconds']:.1f} s here, which a first run from a cold disk adds."
+    )
     print(f"\nfilter result counts: {q['counts']}", file=sys.stderr)
 
 

@@ -125,24 +125,42 @@ def _add_common(parser: argparse.ArgumentParser, prefix: str) -> None:
     """
     group = parser.add_argument_group("catalog and output options (before or after the command)")
     group.add_argument(
-        "-C", "--catalog", dest=prefix + "catalog", action="append", metavar="PATH", default=argparse.SUPPRESS,
+        "-C",
+        "--catalog",
+        dest=prefix + "catalog",
+        action="append",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
         help=f"page file or directory (repeatable); default: ${ENV_CATALOG} (separated by '{os.pathsep}'), "
-             "else the bundled sample catalog",
+        "else the bundled sample catalog",
     )
     group.add_argument(
-        "--cache-dir", dest=prefix + "cache_dir", metavar="DIR", default=argparse.SUPPRESS,
+        "--cache-dir",
+        dest=prefix + "cache_dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
         help="where the snapshot lives (default: $XDG_CACHE_HOME/cachetui, i.e. ~/.cache/cachetui)",
     )
     group.add_argument(
-        "--no-cache", dest=prefix + "no_cache", action="store_true", default=argparse.SUPPRESS,
+        "--no-cache",
+        dest=prefix + "no_cache",
+        action="store_true",
+        default=argparse.SUPPRESS,
         help="neither read nor write the snapshot",
     )
     group.add_argument(
-        "-q", "--quiet", dest=prefix + "quiet", action="store_true", default=argparse.SUPPRESS,
+        "-q",
+        "--quiet",
+        dest=prefix + "quiet",
+        action="store_true",
+        default=argparse.SUPPRESS,
         help="no notes or progress on stderr (errors are still reported)",
     )
     group.add_argument(
-        "--debug", dest=prefix + "debug", action="store_true", default=argparse.SUPPRESS,
+        "--debug",
+        dest=prefix + "debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
         help="show a traceback on errors",
     )
 
@@ -163,8 +181,11 @@ exit codes: 0 ok, 1 nothing found, 2 usage error / bad query / no catalog, 130 i
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog=PROG, allow_abbrev=False, formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="A terminal browser for Spack build-cache pages.", epilog=_EPILOG,
+        prog=PROG,
+        allow_abbrev=False,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="A terminal browser for Spack build-cache pages.",
+        epilog=_EPILOG,
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     _add_common(parser, "g_")
@@ -172,8 +193,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
 
     def command(name: str, help: str, description: str | None = None) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help, description=description or help, allow_abbrev=False,
-                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p = sub.add_parser(
+            name,
+            help=help,
+            description=description or help,
+            allow_abbrev=False,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         _add_common(p, "s_")
         return p
 
@@ -186,17 +212,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_pick)
 
     p = command(
-        "find", "list specs matching a query",
+        "find",
+        "list specs matching a query",
         description="List specs matching a query, best package match first, then newest tag first.\n"
-                    "Query words are joined with spaces. Examples:\n"
-                    "  cachetui find hdf5@1.14 +mpi %gcc os=ubuntu22.04\n"
-                    "  cachetui find zlib tag=v0.23.0 --json\n"
-                    "'-variant' is read as '~variant', as in Spack.",
+        "Query words are joined with spaces. Examples:\n"
+        "  cachetui find hdf5@1.14 +mpi %gcc os=ubuntu22.04\n"
+        "  cachetui find zlib tag=v0.23.0 --json\n"
+        "'-variant' is read as '~variant', as in Spack.",
     )
     p.add_argument("query", nargs="*", metavar="QUERY", help="query words (an empty query lists every spec)")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
-    p.add_argument("--limit", type=_limit, default=DEFAULT_LIMIT, metavar="N",
-                   help=f"print at most N specs (default {DEFAULT_LIMIT}; 0 = all)")
+    p.add_argument(
+        "--limit",
+        type=_limit,
+        default=DEFAULT_LIMIT,
+        metavar="N",
+        help=f"print at most N specs (default {DEFAULT_LIMIT}; 0 = all)",
+    )
     p.set_defaults(func=cmd_find)
 
     p = command("show", "a package's summary per tag and its specs")
@@ -250,7 +282,7 @@ def with_default_command(argv: list[str]) -> list[str]:
     i = _command_position(argv)
     if i < len(argv) and argv[i] in COMMANDS:
         return argv
-    return argv[:i] + ["browse"] + argv[i:]
+    return [*argv[:i], "browse", *argv[i:]]
 
 
 def _spack_negations(argv: list[str]) -> list[str]:
@@ -268,8 +300,7 @@ def _spack_negations(argv: list[str]) -> list[str]:
         if arg == "--":
             out.extend(argv[len(out) :])
             break
-        if (len(arg) > 2 and arg[0] == "-" and (arg[1].islower() or arg[1] == "_")
-                and previous not in _VALUE_OPTIONS):
+        if len(arg) > 2 and arg[0] == "-" and (arg[1].islower() or arg[1] == "_") and previous not in _VALUE_OPTIONS:
             arg = "~" + arg[1:]
         out.append(arg)
         previous = arg
@@ -285,7 +316,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         if opts.command == "find" and not any(a.startswith("--") for a in extra):
             opts.query = list(opts.query) + extra
         else:
-            raise CliError(f"unrecognized arguments: {' '.join(extra)} (see '{PROG} {opts.command} --help')", EXIT_USAGE)
+            raise CliError(
+                f"unrecognized arguments: {' '.join(extra)} (see '{PROG} {opts.command} --help')", EXIT_USAGE
+            )
     merged = vars(opts)
     for name, default in (("cache_dir", None), ("no_cache", False), ("quiet", False), ("debug", False)):
         global_value = merged.pop("g_" + name, default)
@@ -301,8 +334,9 @@ def resolve_sources(opts, paths=()) -> tuple[list[str], str]:
     """(sources, origin): -C and positional paths, else $CACHETUI_CATALOG, else the sample."""
     given = list(opts.catalog) + list(paths)
     if any(not str(path).strip() for path in given):
-        raise CliError("empty catalog path (an empty -C or PATH would mean the current directory; "
-                       "write '.' for that)", EXIT_USAGE)
+        raise CliError(
+            "empty catalog path (an empty -C or PATH would mean the current directory; write '.' for that)", EXIT_USAGE
+        )
     if given:
         return given, "args"
     env = [p for p in os.environ.get(ENV_CATALOG, "").split(os.pathsep) if p.strip()]
@@ -336,8 +370,12 @@ class Progress:
     Elsewhere (``plain``): a handful of lines (phase changes and every 25% of parsing).
     """
 
-    PHASES = {"snapshot": "reading snapshot", "scan": "scanning sources", "index": "indexing",
-              "save": "writing snapshot"}
+    PHASES = {
+        "snapshot": "reading snapshot",
+        "scan": "scanning sources",
+        "index": "indexing",
+        "save": "writing snapshot",
+    }
 
     def __init__(self, *, tty: bool, plain: bool, delay: float = 0.0, stream=None):
         self.stream = stream or sys.stderr
@@ -437,8 +475,11 @@ def problems_note(opts, catalog, sources: list[str], origin: str) -> None:
     command = f"{PROG} index"
     if origin == "args":
         command += "".join(" -C " + shlex.quote(s) for s in sources)
-    _note(opts, f"{_plural(n, 'problem')} reading the catalog (run '{_printable(command)}' to list "
-                f"{'it' if n == 1 else 'them'})")
+    _note(
+        opts,
+        f"{_plural(n, 'problem')} reading the catalog (run '{_printable(command)}' to list "
+        f"{'it' if n == 1 else 'them'})",
+    )
 
 
 # --- formatting -------------------------------------------------------------------------------
@@ -446,10 +487,9 @@ def problems_note(opts, catalog, sources: list[str], origin: str) -> None:
 
 def spec_line(spec, *, tag: bool = True, full_hash: bool = False) -> str:
     """``/abcdefg  pkg@1.2 %gcc@13 +mpi arch=linux-ubuntu22.04-x86_64_v3  [tag]`` (printable)."""
-    if spec.hash:
-        head = spec.hash if full_hash else "/" + spec.short_hash
-    else:
-        head = "-".ljust(32 if full_hash else 8)  # legacy pages have no hashes
+    width = 32 if full_hash else 8
+    short = spec.hash if full_hash else "/" + spec.short_hash
+    head = short if spec.hash else "-".ljust(width)  # legacy pages have no hashes
     line = f"{head}  {spec.spack_string()}"
     if tag:
         line += f"  [{spec.tag}]"
@@ -502,8 +542,11 @@ def attach_terminal() -> None:
     try:
         tty = os.open("/dev/tty", os.O_RDWR | getattr(os, "O_NOCTTY", 0))
     except OSError:
-        raise CliError("no terminal to draw on: the browser needs one "
-                       f"(in scripts use '{PROG} find', '{PROG} show' or '{PROG} hash')", EXIT_USAGE) from None
+        raise CliError(
+            "no terminal to draw on: the browser needs one "
+            f"(in scripts use '{PROG} find', '{PROG} show' or '{PROG} hash')",
+            EXIT_USAGE,
+        ) from None
     for fd in need:
         os.dup2(tty, fd)
     os.close(tty)
@@ -580,13 +623,15 @@ def cmd_show(opts) -> int:
         blocks.append((tag, catalog.summary(rows), specs))
 
     if opts.json:
-        _json_line({
-            "package": package,
-            "tags": [
-                {"tag": tag, "summary": summary.to_dict(), "specs": [s.to_dict() for s in specs]}
-                for tag, summary, specs in blocks
-            ],
-        })
+        _json_line(
+            {
+                "package": package,
+                "tags": [
+                    {"tag": tag, "summary": summary.to_dict(), "specs": [s.to_dict() for s in specs]}
+                    for tag, summary, specs in blocks
+                ],
+            }
+        )
     else:
         from .catalog import human_size
 
@@ -649,14 +694,16 @@ def cmd_index(opts) -> int:
     catalog = load(opts, sources, progress)
     seconds = round(float(catalog.load_seconds), 3)
     if opts.json:
-        _json_line({
-            "pages": len(catalog.pages),
-            "specs": catalog.num_specs,
-            "tags": len(catalog.tags),
-            "packages": len(catalog.packages),
-            "problems": [{"path": p.path, "reason": p.reason} for p in catalog.problems],
-            "seconds": seconds,
-        })
+        _json_line(
+            {
+                "pages": len(catalog.pages),
+                "specs": catalog.num_specs,
+                "tags": len(catalog.tags),
+                "packages": len(catalog.packages),
+                "problems": [{"path": p.path, "reason": p.reason} for p in catalog.problems],
+                "seconds": seconds,
+            }
+        )
         return EXIT_OK
     path = catalog.snapshot_file
     if path is None:
@@ -667,8 +714,12 @@ def cmd_index(opts) -> int:
         else:
             snapshot = f"{path} ({'written' if catalog.snapshot_written else 'up to date'})"
     for label, value in (
-        ("pages", len(catalog.pages)), ("specs", catalog.num_specs), ("tags", len(catalog.tags)),
-        ("packages", len(catalog.packages)), ("seconds", f"{seconds:.3f}"), ("snapshot", snapshot),
+        ("pages", len(catalog.pages)),
+        ("specs", catalog.num_specs),
+        ("tags", len(catalog.tags)),
+        ("packages", len(catalog.packages)),
+        ("seconds", f"{seconds:.3f}"),
+        ("snapshot", snapshot),
         ("problems", len(catalog.problems)),
     ):
         _out(_printable(f"{label}: {value}"))

@@ -15,8 +15,8 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Awaitable, Callable
 
 from cachetui.catalog import load_catalog, sample_catalog_path
 from cachetui.ui.app import CacheTuiApp

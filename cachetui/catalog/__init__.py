@@ -8,18 +8,42 @@ from .loader import LoadProgress, NoSourceError, load_catalog
 from .model import Page, Problem, Spec, compiler_name, human_size, is_valid_hash
 from .parser import ParsedPage, read_page
 from .query import QueryError, SpecQuery, parse_query
+from .shell import command_line, install_command, mirror_add_command
 from .snapshot import default_cache_dir
 from .summary import Summary
-from .shell import command_line, install_command, mirror_add_command
 from .tags import LEGACY_TAG, sort_tags, tag_sort_key
 from .text import printable
 from .versions import VersionRange, version_key
 
 __all__ = [
-    "Catalog", "QueryResult", "LoadProgress", "NoSourceError", "load_catalog", "Page", "Problem", "Spec",
-    "compiler_name", "human_size", "is_valid_hash", "ParsedPage", "read_page", "QueryError", "SpecQuery",
-    "parse_query", "default_cache_dir", "Summary", "LEGACY_TAG", "mirror_add_command", "install_command", "command_line", "sort_tags",
-    "tag_sort_key", "printable", "VersionRange", "version_key", "sample_catalog_path",
+    "LEGACY_TAG",
+    "Catalog",
+    "LoadProgress",
+    "NoSourceError",
+    "Page",
+    "ParsedPage",
+    "Problem",
+    "QueryError",
+    "QueryResult",
+    "Spec",
+    "SpecQuery",
+    "Summary",
+    "VersionRange",
+    "command_line",
+    "compiler_name",
+    "default_cache_dir",
+    "human_size",
+    "install_command",
+    "is_valid_hash",
+    "load_catalog",
+    "mirror_add_command",
+    "parse_query",
+    "printable",
+    "read_page",
+    "sample_catalog_path",
+    "sort_tags",
+    "tag_sort_key",
+    "version_key",
 ]
 
 

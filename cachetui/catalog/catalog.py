@@ -13,8 +13,8 @@ from .hashindex import HashIndex
 from .model import Page, Problem, Spec, compiler_name, compiler_version
 from .packages import EXACT, PREFIX, PackageIndex
 from .pagetable import PageTable
-from .sorting import RowSorter
 from .query import SpecQuery, parse_query
+from .sorting import RowSorter
 from .specstring import normalize_variant, split_kv
 from .store import SpecStore
 from .summary import Summary, summarize
@@ -32,9 +32,15 @@ def _matcher(wanted: str):
 class Catalog:
     """Everything loaded from a set of page sources. Read-only once built."""
 
-    def __init__(self, pages, store: SpecStore, problems: list[Problem] | None = None,
-                 notices: list[str] | None = None, sources: list[str] | None = None,
-                 hash_index: HashIndex | None = None):
+    def __init__(
+        self,
+        pages,
+        store: SpecStore,
+        problems: list[Problem] | None = None,
+        notices: list[str] | None = None,
+        sources: list[str] | None = None,
+        hash_index: HashIndex | None = None,
+    ):
         table = pages if isinstance(pages, PageTable) else PageTable.from_pages(pages)
         self.pages = table  # a Sequence of Page
         self.store = store
@@ -55,7 +61,9 @@ class Catalog:
         self.page_stop = table.stop
         ids = np.arange(n)
         # Page ids grouped by package (newest tag first) and by tag (by package name).
-        self._by_package = self._group(np.lexsort((ids, self.page_tag, self.page_package)), self.page_package, self.packages)
+        self._by_package = self._group(
+            np.lexsort((ids, self.page_tag, self.page_package)), self.page_package, self.packages
+        )
         self._by_tag = self._group(np.lexsort((ids, self.page_package, self.page_tag)), self.page_tag, self.tags)
         self.hash_index = hash_index or HashIndex(store.hashes)
         self.package_index = PackageIndex(self.packages)
@@ -69,8 +77,11 @@ class Catalog:
     def _group(order: np.ndarray, keys: np.ndarray, names: list[str]) -> dict[str, np.ndarray]:
         sorted_keys = keys[order]
         cuts = np.flatnonzero(np.diff(sorted_keys)) + 1
-        return {names[int(part_keys[0])]: part for part, part_keys in
-                zip(np.split(order, cuts), np.split(sorted_keys, cuts)) if len(part)}
+        return {
+            names[int(part_keys[0])]: part
+            for part, part_keys in zip(np.split(order, cuts), np.split(sorted_keys, cuts))
+            if len(part)
+        }
 
     # --- basic access -------------------------------------------------------------
 
@@ -169,10 +180,12 @@ class Catalog:
             pages = sorted((self.pages[i] for i in groups[key]), key=lambda p: p.source)
             first = pages[0]
             for page in pages[1:]:
-                problems.append(Problem(
-                    page.source,
-                    f"same tag and package ({page.tag}/{page.package}) as {first.source}; specs of both are shown",
-                ))
+                problems.append(
+                    Problem(
+                        page.source,
+                        f"same tag and package ({page.tag}/{page.package}) as {first.source}; specs of both are shown",
+                    )
+                )
         return problems
 
     def package_counts(self) -> dict[str, int]:
@@ -187,10 +200,10 @@ class Catalog:
         return [(tag, int(counts[i])) for i, tag in enumerate(self.tags) if counts[i]]
 
     def package_count_of_rows(self, rows) -> int:
-        return int(len(np.unique(self.page_package[self.store.page[rows]])))
+        return len(np.unique(self.page_package[self.store.page[rows]]))
 
     def distinct_hashes(self, rows) -> int:
-        return int(len(np.unique(self.store.hashes[rows])))
+        return len(np.unique(self.store.hashes[rows]))
 
     def tag_counts(self) -> dict[str, int]:
         sizes = self.page_stop - self.page_start
@@ -198,7 +211,7 @@ class Catalog:
 
     # --- queries ------------------------------------------------------------------
 
-    def query(self, query: SpecQuery | str) -> "QueryResult":
+    def query(self, query: SpecQuery | str) -> QueryResult:
         """Specs matching every term of ``query`` (parse errors raise QueryError)."""
         if isinstance(query, str):
             query = parse_query(query)
@@ -225,16 +238,26 @@ class Catalog:
             for wanted in values:
                 rows = self._narrow(rows, self.store.columns[name], self._lut(name, ("eq", wanted), _matcher(wanted)))
         for cname, crange in query.compilers:
+
             def match(value, cname=cname, crange=crange):
                 if compiler_name(value).lower() != cname:
                     return False
                 return crange is None or crange.matches(compiler_version(value))
-            rows = self._narrow(rows, self.store.columns["compiler"], self._lut("compiler", ("c", cname, crange), match))
+
+            rows = self._narrow(
+                rows, self.store.columns["compiler"], self._lut("compiler", ("c", cname, crange), match)
+            )
         for vrange in query.versions:
-            rows = self._narrow(rows, self.store.columns["version"], self._lut("version", ("v", vrange), vrange.matches))
+            rows = self._narrow(
+                rows, self.store.columns["version"], self._lut("version", ("v", vrange), vrange.matches)
+            )
         for stack in query.stacks:
             m = _matcher(stack)
-            rows = self._narrow(rows, self.store.columns["stacks"], self._lut("stacks", ("s", stack), lambda s, m=m: any(m(x) for x in s)))
+            rows = self._narrow(
+                rows,
+                self.store.columns["stacks"],
+                self._lut("stacks", ("s", stack), lambda s, m=m: any(m(x) for x in s)),
+            )
         for variant in query.variants:
             rows = self._narrow(rows, self.store.columns["variants"], self._variant_lut(variant))
         if rows is None:

@@ -114,8 +114,13 @@ def still_same(dirs: Iterable[tuple[str, DirStamp]], files: Iterable[tuple[str, 
                 return False
         for path, (size, mtime, ctime, ino) in files:
             st = stat_(path)
-            if (st.st_mtime_ns != mtime or st.st_size != size or st.st_ctime_ns != ctime
-                    or st.st_ino != ino or not stat.S_ISREG(st.st_mode)):
+            if (
+                st.st_mtime_ns != mtime
+                or st.st_size != size
+                or st.st_ctime_ns != ctime
+                or st.st_ino != ino
+                or not stat.S_ISREG(st.st_mode)
+            ):
                 return False
     except OSError:
         return False
@@ -292,8 +297,13 @@ def discover(
         else:
             problems.append(Problem(source, "not a regular file or directory"))
     dirs = [
-        DirInfo(path, st.st_mtime_ns, st.st_ctime_ns, st.st_ino,
-                path not in troubled and max(st.st_mtime_ns, st.st_ctime_ns) < settled)
+        DirInfo(
+            path,
+            st.st_mtime_ns,
+            st.st_ctime_ns,
+            st.st_ino,
+            path not in troubled and max(st.st_mtime_ns, st.st_ctime_ns) < settled,
+        )
         for path, st in scanned
     ]
     return Discovery(files, problems, missing, problem_files, dirs, ignored, scan_ns)

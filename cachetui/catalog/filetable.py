@@ -46,8 +46,14 @@ class FileTable:
         index = np.flatnonzero(is_page).tolist()
         paths = self.paths
         pages = PageTable(
-            self.names, self.tag[is_page], self.package[is_page], self.format[is_page],
-            [paths[i] for i in index], stop - rows, stop, self.declared[is_page],
+            self.names,
+            self.tag[is_page],
+            self.package[is_page],
+            self.format[is_page],
+            [paths[i] for i in index],
+            stop - rows,
+            stop,
+            self.declared[is_page],
         )
         problems = [Problem(paths[i], note) for i, note in sorted(self.notes.items())]
         return pages, problems
@@ -94,8 +100,9 @@ class FileTableBuilder:
         self.ints.append((info.size, info.mtime_ns, info.ctime_ns, info.ino, rows, declared))
         self.strs.append(strs)
 
-    def add_page(self, info: FileInfo, package: str, tag: str, fmt: str,
-                 rows: int, declared: int | None, note: str | None) -> None:
+    def add_page(
+        self, info: FileInfo, package: str, tag: str, fmt: str, rows: int, declared: int | None, note: str | None
+    ) -> None:
         strs = (self._id(package), self._id(tag), self._id(fmt))
         self._add(info, rows, -1 if declared is None else declared, strs, note)
 
@@ -107,11 +114,19 @@ class FileTableBuilder:
 
     def add_from(self, table: FileTable, index: int) -> None:
         """Carry one entry over from last time's table unchanged."""
-        info = FileInfo(table.paths[index], int(table.size[index]), int(table.mtime[index]),
-                        int(table.ctime[index]), int(table.ino[index]))
+        info = FileInfo(
+            table.paths[index],
+            int(table.size[index]),
+            int(table.mtime[index]),
+            int(table.ctime[index]),
+            int(table.ino[index]),
+        )
         names = table.names
-        strs = (self._id(names[table.package[index]]), self._id(names[table.tag[index]]),
-                self._id(names[table.format[index]]))
+        strs = (
+            self._id(names[table.package[index]]),
+            self._id(names[table.tag[index]]),
+            self._id(names[table.format[index]]),
+        )
         self._add(info, int(table.rows[index]), int(table.declared[index]), strs, table.notes.get(index))
 
     def build(self) -> FileTable:
@@ -122,8 +137,16 @@ class FileTableBuilder:
             return np.array(columns[i], dtype=dtype)
 
         return FileTable(
-            paths=self.paths, size=col(0, np.int64), mtime=col(1, np.int64), ctime=col(2, np.int64),
-            ino=col(3, np.uint64), rows=col(4, np.int64), declared=col(5, np.int64),
-            package=strs[:, 0].copy(), tag=strs[:, 1].copy(), format=strs[:, 2].copy(),
-            names=list(self.names), notes=self.notes,
+            paths=self.paths,
+            size=col(0, np.int64),
+            mtime=col(1, np.int64),
+            ctime=col(2, np.int64),
+            ino=col(3, np.uint64),
+            rows=col(4, np.int64),
+            declared=col(5, np.int64),
+            package=strs[:, 0].copy(),
+            tag=strs[:, 1].copy(),
+            format=strs[:, 2].copy(),
+            names=list(self.names),
+            notes=self.notes,
         )

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .catalog import Catalog
 from . import discovery
+from .catalog import Catalog
 from .discovery import PAGE_NAMES, FileInfo, Previous, Stamp, discover, still_same
 from .filetable import FileTable, FileTableBuilder
 from .hashindex import HashIndex
@@ -67,11 +67,20 @@ def _parse_chunk(paths: list[str]) -> tuple[list, dict]:
             results.append((path, None, str(exc)))
             continue
         problem = parsed.problem()
-        results.append((path, {
-            "package": parsed.package, "tag": parsed.tag, "format": parsed.format,
-            "declared": parsed.declared_specs, "rows": n,
-            "note": problem.reason if problem else None,
-        }, None))
+        results.append(
+            (
+                path,
+                {
+                    "package": parsed.package,
+                    "tag": parsed.tag,
+                    "format": parsed.format,
+                    "declared": parsed.declared_specs,
+                    "rows": n,
+                    "note": problem.reason if problem else None,
+                },
+                None,
+            )
+        )
     return results, builder.export()
 
 
@@ -98,8 +107,10 @@ def load_catalog(
     notices: list[str] = []
     cache_root = cache_dir or default_cache_dir()
     if use_cache and not cache_root:
-        notices.append("working without a snapshot: no cache directory "
-                       "(neither XDG_CACHE_HOME nor HOME is an absolute path; use --cache-dir)")
+        notices.append(
+            "working without a snapshot: no cache directory "
+            "(neither XDG_CACHE_HOME nor HOME is an absolute path; use --cache-dir)"
+        )
         use_cache = False
     snap_file = snapshot_path(os.path.abspath(os.path.expanduser(cache_root)), sources) if cache_root else None
     snapshot: SnapshotData | None = None
@@ -119,11 +130,21 @@ def load_catalog(
     if snapshot is not None and snapshot.complete and still_same(snapshot.dir_stamps(), snapshot.file_stamps()):
         # Nothing changed since the snapshot: no walk, no parse, no write.
         files, store, hash_index, walk_problems, unchanged = (
-            snapshot.files, snapshot.store, snapshot.hash_index(), [], True)
+            snapshot.files,
+            snapshot.store,
+            snapshot.hash_index(),
+            [],
+            True,
+        )
     else:
         refresh = _refresh(sources, snapshot, snap_file if use_cache else None, report, workers)
         files, store, hash_index, walk_problems, unchanged = (
-            refresh.files, refresh.store, refresh.hash_index, refresh.walk_problems, refresh.unchanged)
+            refresh.files,
+            refresh.store,
+            refresh.hash_index,
+            refresh.walk_problems,
+            refresh.unchanged,
+        )
     pages, page_problems = files.pages_and_problems()
     catalog = Catalog(pages, store, walk_problems + page_problems, notices, sources, hash_index)
     catalog.problems.extend(catalog.duplicate_problems())
@@ -157,8 +178,13 @@ class _Refresh:
     to_save: SnapshotData | None  # what to write, or None when the snapshot on disk is already this
 
 
-def _refresh(sources: list[str], snapshot: SnapshotData | None, snap_file: str | None,
-             report: ProgressCallback, workers: int | None) -> _Refresh:
+def _refresh(
+    sources: list[str],
+    snapshot: SnapshotData | None,
+    snap_file: str | None,
+    report: ProgressCallback,
+    workers: int | None,
+) -> _Refresh:
     """Walk the sources, reuse what the snapshot has of unchanged files, parse the rest."""
     old = snapshot.files if snapshot is not None else None
     previous = None
@@ -167,8 +193,12 @@ def _refresh(sources: list[str], snapshot: SnapshotData | None, snap_file: str |
         previous = Previous(files_before, ignored_before, snapshot.previous_dirs())
     else:
         files_before, ignored_before = {}, {}
-    found = discover(sources, previous, exclude=os.path.dirname(snap_file) if snap_file else None,
-                     progress=lambda seen: report(LoadProgress("scan", seen)))
+    found = discover(
+        sources,
+        previous,
+        exclude=os.path.dirname(snap_file) if snap_file else None,
+        progress=lambda seen: report(LoadProgress("scan", seen)),
+    )
     if found.missing and len(found.missing) == len(sources):
         raise NoSourceError(found.missing)
     # Problems of files that are not pages are kept in the file table; the rest are reported as is.
@@ -185,8 +215,13 @@ def _refresh(sources: list[str], snapshot: SnapshotData | None, snap_file: str |
             reuse.append(i)
         else:
             fresh.append(info)
-    unchanged = (snapshot is not None and old is not None and not fresh and not found.problem_files
-                 and len(reuse) == len(files_before))
+    unchanged = (
+        snapshot is not None
+        and old is not None
+        and not fresh
+        and not found.problem_files
+        and len(reuse) == len(files_before)
+    )
 
     ignored_now: dict[str, Stamp | None] = {info.path: info.stamp for info in found.ignored}
     if unchanged and snapshot is not None and old is not None:
@@ -204,16 +239,28 @@ def _refresh(sources: list[str], snapshot: SnapshotData | None, snap_file: str |
         files, store, hash_index = _build(snapshot, reuse, fresh, found.problem_files, found.ignored, report, workers)
 
     complete = found.complete and files.reusable(found.settled_ns)
-    same = (unchanged and snapshot is not None and ignored_now == ignored_before
-            and snapshot.dirs == found.dirs and snapshot.complete == complete)
-    to_save = None if same else SnapshotData(
-        sources, files, store, hash_index.order, found.dirs, found.scan_ns, complete)
+    same = (
+        unchanged
+        and snapshot is not None
+        and ignored_now == ignored_before
+        and snapshot.dirs == found.dirs
+        and snapshot.complete == complete
+    )
+    to_save = (
+        None if same else SnapshotData(sources, files, store, hash_index.order, found.dirs, found.scan_ns, complete)
+    )
     return _Refresh(files, store, hash_index, walk_problems, unchanged, to_save)
 
 
-def _build(snapshot: SnapshotData | None, reuse: list[int], fresh: list[FileInfo],
-           problem_files: list[tuple[FileInfo, str]], ignored: list[FileInfo],
-           report: ProgressCallback, workers: int | None) -> tuple[FileTable, SpecStore, HashIndex]:
+def _build(
+    snapshot: SnapshotData | None,
+    reuse: list[int],
+    fresh: list[FileInfo],
+    problem_files: list[tuple[FileInfo, str]],
+    ignored: list[FileInfo],
+    report: ProgressCallback,
+    workers: int | None,
+) -> tuple[FileTable, SpecStore, HashIndex]:
     """Keep the rows of unchanged pages, parse the rest, and index the result."""
     table = FileTableBuilder()
     keep = keep_pages = None
@@ -258,8 +305,9 @@ def _build(snapshot: SnapshotData | None, reuse: list[int], fresh: list[FileInfo
                 else:
                     table.add_problem(info, reason, unreadable=is_read_failure(reason))
                 continue
-            table.add_page(info, entry["package"], entry["tag"], entry["format"],
-                           entry["rows"], entry["declared"], entry["note"])
+            table.add_page(
+                info, entry["package"], entry["tag"], entry["format"], entry["rows"], entry["declared"], entry["note"]
+            )
             page_rows.append(entry["rows"])
             npages += 1
         parts.append(export)

@@ -44,8 +44,12 @@ class PackageIndex:
             # unrelated names ("nem") above the intended one.
             scorer = fuzz.token_set_ratio if " " in text else fuzz.ratio
             for _, score, i in process.extract(
-                text, self._lower, scorer=scorer, processor=utils.default_process,
-                score_cutoff=FUZZY_CUTOFF, limit=FUZZY_LIMIT,
+                text,
+                self._lower,
+                scorer=scorer,
+                processor=utils.default_process,
+                score_cutoff=FUZZY_CUTOFF,
+                limit=FUZZY_LIMIT,
             ):
                 if i not in scored:
                     scored[i] = min(score, 100.0) * 0.79  # always below substring matches

@@ -13,8 +13,17 @@ from .model import Page
 
 
 class PageTable(Sequence):
-    def __init__(self, names: list[str], tag: np.ndarray, package: np.ndarray, format: np.ndarray,
-                 sources: list[str], start: np.ndarray, stop: np.ndarray, declared: np.ndarray):
+    def __init__(
+        self,
+        names: list[str],
+        tag: np.ndarray,
+        package: np.ndarray,
+        format: np.ndarray,
+        sources: list[str],
+        start: np.ndarray,
+        stop: np.ndarray,
+        declared: np.ndarray,
+    ):
         self.names = names  # interned tag, package and format strings
         self.tag = tag  # ids into names
         self.package = package
@@ -25,14 +34,25 @@ class PageTable(Sequence):
         self.declared = declared  # int64, -1 when unknown
 
     @classmethod
-    def from_pages(cls, pages) -> "PageTable":
+    def from_pages(cls, pages) -> PageTable:
         names: dict[str, int] = {}
-        ids = [(names.setdefault(p.tag, len(names)), names.setdefault(p.package, len(names)),
-                names.setdefault(p.format, len(names))) for p in pages]
+        ids = [
+            (
+                names.setdefault(p.tag, len(names)),
+                names.setdefault(p.package, len(names)),
+                names.setdefault(p.format, len(names)),
+            )
+            for p in pages
+        ]
         cols = np.array(ids, dtype=np.uint32).reshape(-1, 3)
         return cls(
-            list(names), cols[:, 0].copy(), cols[:, 1].copy(), cols[:, 2].copy(), [p.source for p in pages],
-            np.array([p.start for p in pages], dtype=np.int64), np.array([p.stop for p in pages], dtype=np.int64),
+            list(names),
+            cols[:, 0].copy(),
+            cols[:, 1].copy(),
+            cols[:, 2].copy(),
+            [p.source for p in pages],
+            np.array([p.start for p in pages], dtype=np.int64),
+            np.array([p.stop for p in pages], dtype=np.int64),
             np.array([-1 if p.declared_specs is None else p.declared_specs for p in pages], dtype=np.int64),
         )
 
@@ -48,16 +68,30 @@ class PageTable(Sequence):
             raise IndexError(index)
         names = self.names
         declared = int(self.declared[index])
-        return Page(index, names[self.tag[index]], names[self.package[index]], self.sources[index],
-                    names[self.format[index]], int(self.start[index]), int(self.stop[index]),
-                    None if declared < 0 else declared)
+        return Page(
+            index,
+            names[self.tag[index]],
+            names[self.package[index]],
+            self.sources[index],
+            names[self.format[index]],
+            int(self.start[index]),
+            int(self.stop[index]),
+            None if declared < 0 else declared,
+        )
 
     def __iter__(self):
         names = self.names
-        for i, (tag, pkg, fmt, source, start, stop, declared) in enumerate(zip(
-            self.tag.tolist(), self.package.tolist(), self.format.tolist(), self.sources,
-            self.start.tolist(), self.stop.tolist(), self.declared.tolist(),
-        )):
+        for i, (tag, pkg, fmt, source, start, stop, declared) in enumerate(
+            zip(
+                self.tag.tolist(),
+                self.package.tolist(),
+                self.format.tolist(),
+                self.sources,
+                self.start.tolist(),
+                self.stop.tolist(),
+                self.declared.tolist(),
+            )
+        ):
             yield Page(i, names[tag], names[pkg], source, names[fmt], start, stop, None if declared < 0 else declared)
 
     def __eq__(self, other) -> bool:

@@ -36,6 +36,7 @@ def is_read_failure(reason: str) -> bool:
     """True for a failed read (permissions, I/O, memory): worth trying again on the next run."""
     return reason.startswith(READ_FAILURE) or reason == TOO_LARGE_TO_LOAD
 
+
 MAX_PAGE_BYTES = 256 * 1024 * 1024  # refuse absurd files rather than exhaust memory
 MAX_SIZE = 2**62  # a byte count beyond this is nonsense (and would not fit the int64 size column)
 _HASH_RE = re.compile(r"[a-z2-7]{32}\Z")
@@ -219,7 +220,7 @@ def _fast_fields(front: str) -> dict | None:
 
 def _yaml_fields(front: str) -> dict:
     try:
-        doc = yaml.load(front, Loader=_NoAliasLoader)  # noqa: S506 - SafeLoader subclass
+        doc = yaml.load(front, Loader=_NoAliasLoader)
     except PageError:
         raise
     except yaml.YAMLError as exc:
@@ -259,7 +260,7 @@ def _parse(path: str, data: bytes) -> ParsedPage | Problem:
         raise PageError("no spec_details, spec_names or spec_files in front matter")
     meta = fields.get("meta")
     if isinstance(meta, dict):
-        declared = meta.get("num_specs")
+        meta.get("num_specs")
         _read_declared(page, meta.get("num_specs"))
     return page
 
@@ -343,8 +344,12 @@ def _spec_rows(page: ParsedPage, details: Iterable) -> Iterator[Row]:
         try:
             digest, versions, compiler, platform, os_, target, variants, stacks, size = _FIELDS(spec)
             if (
-                type(versions) is list and len(versions) == 1 and type(variants) is list and type(stacks) is list
-                and (size == "-" or (type(size) is int and 0 <= size <= MAX_SIZE)) and _HASH_RE.match(digest)
+                type(versions) is list
+                and len(versions) == 1
+                and type(variants) is list
+                and type(stacks) is list
+                and (size == "-" or (type(size) is int and 0 <= size <= MAX_SIZE))
+                and _HASH_RE.match(digest)
             ):
                 version = versions[0]
                 variants = tuple(variants)
@@ -353,8 +358,18 @@ def _spec_rows(page: ParsedPage, details: Iterable) -> Iterator[Row]:
                 "".join((version, compiler, platform, os_, target, *variants, *stacks))
                 tarball = spec.get("tarball")
                 if tarball is None or type(tarball) is str:
-                    yield (digest, version, compiler or "none", platform, os_, target, variants, stacks,
-                           None if size == "-" else size, tarball)
+                    yield (
+                        digest,
+                        version,
+                        compiler or "none",
+                        platform,
+                        os_,
+                        target,
+                        variants,
+                        stacks,
+                        None if size == "-" else size,
+                        tarball,
+                    )
                     continue
         except (KeyError, TypeError):
             pass

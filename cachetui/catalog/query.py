@@ -15,7 +15,7 @@ from .specstring import normalize_variant, split_kv, tokenize
 from .versions import VersionRange
 
 ARCH_KEYS = ("platform", "os", "target")
-OWN_KEYS = ARCH_KEYS + ("arch", "tag", "stack")
+OWN_KEYS = (*ARCH_KEYS, "arch", "tag", "stack")
 SYNTAX_HELP = (
     "name, @version, %compiler[@version], +variant, ~variant, key=value, "
     "os=, target=, platform=, arch=platform-os-target, tag=, stack=, /hash"
@@ -57,7 +57,17 @@ class SpecQuery:
     def has_spec_terms(self) -> bool:
         """True if anything beyond the package name constrains specs."""
         return any(
-            (self.versions, self.compilers, self.variants, self.platforms, self.oss, self.targets, self.tags, self.stacks, self.hash_prefixes)
+            (
+                self.versions,
+                self.compilers,
+                self.variants,
+                self.platforms,
+                self.oss,
+                self.targets,
+                self.tags,
+                self.stacks,
+                self.hash_prefixes,
+            )
         )
 
     @property
@@ -72,8 +82,16 @@ def _bad(token, message: str) -> QueryError:
 def parse_query(text: str) -> SpecQuery:
     """Parse ``text`` into a ``SpecQuery`` or raise ``QueryError`` naming the bad token."""
     fields: dict[str, list] = {
-        "names": [], "versions": [], "compilers": [], "variants": [], "platforms": [],
-        "oss": [], "targets": [], "tags": [], "stacks": [], "hash_prefixes": [],
+        "names": [],
+        "versions": [],
+        "compilers": [],
+        "variants": [],
+        "platforms": [],
+        "oss": [],
+        "targets": [],
+        "tags": [],
+        "stacks": [],
+        "hash_prefixes": [],
     }
     notes: list[str] = []
     for token in tokenize(text):

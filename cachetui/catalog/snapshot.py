@@ -114,11 +114,18 @@ def write_snapshot(path: str, data: SnapshotData) -> None:
     }
     arrays = {f"col_{name}": store.columns[name] for name in ID_COLUMNS}
     arrays.update(
-        size=store.size, hashes=store.hashes, page=store.page,
+        size=store.size,
+        hashes=store.hashes,
+        page=store.page,
         hash_order=data.hash_order,
-        file_size=data.files.size, file_mtime=data.files.mtime, file_ctime=data.files.ctime,
-        file_ino=data.files.ino, file_rows=data.files.rows,
-        file_declared=data.files.declared, file_package=data.files.package, file_tag=data.files.tag,
+        file_size=data.files.size,
+        file_mtime=data.files.mtime,
+        file_ctime=data.files.ctime,
+        file_ino=data.files.ino,
+        file_rows=data.files.rows,
+        file_declared=data.files.declared,
+        file_package=data.files.package,
+        file_tag=data.files.tag,
         file_format=data.files.format,
         dir_mtime=np.array([d.mtime_ns for d in data.dirs], dtype=np.int64),
         dir_ctime=np.array([d.ctime_ns for d in data.dirs], dtype=np.int64),
@@ -157,7 +164,7 @@ def remove_stale_temp_files(directory: str) -> list[str]:
     one of another host (a home directory shared over NFS) only once it is a day old.
     """
     removed = []
-    host = _temp_prefix()[len(TEMP_PREFIX):].rsplit("-", 2)[0]
+    host = _temp_prefix()[len(TEMP_PREFIX) :].rsplit("-", 2)[0]
     try:
         names = os.listdir(directory)
     except OSError:
@@ -167,7 +174,7 @@ def remove_stale_temp_files(directory: str) -> list[str]:
         if not (name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)):
             continue
         full = os.path.join(directory, name)
-        parts = name[len(TEMP_PREFIX):].split("-")
+        parts = name[len(TEMP_PREFIX) :].split("-")
         stale = False
         if len(parts) >= 3 and parts[-3] == host and parts[-2].isdigit():
             stale = not _pid_alive(int(parts[-2]))
@@ -224,7 +231,10 @@ def read_snapshot(path: str) -> SnapshotData:
         columns = {name: arrays[f"col_{name}"] for name in ID_COLUMNS}
         store = SpecStore(tables, columns, arrays["size"], arrays["hashes"], arrays["page"])
         hash_order = arrays["hash_order"]
-        checks = [len(a) == rows and a.ndim == 1 for a in (*columns.values(), store.size, store.hashes, store.page, hash_order)]
+        checks = [
+            len(a) == rows and a.ndim == 1
+            for a in (*columns.values(), store.size, store.hashes, store.page, hash_order)
+        ]
         if not all(checks) or store.hashes.dtype != np.dtype("S32"):
             raise SnapshotError("snapshot arrays disagree in length; rebuilding")
         kinds = [a.dtype.kind == "u" for a in (*columns.values(), store.page, hash_order)]
@@ -251,7 +261,9 @@ def read_snapshot(path: str) -> SnapshotData:
             raise SnapshotError("snapshot source list is damaged; rebuilding")
         files = _file_table(meta, arrays)
         page_rows = files.rows[files.rows >= 0]
-        if int(page_rows.sum()) != rows or not np.array_equal(store.page, np.repeat(np.arange(len(page_rows)), page_rows)):
+        if int(page_rows.sum()) != rows or not np.array_equal(
+            store.page, np.repeat(np.arange(len(page_rows)), page_rows)
+        ):
             raise SnapshotError("snapshot page ids are damaged; rebuilding")
         dirs = _dirs(meta, arrays)
         scan_ns = meta.get("scan_ns")
@@ -294,30 +306,46 @@ def _tarball_table(items: Any) -> Table:
 def _dirs(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> list[DirInfo]:
     paths = meta["dirs"]
     columns = [arrays[f"dir_{name}"] for name in ("mtime", "ctime", "ino", "trusted")]
-    if not (isinstance(paths, list) and all(isinstance(d, str) for d in paths)
-            and all(len(c) == len(paths) and c.ndim == 1 for c in columns)):
+    if not (
+        isinstance(paths, list)
+        and all(isinstance(d, str) for d in paths)
+        and all(len(c) == len(paths) and c.ndim == 1 for c in columns)
+    ):
         raise SnapshotError("snapshot directory list is damaged; rebuilding")
     mtime, ctime, ino, trusted = columns
     if mtime.dtype != np.int64 or ctime.dtype != np.int64 or ino.dtype != np.uint64 or trusted.dtype != np.bool_:
         raise SnapshotError("snapshot directory list has the wrong types; rebuilding")
-    return [DirInfo(p, m, c, i, t) for p, m, c, i, t in
-            zip(paths, mtime.tolist(), ctime.tolist(), ino.tolist(), trusted.tolist())]
+    return [
+        DirInfo(p, m, c, i, t)
+        for p, m, c, i, t in zip(paths, mtime.tolist(), ctime.tolist(), ino.tolist(), trusted.tolist())
+    ]
 
 
 def _file_table(meta: dict, arrays: dict) -> FileTable:
     """The file table, checked for every type and range the loader relies on."""
     paths, names, notes = meta["file_paths"], meta["file_names"], meta["file_notes"]
-    if not (isinstance(paths, list) and all(isinstance(p, str) for p in paths)
-            and isinstance(names, list) and all(isinstance(n, str) for n in names)
-            and isinstance(notes, dict) and all(isinstance(v, str) for v in notes.values())):
+    if not (
+        isinstance(paths, list)
+        and all(isinstance(p, str) for p in paths)
+        and isinstance(names, list)
+        and all(isinstance(n, str) for n in names)
+        and isinstance(notes, dict)
+        and all(isinstance(v, str) for v in notes.values())
+    ):
         raise SnapshotError("snapshot file table is damaged; rebuilding")
-    columns = [arrays[f"file_{name}"] for name in ("size", "mtime", "ctime", "ino", "rows", "declared", "package", "tag", "format")]
+    columns = [
+        arrays[f"file_{name}"]
+        for name in ("size", "mtime", "ctime", "ino", "rows", "declared", "package", "tag", "format")
+    ]
     size, mtime, ctime, ino, rows, declared, package, tag, fmt = columns
     n = len(paths)
     if not all(len(c) == n and c.ndim == 1 for c in columns):
         raise SnapshotError("snapshot file table is damaged; rebuilding")
-    if (not all(c.dtype == np.int64 for c in (size, mtime, ctime, rows, declared)) or ino.dtype != np.uint64
-            or not all(c.dtype.kind == "u" for c in (package, tag, fmt))):
+    if (
+        not all(c.dtype == np.int64 for c in (size, mtime, ctime, rows, declared))
+        or ino.dtype != np.uint64
+        or not all(c.dtype.kind == "u" for c in (package, tag, fmt))
+    ):
         raise SnapshotError("snapshot file table has the wrong types; rebuilding")
     if n and (int(rows.min()) < LOWEST_CODE or max(int(package.max()), int(tag.max()), int(fmt.max())) >= len(names)):
         raise SnapshotError("snapshot file table is damaged; rebuilding")

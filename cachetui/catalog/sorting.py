@@ -10,8 +10,20 @@ import numpy as np
 
 from .versions import version_key
 
-SORT_COLUMNS = ("hash", "package", "tag", "version", "compiler", "arch", "platform", "os", "target",
-                "variants", "stacks", "size")
+SORT_COLUMNS = (
+    "hash",
+    "package",
+    "tag",
+    "version",
+    "compiler",
+    "arch",
+    "platform",
+    "os",
+    "target",
+    "variants",
+    "stacks",
+    "size",
+)
 
 
 class RowSorter:
@@ -27,11 +39,14 @@ class RowSorter:
             if name == "version":
                 key = version_key
             elif name in ("variants", "stacks"):
+
                 def key(item):
                     return " ".join(item)
             else:
+
                 def key(item):
                     return str(item)
+
             keys = [key(item) for item in items]
             order = sorted(range(len(items)), key=keys.__getitem__)
             rank = np.empty(len(items), dtype=np.int64)

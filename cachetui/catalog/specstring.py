@@ -98,7 +98,7 @@ def parse_root_spec(text: str) -> RootSpec:
         elif token.kind == "kv":
             key, value = split_kv(token.value)
             if key == "arch":
-                platform, os_, target = (value.split("-", 2) + ["", "", ""])[:3]
+                platform, os_, target = ([*value.split("-", 2), "", "", ""])[:3]
             elif key in ("platform", "os", "target"):
                 platform = value if key == "platform" else platform
                 os_ = value if key == "os" else os_

@@ -22,7 +22,9 @@ TARBALL_DERIVED = 1  # the URL is the site's standard one and is rebuilt on dema
 _EMPTY_HASH = b"\0" * 32
 
 
-def derived_tarball(tag: str, package: str, version: str, compiler: str, platform: str, os_: str, target: str, digest: str) -> str:
+def derived_tarball(
+    tag: str, package: str, version: str, compiler: str, platform: str, os_: str, target: str, digest: str
+) -> str:
     """The URL the site generator gives a binary; stored as a flag when a page matches it."""
     arch = f"{platform}-{os_}-{target}"
     comp = f"{compiler_name(compiler)}-{compiler_version(compiler)}"
@@ -139,7 +141,14 @@ def _smallest_uint(n: int):
 class SpecStore:
     """All spec rows of a catalog. Rows of one page are contiguous."""
 
-    def __init__(self, tables: dict[str, Table], columns: dict[str, np.ndarray], size: np.ndarray, hashes: np.ndarray, page: np.ndarray):
+    def __init__(
+        self,
+        tables: dict[str, Table],
+        columns: dict[str, np.ndarray],
+        size: np.ndarray,
+        hashes: np.ndarray,
+        page: np.ndarray,
+    ):
         self.tables = tables
         self.columns = columns
         self.size = size
@@ -150,12 +159,18 @@ class SpecStore:
         return len(self.size)
 
     @classmethod
-    def empty(cls) -> "SpecStore":
+    def empty(cls) -> SpecStore:
         return cls.concat([], [])
 
     @classmethod
-    def concat(cls, parts: list[dict], page_ids: list[np.ndarray], base: "SpecStore | None" = None, keep: np.ndarray | None = None,
-               keep_pages: np.ndarray | None = None) -> "SpecStore":
+    def concat(
+        cls,
+        parts: list[dict],
+        page_ids: list[np.ndarray],
+        base: SpecStore | None = None,
+        keep: np.ndarray | None = None,
+        keep_pages: np.ndarray | None = None,
+    ) -> SpecStore:
         """Merge exported chunks (and, optionally, the kept rows of an older store) into one store."""
         tables = base.tables if base is not None else new_tables()
         cols: dict[str, list] = {name: [] for name in ID_COLUMNS}

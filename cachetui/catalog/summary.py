@@ -57,8 +57,9 @@ def summarize(store, rows: np.ndarray) -> Summary:
             stacks[stack] += count
     t = store.tables
     n_os, n_target = len(t["os"]), len(t["target"])
-    arch_key = (store.columns["platform"][rows].astype(np.int64) * n_os
-                + store.columns["os"][rows]) * n_target + store.columns["target"][rows]
+    arch_key = (
+        store.columns["platform"][rows].astype(np.int64) * n_os + store.columns["os"][rows]
+    ) * n_target + store.columns["target"][rows]
     arch_counts = np.bincount(arch_key) if len(rows) else np.zeros(0, np.int64)
     arches = Counter()
     for key in np.flatnonzero(arch_counts).tolist():

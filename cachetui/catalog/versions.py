@@ -63,7 +63,7 @@ def version_in_prefix(version: str, prefix: str) -> bool:
 class VersionRange:
     """A Spack version constraint: ``1.14``, ``=1.14.6``, ``1.10:1.14``, ``:2``, ``3:``."""
 
-    __slots__ = ("text", "exact", "low", "high", "ranged")
+    __slots__ = ("exact", "high", "low", "ranged", "text")
 
     def __init__(self, text: str):
         self.text = text

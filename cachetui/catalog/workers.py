@@ -58,8 +58,7 @@ def parallel_map(func: Callable[[T], R], items: Iterable[T], workers: int) -> It
     nobody parses what nobody reads and nothing is left behind.
     """
     context = multiprocessing.get_context("spawn")  # fork is unsafe from a threaded UI
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_die_with,
-                               initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_die_with, initargs=(os.getpid(),))
     try:
         yield from pool.map(func, items)
     except BaseException:

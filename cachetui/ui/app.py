@@ -8,13 +8,12 @@ a 3-million-spec catalog; the widgets only render what the workers computed.
 from __future__ import annotations
 
 import asyncio
-import signal
-
 import multiprocessing
+import signal
 import threading
 import time
+from collections.abc import Mapping
 from concurrent.futures.process import BrokenProcessPool
-from typing import Mapping
 
 from textual import work
 from textual.app import App, ComposeResult
@@ -27,15 +26,15 @@ from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
 from cachetui.catalog import (
+    LEGACY_TAG,
     Catalog,
     LoadProgress,
     NoSourceError,
     QueryError,
     Spec,
+    install_command,
     is_valid_hash,
     load_catalog,
-    LEGACY_TAG,
-    install_command,
     mirror_add_command,
     sample_catalog_path,
 )
@@ -71,10 +70,18 @@ PICK_HINT = "pick a spec: search, then enter on a spec row prints its hash and e
 PROGRESS_INTERVAL = 0.1
 
 # Single-letter actions: hidden from the footer while the search bar has focus (letters type there).
-LETTER_ACTIONS = frozenset({
-    "focus_search", "toggle_grouping", "copy_hash", "copy_short_hash", "copy_install", "copy_mirror",
-    "show_problems", "leave",
-})
+LETTER_ACTIONS = frozenset(
+    {
+        "focus_search",
+        "toggle_grouping",
+        "copy_hash",
+        "copy_short_hash",
+        "copy_install",
+        "copy_mirror",
+        "show_problems",
+        "leave",
+    }
+)
 
 
 def start_process_helpers() -> None:
@@ -329,7 +336,10 @@ class CacheTuiApp(App[str | None]):
             self.notify(
                 f"{count:,} page{'s' if count != 1 else ''} could not be read fully; press p to list "
                 f"{'them' if count != 1 else 'it'}.",
-                title="Problems", severity="warning", markup=False, timeout=10,
+                title="Problems",
+                severity="warning",
+                markup=False,
+                timeout=10,
             )
         for notice in catalog.notices:
             self.notify(plain(notice), severity="warning", markup=False, timeout=10)
@@ -385,8 +395,9 @@ class CacheTuiApp(App[str | None]):
         if message.error is not None or message.view is None:
             self.search.show_hint(message.error.message if message.error else "", error=True)
             if self.view is not None:
-                self.search.show_counter(len(self.view.packages), self.view.num_specs,
-                                         everything=self.view.is_empty, stale=True)
+                self.search.show_counter(
+                    len(self.view.packages), self.view.num_specs, everything=self.view.is_empty, stale=True
+                )
             if self._focus_after_query is not None:
                 self._focus_after_query = None
                 self.tree.focus()
@@ -476,8 +487,9 @@ class CacheTuiApp(App[str | None]):
         self._compute_detail(self.model, self.view, self._wanted, self.sort, self._detail_requested)
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
-    def _compute_detail(self, model: BrowseModel, view: QueryView, selection: Selection, sort: SortOrder,
-                        generation: int) -> None:
+    def _compute_detail(
+        self, model: BrowseModel, view: QueryView, selection: Selection, sort: SortOrder, generation: int
+    ) -> None:
         try:
             message = DetailReady(model.detail(view, selection, sort), generation)
         except Exception as exc:  # a bug must not leave the pane stale without a word
@@ -501,8 +513,12 @@ class CacheTuiApp(App[str | None]):
                 self.detail.show_nothing(f"could not show this selection: {plain(message.error)}")
             return
         data = message.data
-        if message.generation < self._detail_requested or self.view is None \
-                or data.selection != self._wanted or data.query_text != self.view.text:
+        if (
+            message.generation < self._detail_requested
+            or self.view is None
+            or data.selection != self._wanted
+            or data.query_text != self.view.text
+        ):
             return  # outdated: the selection or the query changed meanwhile
         self.detail.show(data)
         if self._focus_table_on_detail:
@@ -545,8 +561,9 @@ class CacheTuiApp(App[str | None]):
     def _spec_with_hash(self) -> Spec | None:
         spec = self.current_spec()
         if spec is None:
-            self.notify("No spec selected: choose a package, then a row of the spec table.",
-                        severity="warning", markup=False)
+            self.notify(
+                "No spec selected: choose a package, then a row of the spec table.", severity="warning", markup=False
+            )
             return None
         if not spec.hash:
             self.notify("This spec comes from a legacy page and has no hash.", severity="warning", markup=False)
@@ -580,11 +597,15 @@ class CacheTuiApp(App[str | None]):
             return
         command = mirror_add_command(tag)
         if tag == LEGACY_TAG:
-            self.notify("Legacy pages are not a mirror tag; there is no mirror to add.",
-                        severity="warning", markup=False)
+            self.notify(
+                "Legacy pages are not a mirror tag; there is no mirror to add.", severity="warning", markup=False
+            )
         elif command is None:
-            self.notify(f"The tag name '{plain(tag)}' has characters no command line should carry; not copied.",
-                        severity="warning", markup=False)
+            self.notify(
+                f"The tag name '{plain(tag)}' has characters no command line should carry; not copied.",
+                severity="warning",
+                markup=False,
+            )
         else:
             self.copier.copy(command, "mirror command")
 
@@ -592,9 +613,7 @@ class CacheTuiApp(App[str | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While typing in the search bar letters are text: hide their actions from the footer.
-        if action in LETTER_ACTIONS and isinstance(self.focused, Input):
-            return False
-        return True
+        return not (action in LETTER_ACTIONS and isinstance(self.focused, Input))
 
     def action_focus_search(self) -> None:
         if self.screen is not self.screen_stack[0]:

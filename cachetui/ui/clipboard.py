@@ -18,7 +18,8 @@ from __future__ import annotations
 import os
 import subprocess
 import threading
-from typing import TYPE_CHECKING, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from .safe import plain
 
@@ -37,8 +38,12 @@ def load_tmux_buffer(text: str, timeout: float = TMUX_TIMEOUT) -> bool:
     for args in (["tmux", "load-buffer", "-w", "-"], ["tmux", "load-buffer", "-"]):
         try:
             done = subprocess.run(
-                args, input=data, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                timeout=timeout, check=False,
+                args,
+                input=data,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=timeout,
+                check=False,
             )
         except (OSError, subprocess.SubprocessError):
             return False
@@ -50,8 +55,9 @@ def load_tmux_buffer(text: str, timeout: float = TMUX_TIMEOUT) -> bool:
 class Copier:
     """Copies text by every channel that may work, and tells the user exactly what was copied."""
 
-    def __init__(self, app: "App", *, environ: Mapping[str, str] | None = None,
-                 tmux_loader: TmuxLoader | None = None) -> None:
+    def __init__(
+        self, app: App, *, environ: Mapping[str, str] | None = None, tmux_loader: TmuxLoader | None = None
+    ) -> None:
         self.app = app
         self.environ = os.environ if environ is None else environ
         self.tmux_loader = tmux_loader or load_tmux_buffer

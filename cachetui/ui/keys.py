@@ -3,30 +3,42 @@
 from __future__ import annotations
 
 KEY_HELP: list[tuple[str, list[tuple[str, str]]]] = [
-    ("Moving around", [
-        ("/", "focus the search bar"),
-        ("tab / shift+tab", "cycle panes: search, tree, spec table"),
-        ("up down, j k", "move in the tree or the spec table"),
-        ("right left, l h", "tree: expand / collapse a node (or go to its parent); table: scroll sideways"),
-        ("enter", "search bar: go to the results; tree: open a package's specs, expand a tag; "
-                  "table: open the spec (pick it in pick mode)"),
-        ("space", "table: show all fields of the spec; tree: expand / collapse"),
-        ("esc", "clear the search, or go back (spec -> table -> tree -> search)"),
-        ("g", "toggle grouping: tags -> packages / packages -> tags"),
-        ("s / r", "sort the spec table by the next column / reverse the order"),
-    ]),
-    ("Copying (OSC 52, tmux paste buffer, and a notification showing the text)", [
-        ("y", "copy the spec's full hash"),
-        ("Y", "copy /hash7 (the short form Spack accepts)"),
-        ("i", "copy  spack install --use-buildcache only /<hash>"),
-        ("m", "copy the tag's  spack mirror add ...  command"),
-    ]),
-    ("Other", [
-        ("p", "list pages that could not be read"),
-        ("?  or  f1", "this help"),
-        ("ctrl+p", "command palette (every action by name)"),
-        ("q  or  ctrl+q", "quit"),
-    ]),
+    (
+        "Moving around",
+        [
+            ("/", "focus the search bar"),
+            ("tab / shift+tab", "cycle panes: search, tree, spec table"),
+            ("up down, j k", "move in the tree or the spec table"),
+            ("right left, l h", "tree: expand / collapse a node (or go to its parent); table: scroll sideways"),
+            (
+                "enter",
+                "search bar: go to the results; tree: open a package's specs, expand a tag; "
+                "table: open the spec (pick it in pick mode)",
+            ),
+            ("space", "table: show all fields of the spec; tree: expand / collapse"),
+            ("esc", "clear the search, or go back (spec -> table -> tree -> search)"),
+            ("g", "toggle grouping: tags -> packages / packages -> tags"),
+            ("s / r", "sort the spec table by the next column / reverse the order"),
+        ],
+    ),
+    (
+        "Copying (OSC 52, tmux paste buffer, and a notification showing the text)",
+        [
+            ("y", "copy the spec's full hash"),
+            ("Y", "copy /hash7 (the short form Spack accepts)"),
+            ("i", "copy  spack install --use-buildcache only /<hash>"),
+            ("m", "copy the tag's  spack mirror add ...  command"),
+        ],
+    ),
+    (
+        "Other",
+        [
+            ("p", "list pages that could not be read"),
+            ("?  or  f1", "this help"),
+            ("ctrl+p", "command palette (every action by name)"),
+            ("q  or  ctrl+q", "quit"),
+        ],
+    ),
 ]
 
 QUERY_HELP: list[tuple[str, str]] = [

@@ -37,7 +37,7 @@ class QuerySubmitted(Message):
 class QueryFinished(Message):
     """A query ran in a worker thread: its view (result and tree lists), or the error that stopped it."""
 
-    def __init__(self, text: str, view: "QueryView | None", error: "QueryError | None", generation: int = 0) -> None:
+    def __init__(self, text: str, view: QueryView | None, error: QueryError | None, generation: int = 0) -> None:
         super().__init__()
         self.generation = generation  # which request this answers (newer requests have larger numbers)
         self.text = text
@@ -48,7 +48,7 @@ class QueryFinished(Message):
 class SelectionChanged(Message):
     """The tree cursor moved to a tag, a package, or a package in a tag."""
 
-    def __init__(self, selection: "Selection") -> None:
+    def __init__(self, selection: Selection) -> None:
         super().__init__()
         self.selection = selection
 
@@ -56,7 +56,7 @@ class SelectionChanged(Message):
 class SelectionOpened(Message):
     """Enter on a package in the tree: go to its specs."""
 
-    def __init__(self, selection: "Selection") -> None:
+    def __init__(self, selection: Selection) -> None:
         super().__init__()
         self.selection = selection
 
@@ -64,7 +64,7 @@ class SelectionOpened(Message):
 class DetailReady(Message):
     """The detail pane's data (summary and sorted spec rows) was computed in a worker."""
 
-    def __init__(self, data: "DetailData | None", generation: int = 0, error: str = "") -> None:
+    def __init__(self, data: DetailData | None, generation: int = 0, error: str = "") -> None:
         super().__init__()
         self.data = data  # None if computing it failed (``error`` says why)
         self.generation = generation
@@ -74,7 +74,7 @@ class DetailReady(Message):
 class SpecChosen(Message):
     """Enter on a spec row: open it (or, in pick mode, pick it)."""
 
-    def __init__(self, spec: "Spec") -> None:
+    def __init__(self, spec: Spec) -> None:
         super().__init__()
         self.spec = spec
 
@@ -82,7 +82,7 @@ class SpecChosen(Message):
 class SpecDetailsRequested(Message):
     """Space on a spec row: show all of its fields (also in pick mode)."""
 
-    def __init__(self, spec: "Spec") -> None:
+    def __init__(self, spec: Spec) -> None:
         super().__init__()
         self.spec = spec
 
@@ -90,7 +90,7 @@ class SpecDetailsRequested(Message):
 class CatalogLoadProgress(Message):
     """Progress of the catalog load, posted from the loading thread."""
 
-    def __init__(self, progress: "LoadProgress") -> None:
+    def __init__(self, progress: LoadProgress) -> None:
         super().__init__()
         self.progress = progress
 
@@ -98,7 +98,7 @@ class CatalogLoadProgress(Message):
 class CatalogLoaded(Message):
     """The catalog finished loading."""
 
-    def __init__(self, catalog: "Catalog") -> None:
+    def __init__(self, catalog: Catalog) -> None:
         super().__init__()
         self.catalog = catalog
 
@@ -114,6 +114,6 @@ class CatalogLoadFailed(Message):
 class SortRequested(Message):
     """The user asked for another spec table order (``s``, ``r`` or a header click)."""
 
-    def __init__(self, sort: "SortOrder") -> None:
+    def __init__(self, sort: SortOrder) -> None:
         super().__init__()
         self.sort = sort

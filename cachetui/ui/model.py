@@ -194,14 +194,16 @@ class BrowseModel:
             totals = self.package_totals
             tag_totals = self.tag_totals
             return QueryView(
-                text=text, result=None,
+                text=text,
+                result=None,
                 packages=[(name, totals[name]) for name in cat.packages],
                 tags=[(tag, tag_totals.get(tag, 0)) for tag in cat.tags],
                 num_specs=cat.num_specs,
             )
         result = cat.query(text)
-        view = QueryView(text=text, result=result, packages=result.packages(), tags=result.tags(),
-                         num_specs=result.count)
+        view = QueryView(
+            text=text, result=result, packages=result.packages(), tags=result.tags(), num_specs=result.count
+        )
         view.hint = self._hint(view)
         return view
 
@@ -316,9 +318,16 @@ class BrowseModel:
         """The same detail in another order (no new query)."""
         ordered = self.sort_rows(data.rows, sort)
         return DetailData(
-            selection=data.selection, query_text=data.query_text, total=data.total, rows=ordered,
-            summary=data.summary, specs=self.catalog.specs(ordered[:TABLE_CAP]), sort=sort,
-            columns=data.columns, tag_counts=data.tag_counts, package_count=data.package_count,
+            selection=data.selection,
+            query_text=data.query_text,
+            total=data.total,
+            rows=ordered,
+            summary=data.summary,
+            specs=self.catalog.specs(ordered[:TABLE_CAP]),
+            sort=sort,
+            columns=data.columns,
+            tag_counts=data.tag_counts,
+            package_count=data.package_count,
         )
 
     # --- sorting --------------------------------------------------------------------

@@ -33,7 +33,7 @@ def front_matter(path_or_bytes) -> dict:
     return _front_matter_of_file(str(path_or_bytes))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _front_matter_of_file(path: str) -> dict:
     return _front_matter(Path(path).read_bytes())
 

@@ -13,21 +13,93 @@ from .helpers import REAL, fake_hash, make_spec, page_text, write_page
 
 
 def S(label, version, compiler, variants, platform, os_, target, stacks, **extra):
-    return make_spec(hash=fake_hash(label), versions=[version], compiler=compiler, variants=variants,
-                     platform=platform, os=os_, target=target, stacks=stacks, **extra)
+    return make_spec(
+        hash=fake_hash(label),
+        versions=[version],
+        compiler=compiler,
+        variants=variants,
+        platform=platform,
+        os=os_,
+        target=target,
+        stacks=stacks,
+        **extra,
+    )
 
 
 SPECS = {
-    "H1": ("hdf5", "develop", S("H1", "1.14.6", "gcc@=13.2.0", ["+mpi", "build_type=Release", "libs=shared,static", "~cuda"], "linux", "ubuntu22.04", "x86_64_v3", ["e4s", "root"])),
-    "H2": ("hdf5", "develop", S("H2", "1.140.0", "gcc@=12.3.0", ["~mpi", "build_type=Debug", "libs=shared"], "linux", "ubuntu24.04", "aarch64", ["root"])),
-    "H3": ("hdf5", "develop", S("H3", "1.10.2", "clang@=16.0.0", ["+mpi", "patches=abc1234,def5678", "build_type=Release"], "linux", "rhel8", "zen2", ["ml-x"])),
-    "H4": ("hdf5", "develop-2025-01-05", S("H4", "1.8.23", "none", ["~mpi", "patches:=abc1234"], "darwin", "sequoia", "m1", ["ml-darwin"])),
-    "H5": ("hdf5", "develop-2025-01-05", S("H5", "develop", "gcc@13.1.0", ["+mpi", "foo=bar"], "linux", "ubuntu22.04", "x86_64_v3", ["root"])),
+    "H1": (
+        "hdf5",
+        "develop",
+        S(
+            "H1",
+            "1.14.6",
+            "gcc@=13.2.0",
+            ["+mpi", "build_type=Release", "libs=shared,static", "~cuda"],
+            "linux",
+            "ubuntu22.04",
+            "x86_64_v3",
+            ["e4s", "root"],
+        ),
+    ),
+    "H2": (
+        "hdf5",
+        "develop",
+        S(
+            "H2",
+            "1.140.0",
+            "gcc@=12.3.0",
+            ["~mpi", "build_type=Debug", "libs=shared"],
+            "linux",
+            "ubuntu24.04",
+            "aarch64",
+            ["root"],
+        ),
+    ),
+    "H3": (
+        "hdf5",
+        "develop",
+        S(
+            "H3",
+            "1.10.2",
+            "clang@=16.0.0",
+            ["+mpi", "patches=abc1234,def5678", "build_type=Release"],
+            "linux",
+            "rhel8",
+            "zen2",
+            ["ml-x"],
+        ),
+    ),
+    "H4": (
+        "hdf5",
+        "develop-2025-01-05",
+        S("H4", "1.8.23", "none", ["~mpi", "patches:=abc1234"], "darwin", "sequoia", "m1", ["ml-darwin"]),
+    ),
+    "H5": (
+        "hdf5",
+        "develop-2025-01-05",
+        S("H5", "develop", "gcc@13.1.0", ["+mpi", "foo=bar"], "linux", "ubuntu22.04", "x86_64_v3", ["root"]),
+    ),
     "H6": ("hdf5", "v0.23.0", S("H6", "1.14.3", "gcc@=11.4.0", ["+mpi"], "linux", "ubuntu22.04", "x86_64_v3", ["e4s"])),
-    "Z1": ("zlib", "develop-2025-01-05", S("Z1", "1.3", "none", ["+shared"], "linux", "ubuntu22.04", "x86_64_v3", ["root"])),
-    "Z2": ("zlib-ng", "develop-2025-01-05", S("Z2", "2.2.1", "none", ["+shared", "+compat"], "linux", "ubuntu22.04", "x86_64_v3", ["root"])),
-    "Z3": ("zlib-ng", "develop-2024-12-01", S("Z3", "2.1.0", "gcc@=13.2.0", ["~shared"], "linux", "ubuntu20.04", "x86_64_v3", ["root"])),
-    "Z1b": ("zlib", "develop-2024-12-01", S("Z1", "1.3", "none", ["+shared"], "linux", "ubuntu22.04", "x86_64_v3", ["root"])),
+    "Z1": (
+        "zlib",
+        "develop-2025-01-05",
+        S("Z1", "1.3", "none", ["+shared"], "linux", "ubuntu22.04", "x86_64_v3", ["root"]),
+    ),
+    "Z2": (
+        "zlib-ng",
+        "develop-2025-01-05",
+        S("Z2", "2.2.1", "none", ["+shared", "+compat"], "linux", "ubuntu22.04", "x86_64_v3", ["root"]),
+    ),
+    "Z3": (
+        "zlib-ng",
+        "develop-2024-12-01",
+        S("Z3", "2.1.0", "gcc@=13.2.0", ["~shared"], "linux", "ubuntu20.04", "x86_64_v3", ["root"]),
+    ),
+    "Z1b": (
+        "zlib",
+        "develop-2024-12-01",
+        S("Z1", "1.3", "none", ["+shared"], "linux", "ubuntu22.04", "x86_64_v3", ["root"]),
+    ),
 }
 ALL = set(SPECS)
 HDF5 = {k for k in SPECS if k.startswith("H")}
@@ -37,7 +109,7 @@ HDF5 = {k for k in SPECS if k.startswith("H")}
 def cat(tmp_path_factory) -> Catalog:
     root = tmp_path_factory.mktemp("query-cat")
     pages: dict = {}
-    for label, (pkg, tag, spec) in SPECS.items():
+    for _label, (pkg, tag, spec) in SPECS.items():
         pages.setdefault((pkg, tag), []).append(spec)
     for (pkg, tag), specs in pages.items():
         write_page(root, f"{tag}/{pkg}/specs.md", page_text(pkg, tag, specs))
@@ -50,7 +122,11 @@ def labels(cat, query) -> set:
     res = cat.query(query)
     out = set()
     for spec in cat.specs(res.rows):
-        (label,) = [k for k, (pkg, tag, s) in SPECS.items() if s["hash"] == spec.hash and pkg == spec.package and tag == spec.tag]
+        (label,) = [
+            k
+            for k, (pkg, tag, s) in SPECS.items()
+            if s["hash"] == spec.hash and pkg == spec.package and tag == spec.tag
+        ]
         out.add(label)
     assert len(out) == res.count
     return out
@@ -143,9 +219,12 @@ def test_result_ordering_package_tag_version(cat):
     res = cat.query("hdf5")
     order = [(s.tag, s.version) for s in res.specs()]
     assert order == [
-        ("develop", "1.140.0"), ("develop", "1.14.6"), ("develop", "1.10.2"),
+        ("develop", "1.140.0"),
+        ("develop", "1.14.6"),
+        ("develop", "1.10.2"),
         ("v0.23.0", "1.14.3"),
-        ("develop-2025-01-05", "develop"), ("develop-2025-01-05", "1.8.23"),
+        ("develop-2025-01-05", "develop"),
+        ("develop-2025-01-05", "1.8.23"),
     ]
     assert [s.version for s in res.specs(limit=2)] == ["1.140.0", "1.14.6"]
     assert res.tags() == [("develop", 3), ("v0.23.0", 1), ("develop-2025-01-05", 2)]
@@ -200,8 +279,40 @@ def test_literal_brackets_in_arch_values_match(tmp_path):
 
 
 _query_text = st.lists(
-    st.sampled_from(["hdf5", "zlib", "@", "@=", ":", "1.14", "%", "gcc", "+", "~", "-", "mpi", "=", "libs", "shared,static",
-                     "os", "tag", "stack", "arch", "develop*", "/", "ab", "[", "]", "?", "*", ",", " ", "^", "é"]),
+    st.sampled_from(
+        [
+            "hdf5",
+            "zlib",
+            "@",
+            "@=",
+            ":",
+            "1.14",
+            "%",
+            "gcc",
+            "+",
+            "~",
+            "-",
+            "mpi",
+            "=",
+            "libs",
+            "shared,static",
+            "os",
+            "tag",
+            "stack",
+            "arch",
+            "develop*",
+            "/",
+            "ab",
+            "[",
+            "]",
+            "?",
+            "*",
+            ",",
+            " ",
+            "^",
+            "é",
+        ]
+    ),
     max_size=10,
 ).map("".join)
 

@@ -28,8 +28,14 @@ from .helpers import make_spec, page_text, write_page
 def observed(cat) -> tuple:
     """Everything a user can see of a catalog, independent of row and page numbering."""
     pages = sorted(
-        (p.tag, p.package, p.source, p.format, p.num_specs,
-         tuple(sorted(json.dumps(s.to_dict(), sort_keys=True) for s in cat.specs(range(p.start, p.stop)))))
+        (
+            p.tag,
+            p.package,
+            p.source,
+            p.format,
+            p.num_specs,
+            tuple(sorted(json.dumps(s.to_dict(), sort_keys=True) for s in cat.specs(range(p.start, p.stop)))),
+        )
         for p in cat.pages
     )
     return pages, sorted((p.path, p.reason) for p in cat.problems)
@@ -122,7 +128,9 @@ def test_unreadable_package_directory_loses_nothing_else(tree, tmp_path, monkeyp
     assert [r for r, _ in fresh[1]] == [str(tree / "develop" / "b")]
     assert all(r == fresh for r in runs(tree, tmp_path / "cache"))
     locks.paths.clear()  # fixed: b is back on the next run
-    assert observed(load_catalog([tree], cache_dir=tmp_path / "cache")) == observed(load_catalog([tree], use_cache=False))
+    assert observed(load_catalog([tree], cache_dir=tmp_path / "cache")) == observed(
+        load_catalog([tree], use_cache=False)
+    )
 
 
 def test_failed_read_is_not_remembered(tree, tmp_path, monkeypatch):
@@ -304,6 +312,7 @@ def test_warm_load_always_equals_fresh_load(monkeypatch):
     MACHINE_LOCKS = Locks(monkeypatch)
     monkeypatch.setattr(discovery, "SETTLE_NS", WINDOW_NS)
     examples = int(os.environ.get("CACHETUI_STATEFUL_EXAMPLES", "30"))
-    machine = settings(max_examples=examples, stateful_step_count=20, deadline=None,
-                       suppress_health_check=list(HealthCheck))(TreeMachine)
+    machine = settings(
+        max_examples=examples, stateful_step_count=20, deadline=None, suppress_health_check=list(HealthCheck)
+    )(TreeMachine)
     machine.TestCase().runTest()

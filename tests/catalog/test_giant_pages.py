@@ -42,7 +42,7 @@ def test_giant_page_broken_half_way_loads_nothing_of_itself(tmp_path, monkeypatc
     monkeypatch.setattr(parser_mod, "STREAM_BYTES", 0)
     specs = [make_spec(versions=[str(i)]) for i in range(50)]
     text = page_text("big", "develop", specs)
-    line = next(i for i, l in enumerate(text.split("\n")) if l.startswith("spec_details"))
+    line = next(i for i, part in enumerate(text.split("\n")) if part.startswith("spec_details"))
     lines = text.split("\n")
     lines[line] = lines[line][: int(len(lines[line]) * cut)]
     write_page(tmp_path, "develop/big/specs.md", "\n".join(lines))
@@ -54,14 +54,25 @@ def test_giant_page_broken_half_way_loads_nothing_of_itself(tmp_path, monkeypatc
 
 
 def _giant_page(path, n: int) -> int:
-    spec = {"compiler": "gcc@11.4.0", "os": "ubuntu22.04", "platform": "linux", "size": 123456,
-            "stacks": ["e4s", "root"], "target": "x86_64_v3", "variants": ["+mpi", "build_system=cmake", "~cuda"]}
+    spec = {
+        "compiler": "gcc@11.4.0",
+        "os": "ubuntu22.04",
+        "platform": "linux",
+        "size": 123456,
+        "stacks": ["e4s", "root"],
+        "target": "x86_64_v3",
+        "variants": ["+mpi", "build_system=cmake", "~cuda"],
+    }
     details = []
     for i in range(n):
         digest = format(i, "032x").translate(str.maketrans("0189", "wxyz"))
-        details.append(dict(spec, hash=digest, versions=[f"1.{i % 50}.0"], tarball=f"https://example.com/{digest}.spack"))
-    text = ("---\ntitle: big\nlayout: cache\ncategories: [package, develop]\n"
-            f"meta: {json.dumps({'num_specs': n})}\nspec_details: {json.dumps(details)}\n---")
+        details.append(
+            dict(spec, hash=digest, versions=[f"1.{i % 50}.0"], tarball=f"https://example.com/{digest}.spack")
+        )
+    text = (
+        "---\ntitle: big\nlayout: cache\ncategories: [package, develop]\n"
+        f"meta: {json.dumps({'num_specs': n})}\nspec_details: {json.dumps(details)}\n---"
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
     return len(text)
@@ -80,8 +91,13 @@ def test_cold_index_of_a_giant_page_needs_under_three_times_its_size(tmp_path):
         "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "print(cat.num_specs, (peak - base) * 1024)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
-                          env=dict(os.environ, PYTHONHASHSEED="0"))
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(os.environ, PYTHONHASHSEED="0"),
+    )
     specs, growth = map(int, proc.stdout.split())
     assert specs == 120_000
     assert growth < 3 * size, f"peak grew by {growth / size:.1f}x the page's size"

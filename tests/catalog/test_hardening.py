@@ -35,7 +35,7 @@ def test_absurd_num_specs_is_a_page_problem(tmp_path):
     cat = load_catalog([tmp_path], use_cache=False)
     assert cat.packages == ["big", "ok"] and cat.num_specs == 2
     (problem,) = cat.problems
-    assert "meta.num_specs is not a count (about 2**99); ignored" == problem.reason
+    assert problem.reason == "meta.num_specs is not a count (about 2**99); ignored"
     assert cat.pages[0].declared_specs is None
     again = load_catalog([tmp_path], cache_dir=tmp_path / "cache")  # and it survives the snapshot
     assert load_catalog([tmp_path], cache_dir=tmp_path / "cache").num_specs == again.num_specs == 2
@@ -163,9 +163,20 @@ def test_every_command_line_quotes_its_arguments():
     tag = "$(touch /tmp/x)"
     command = mirror_add_command(tag)
     assert command is not None
-    assert shlex.split(command) == ["spack", "mirror", "add", f"spack-build-cache-{tag}", f"https://binaries.spack.io/{tag}"]
-    assert mirror_add_command("develop") == "spack mirror add spack-build-cache-develop https://binaries.spack.io/develop"
-    assert install_command("jasonjuuhs7lgkf5ojybu2sxxalclmxa") == "spack install --use-buildcache only /jasonjuuhs7lgkf5ojybu2sxxalclmxa"
+    assert shlex.split(command) == [
+        "spack",
+        "mirror",
+        "add",
+        f"spack-build-cache-{tag}",
+        f"https://binaries.spack.io/{tag}",
+    ]
+    assert (
+        mirror_add_command("develop") == "spack mirror add spack-build-cache-develop https://binaries.spack.io/develop"
+    )
+    assert (
+        install_command("jasonjuuhs7lgkf5ojybu2sxxalclmxa")
+        == "spack install --use-buildcache only /jasonjuuhs7lgkf5ojybu2sxxalclmxa"
+    )
     assert command_line("echo", "a b", "it's") == "echo 'a b' 'it'\"'\"'s'"
 
 

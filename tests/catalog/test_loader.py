@@ -68,8 +68,14 @@ def test_corpus_totals_and_only_expected_problem(corpus):
 
 def test_tags_in_site_order(corpus):
     assert corpus.tags == [
-        "develop", "v0.23.0", "develop-2025-07-13", "develop-2025-05-25", "develop-2025-03-30",
-        "develop-2024-06-09", "develop-2023-12-10", LEGACY_TAG,
+        "develop",
+        "v0.23.0",
+        "develop-2025-07-13",
+        "develop-2025-05-25",
+        "develop-2025-03-30",
+        "develop-2024-06-09",
+        "develop-2023-12-10",
+        LEGACY_TAG,
     ]
     counts = corpus.tag_counts()
     assert counts["develop-2024-06-09"] == 3  # cgns 2 + ed 1
@@ -155,7 +161,12 @@ def test_legacy_index_and_spec_names_pages(corpus):
         (spec,) = corpus.specs(range(page.start, page.stop))
         assert spec.hash is None and spec.short_hash == ""
         assert (spec.version, spec.compiler, spec.platform, spec.os, spec.target) == (
-            "master", "gcc@8.4.0", "linux", "rhel7", "sandybridge")
+            "master",
+            "gcc@8.4.0",
+            "linux",
+            "rhel7",
+            "sandybridge",
+        )
         assert spec.variants == ("build_type=RelWithDebInfo",)  # nothing from the ^openmpi part
         assert spec.stacks == () and spec.size is None and spec.tarball is None
     formats = sorted(p.format for p in corpus.pages_for(LEGACY_TAG, "camtimers"))
@@ -189,7 +200,11 @@ def test_loose_file_without_categories_is_legacy(tmp_path):
 
 
 def test_integer_size_and_unknown_size(tmp_path):
-    specs = [make_spec(size=12345, versions=["1"]), make_spec(size="-", versions=["2"]), make_spec(size=0, versions=["3"])]
+    specs = [
+        make_spec(size=12345, versions=["1"]),
+        make_spec(size="-", versions=["2"]),
+        make_spec(size=0, versions=["3"]),
+    ]
     write_page(tmp_path, "t/p/specs.md", page_text("p", "t", specs))
     cat = load_catalog([tmp_path], use_cache=False)
     assert [s.size for s in cat.specs(range(3))] == [12345, None, 0]
@@ -220,7 +235,9 @@ def test_closing_fence_with_and_without_newline_and_bom_crlf(tmp_path):
 
 
 def test_meta_mismatch_loads_specs_and_reports(tmp_path):
-    path = write_page(tmp_path, "t/p/specs.md", page_text("p", "t", [make_spec(), make_spec(versions=["2"])], meta={"num_specs": 5}))
+    path = write_page(
+        tmp_path, "t/p/specs.md", page_text("p", "t", [make_spec(), make_spec(versions=["2"])], meta={"num_specs": 5})
+    )
     cat = load_catalog([tmp_path], use_cache=False)
     assert cat.num_specs == 2 and cat.pages[0].declared_specs == 5
     (problem,) = problems_for(cat, path)
@@ -282,7 +299,9 @@ def test_large_page_20k_specs(tmp_path):
     )
     hashes = [fake_hash(i) for i in range(20_000)]
     details = ", ".join(template % (hashes[i], i, i % 7, i % 50, i % 3) for i in range(20_000))
-    text = page_text("big", "develop", [], meta={"num_specs": 20_000}).replace("spec_details: []", f"spec_details: [{details}]")
+    text = page_text("big", "develop", [], meta={"num_specs": 20_000}).replace(
+        "spec_details: []", f"spec_details: [{details}]"
+    )
     assert len(text) > 20_000_000
     write_page(tmp_path, "develop/big/specs.md", text)
     del text, details

@@ -11,9 +11,22 @@ from cachetui.catalog.model import compiler_version
 
 
 def _spec(**kw):
-    base = dict(row=3, hash="abcdefghijklmnopqrstuvwxyz234567", package="hdf5", tag="develop", version="1.14.6",
-                compiler="gcc@=13.2.0", platform="linux", os="ubuntu22.04", target="x86_64_v3",
-                variants=("+mpi", "build_type=Release"), stacks=("e4s", "root"), size=2048, tarball=None, source="/p")
+    base = dict(
+        row=3,
+        hash="abcdefghijklmnopqrstuvwxyz234567",
+        package="hdf5",
+        tag="develop",
+        version="1.14.6",
+        compiler="gcc@=13.2.0",
+        platform="linux",
+        os="ubuntu22.04",
+        target="x86_64_v3",
+        variants=("+mpi", "build_type=Release"),
+        stacks=("e4s", "root"),
+        size=2048,
+        tarball=None,
+        source="/p",
+    )
     base.update(kw)
     return Spec(**base)
 
@@ -24,14 +37,30 @@ def test_spec_strings():
     assert s.arch == "linux-ubuntu22.04-x86_64_v3"
     assert s.compiler_name == "gcc"
     assert s.spack_string() == "hdf5@1.14.6 %gcc@=13.2.0 +mpi build_type=Release arch=linux-ubuntu22.04-x86_64_v3"
-    assert _spec(compiler="none", version="").spack_string() == "hdf5 +mpi build_type=Release arch=linux-ubuntu22.04-x86_64_v3"
+    assert (
+        _spec(compiler="none", version="").spack_string()
+        == "hdf5 +mpi build_type=Release arch=linux-ubuntu22.04-x86_64_v3"
+    )
     assert _spec(hash=None).short_hash == ""
 
 
 def test_to_dict_is_the_json_object():
     d = _spec().to_dict()
-    assert list(d) == ["tag", "package", "hash", "version", "compiler", "platform", "os", "target",
-                       "variants", "stacks", "size", "tarball", "source"]
+    assert list(d) == [
+        "tag",
+        "package",
+        "hash",
+        "version",
+        "compiler",
+        "platform",
+        "os",
+        "target",
+        "variants",
+        "stacks",
+        "size",
+        "tarball",
+        "source",
+    ]
     assert d["variants"] == ["+mpi", "build_type=Release"] and d["size"] == 2048
     json.dumps(d)
 
@@ -48,7 +77,13 @@ def test_page_and_problem():
 
 @pytest.mark.parametrize(
     "value, ok",
-    [("a" * 32, True), ("abcdefghijklmnopqrstuvwxyz234567", True), ("a" * 31, False), ("A" * 32, False), ("a" * 31 + "1", False)],
+    [
+        ("a" * 32, True),
+        ("abcdefghijklmnopqrstuvwxyz234567", True),
+        ("a" * 31, False),
+        ("A" * 32, False),
+        ("a" * 31 + "1", False),
+    ],
 )
 def test_is_valid_hash(value, ok):
     assert is_valid_hash(value) is ok
@@ -61,7 +96,15 @@ def test_compiler_helpers():
 
 @pytest.mark.parametrize(
     "size, text",
-    [(None, "-"), (0, "0 B"), (1023, "1023 B"), (1024, "1.0 KiB"), (1536, "1.5 KiB"), (5 * 1024**2, "5.0 MiB"), (3 * 1024**4, "3072.0 GiB")],
+    [
+        (None, "-"),
+        (0, "0 B"),
+        (1023, "1023 B"),
+        (1024, "1.0 KiB"),
+        (1536, "1.5 KiB"),
+        (5 * 1024**2, "5.0 MiB"),
+        (3 * 1024**4, "3072.0 GiB"),
+    ],
 )
 def test_human_size(size, text):
     assert human_size(size) == text

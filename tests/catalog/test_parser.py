@@ -40,14 +40,26 @@ BROKEN = {
     "plain-markdown": (b"# hdf5\n\nSome notes about the cache.\n", "no front matter"),
     "never-closed": (b'---\ntitle: "x"\ncategories: [package, develop]\nspec_details: []\n', "never closed"),
     "cut-mid-json": (_TRUNCATED[: _TRUNCATED.index("spec_details") + 60].encode(), "never closed"),
-    "cut-mid-json-fenced": (_TRUNCATED[: _TRUNCATED.index("spec_details") + 60].encode() + b"\n---\n", "spec_details is not valid JSON"),
+    "cut-mid-json-fenced": (
+        _TRUNCATED[: _TRUNCATED.index("spec_details") + 60].encode() + b"\n---\n",
+        "spec_details is not valid JSON",
+    ),
     "yaml-invalid": (b'---\ntitle: "x\ncategories: [package, develop\nmeta: {: :\n---\n', "not valid YAML at line"),
     "yaml-list": (b"---\n- a\n- b\n---\n", "front matter is a list"),
     "front-matter-empty": (b"---\n---\n", "no spec_details"),
-    "no-spec-lists": (b'---\ntitle: "x"\ncategories: [package, develop]\n---\n', "no spec_details, spec_names or spec_files"),
+    "no-spec-lists": (
+        b'---\ntitle: "x"\ncategories: [package, develop]\n---\n',
+        "no spec_details, spec_names or spec_files",
+    ),
     "binary-nul": (b"---\n" + bytes(random.Random(5).randrange(256) for _ in range(3000)) + b"\0", "binary data"),
-    "spec-details-mapping": (page_text("m", specs=[]).replace("spec_details: []", 'spec_details: {"hash": "x"}').encode(), "spec_details is a mapping"),
-    "spec-details-string": (page_text("m", specs=[]).replace("spec_details: []", 'spec_details: "lots of specs"').encode(), "spec_details is a str"),
+    "spec-details-mapping": (
+        page_text("m", specs=[]).replace("spec_details: []", 'spec_details: {"hash": "x"}').encode(),
+        "spec_details is a mapping",
+    ),
+    "spec-details-string": (
+        page_text("m", specs=[]).replace("spec_details: []", 'spec_details: "lots of specs"').encode(),
+        "spec_details is a str",
+    ),
     "spec-names-not-list": (b'---\ntitle: "x"\ncategory: package\nspec_names: 12\n---\n', "spec_names is not a list"),
 }
 
@@ -135,7 +147,9 @@ def test_spec_without_hash_skipped_others_load(tmp_path):
     assert "spec 2 has no hash" in problem.reason
 
 
-@pytest.mark.parametrize("digest", ["abc", "A" * 31, "0" * 32, "a" * 33, "a" * 31 + "1", "a" * 31 + "é", "a" * 31 + "\x1b"])
+@pytest.mark.parametrize(
+    "digest", ["abc", "A" * 31, "0" * 32, "a" * 33, "a" * 31 + "1", "a" * 31 + "é", "a" * 31 + "\x1b"]
+)
 def test_bad_hash_skipped_and_reported(digest):
     page = _parse_one_page([make_spec(hash=digest), make_spec(versions=["2"])])
     assert [row[1] for row in page.rows] == ["2"]
@@ -153,11 +167,17 @@ def test_non_string_hash_and_non_object_spec():
     page = _parse_one_page([make_spec(hash=12), "not a spec", [1, 2], make_spec(versions=["4"])])
     assert [row[1] for row in page.rows] == ["4"]
     reason = page.problem().reason
-    assert "spec 1 hash is not a string" in reason and "spec 2 is not an object" in reason and "spec 3 is not an object" in reason
+    assert (
+        "spec 1 hash is not a string" in reason
+        and "spec 2 is not an object" in reason
+        and "spec 3 is not an object" in reason
+    )
 
 
 def test_versions_as_string_and_version_key_accepted():
-    page = _parse_one_page([make_spec(versions="1.2.3"), make_spec(versions=None, version="4.5"), make_spec(versions=[])])
+    page = _parse_one_page(
+        [make_spec(versions="1.2.3"), make_spec(versions=None, version="4.5"), make_spec(versions=[])]
+    )
     assert [row[1] for row in page.rows] == ["1.2.3", "4.5", ""]
     assert page.notes == []
 
@@ -177,10 +197,20 @@ def test_missing_arch_fields_and_compiler_default():
 @pytest.mark.parametrize(
     "size, expected, note",
     [
-        (12345, 12345, None), ("-", None, None), (0, 0, None), ("42", 42, None), (None, None, None),
-        (-5, None, "negative"), ("lots", None, "not a byte count"), (True, None, "not a byte count"),
-        (1.5, 1, None), (float("nan"), None, "not a byte count"), (float("inf"), None, "not a byte count"),
-        (2**70, None, "too large"), ("9" * 5000, None, "not a byte count"), ("²", None, "not a byte count"),
+        (12345, 12345, None),
+        ("-", None, None),
+        (0, 0, None),
+        ("42", 42, None),
+        (None, None, None),
+        (-5, None, "negative"),
+        ("lots", None, "not a byte count"),
+        (True, None, "not a byte count"),
+        (1.5, 1, None),
+        (float("nan"), None, "not a byte count"),
+        (float("inf"), None, "not a byte count"),
+        (2**70, None, "too large"),
+        ("9" * 5000, None, "not a byte count"),
+        ("²", None, "not a byte count"),
         ([1], None, "not a byte count"),
     ],
 )
@@ -197,7 +227,9 @@ def test_size_values(size, expected, note):
 
 
 def test_non_string_fields_skip_the_spec():
-    page = _parse_one_page([make_spec(os={"a": 1}), make_spec(versions=["2"], variants=[["nested"]]), make_spec(versions=["3"])])
+    page = _parse_one_page(
+        [make_spec(os={"a": 1}), make_spec(versions=["2"], variants=[["nested"]]), make_spec(versions=["3"])]
+    )
     assert [row[1] for row in page.rows] == ["3"]
     assert "not a string" in page.notes[0] and "not lists of strings" in page.notes[1]
 
@@ -210,12 +242,14 @@ def test_many_notes_are_summarised():
 
 
 def test_numeric_title_and_category_are_strings():
-    result = read_page("/x/y/z.txt", b'---\ntitle: 1234\ncategories: [package, 2025]\nspec_details: []\n---')
+    result = read_page("/x/y/z.txt", b"---\ntitle: 1234\ncategories: [package, 2025]\nspec_details: []\n---")
     assert (result.package, result.tag, result.rows) == ("1234", "2025", [])
 
 
 def test_title_missing_in_loose_file_is_a_problem():
-    result = read_page("/x/y/loose.txt", ("---\nlayout: cache\nspec_details: " + json.dumps([make_spec()]) + "\n---").encode())
+    result = read_page(
+        "/x/y/loose.txt", ("---\nlayout: cache\nspec_details: " + json.dumps([make_spec()]) + "\n---").encode()
+    )
     assert isinstance(result, Problem) and "no title" in result.reason
 
 
@@ -229,7 +263,20 @@ def test_yaml_front_matter_page_loads():
     result = read_page("/x/p.txt", yaml_page.encode())
     assert isinstance(result, ParsedPage)
     assert (result.package, result.tag) == ("yamlpkg", "v0.22.1")
-    assert result.rows == [(spec["hash"], "2.0", "gcc@12.1.0", "linux", "rhel8", "zen2", ("+mpi", "build_type=Release"), ("e4s",), 99, None)]
+    assert result.rows == [
+        (
+            spec["hash"],
+            "2.0",
+            "gcc@12.1.0",
+            "linux",
+            "rhel8",
+            "zen2",
+            ("+mpi", "build_type=Release"),
+            ("e4s",),
+            99,
+            None,
+        )
+    ]
 
 
 def test_legacy_spec_files_without_title_named_by_spec_string():
@@ -252,7 +299,7 @@ def test_legacy_bad_entries_reported():
 # --- hostile YAML ---------------------------------------------------------------------------
 
 BILLION_LAUGHS = "\n".join(
-    ['---', 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    ["---", 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     + [f"{n}: &{n} [{', '.join(['*' + p] * 9)}]" for p, n in zip("abcdefgh", "bcdefghi")]
     + ["title: *i", "spec_details: [*i, *i]", "---"]
 ).encode()
@@ -266,7 +313,7 @@ def test_billion_laughs_rejected(tmp_path):
 
 
 def test_alias_rejected():
-    result = read_page("/x/p/specs.md", b'---\ntitle: *t\nspec_details: []\n---\n')
+    result = read_page("/x/p/specs.md", b"---\ntitle: *t\nspec_details: []\n---\n")
     assert isinstance(result, Problem) and "YAML aliases are not allowed (line 2)" in result.reason
 
 
@@ -296,7 +343,9 @@ def test_python_tags_rejected_and_never_run(tmp_path, tag):
         result = read_page(str(tmp_path / "evil.md"), text.encode())
         assert isinstance(result, Problem), place
         assert "not valid YAML" in result.reason and "constructor" in result.reason
-    cat, bad = _load_with_good_neighbour(tmp_path, "develop/evil/specs.md", f'---\ntitle: {tag} {arg}\nspec_details: []\n---\n')
+    cat, bad = _load_with_good_neighbour(
+        tmp_path, "develop/evil/specs.md", f"---\ntitle: {tag} {arg}\nspec_details: []\n---\n"
+    )
     assert problems_for(cat, bad)
     assert not marker.exists()
 
@@ -348,6 +397,7 @@ def test_hostile_strings_kept_exactly_and_printable_is_safe(tmp_path, text):
 
 # --- property tests ------------------------------------------------------------------------------
 
+
 def _check_result(result, path):
     assert isinstance(result, (ParsedPage, Problem))
     assert result.path == path
@@ -381,8 +431,11 @@ def test_read_page_never_raises_on_fenced_text(text):
 
 
 _json = st.recursive(
-    st.none() | st.booleans() | st.integers(min_value=-(2**80), max_value=2**80)
-    | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=12),
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**80), max_value=2**80)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=12),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
     max_leaves=12,
 )
@@ -440,8 +493,11 @@ _shaped_spec = st.fixed_dictionaries(
         "hash": st.sampled_from([fake_hash(1), fake_hash(4), fake_hash(5), fake_hash(2).upper(), " " + fake_hash(3)]),
         "versions": st.lists(_text, min_size=1, max_size=1) | st.lists(_text | st.integers(), max_size=2),
         "compiler": st.sampled_from(["none", "", "gcc@=11.4.0"]),
-        "platform": _text, "os": _text, "target": _text,
-        "variants": st.lists(_text, max_size=3), "stacks": st.lists(_text, max_size=3),
+        "platform": _text,
+        "os": _text,
+        "target": _text,
+        "variants": st.lists(_text, max_size=3),
+        "stacks": st.lists(_text, max_size=3),
         "size": st.sampled_from(["-", 0, 7, -1, 2**62, 2**62 + 1, "12"]),
     },
     optional={"tarball": st.none() | _text | st.integers()},

@@ -75,10 +75,18 @@ def test_spack_style_glued_terms():
 
 
 def test_and_combination_keeps_every_term():
-    q = parse_query("hdf5 @1.14 +mpi %gcc@13 build_type=Release os=ubuntu22.04 target=x86_64_v3 tag=develop stack=e4s /abc")
+    q = parse_query(
+        "hdf5 @1.14 +mpi %gcc@13 build_type=Release os=ubuntu22.04 target=x86_64_v3 tag=develop stack=e4s /abc"
+    )
     assert q.names == ("hdf5",) and len(q.versions) == 1 and len(q.compilers) == 1
     assert q.variants == ("+mpi", "build_type=Release")
-    assert (q.oss, q.targets, q.tags, q.stacks, q.hash_prefixes) == (("ubuntu22.04",), ("x86_64_v3",), ("develop",), ("e4s",), ("abc",))
+    assert (q.oss, q.targets, q.tags, q.stacks, q.hash_prefixes) == (
+        ("ubuntu22.04",),
+        ("x86_64_v3",),
+        ("develop",),
+        ("e4s",),
+        ("abc",),
+    )
 
 
 def test_hash_with_digits_outside_base32_has_note():
@@ -120,7 +128,7 @@ def test_malformed_terms_name_the_token(text, token):
         parse_query(text)
     err = info.value
     assert err.token == token
-    assert text[err.position:].startswith(token)
+    assert text[err.position :].startswith(token)
     assert f"'{token}'" in str(err) and err.message == str(err)
 
 
@@ -141,12 +149,36 @@ def test_parse_query_only_raises_query_error(text):
         q = parse_query(text)
     except QueryError as err:
         assert isinstance(err.token, str) and err.token
-        assert 0 <= err.position <= len(text) and text[err.position:].startswith(err.token)
+        assert 0 <= err.position <= len(text) and text[err.position :].startswith(err.token)
         return
     assert isinstance(q, SpecQuery) and q.text == text
 
 
-_pieces = st.sampled_from(["hdf5", "@", "@=", ":", "%", "+", "~", "-", "=", "/", "^", "os", "arch", "1.14", "gcc", " ", ",", "*", "a2", "\x1b", "é"])
+_pieces = st.sampled_from(
+    [
+        "hdf5",
+        "@",
+        "@=",
+        ":",
+        "%",
+        "+",
+        "~",
+        "-",
+        "=",
+        "/",
+        "^",
+        "os",
+        "arch",
+        "1.14",
+        "gcc",
+        " ",
+        ",",
+        "*",
+        "a2",
+        "\x1b",
+        "é",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)

@@ -35,7 +35,9 @@ def tree(tmp_path):
     root = tmp_path / "pages"
     shutil.copytree(REAL, root / "real")
     shutil.copytree(SEEDS, root / "seeds")
-    write_page(root, "extra/develop/meta-off/specs.md", page_text("meta-off", "develop", [make_spec()], meta={"num_specs": 3}))
+    write_page(
+        root, "extra/develop/meta-off/specs.md", page_text("meta-off", "develop", [make_spec()], meta={"num_specs": 3})
+    )
     write_page(root, "extra/develop/broken/specs.md", b"---\ntitle: x\n")
     return root
 
@@ -86,7 +88,9 @@ def test_changed_deleted_new_and_broken_pages(tree, cache):
     changed.write_text(page_text("acl", "develop-2025-07-13", [new_spec]))
     bump_mtime(changed)
     (tree / "real/develop/aida/specs.md").unlink()
-    added = write_page(tree, "extra/develop/newpkg/specs.md", page_text("newpkg", "develop", [make_spec(versions=["5"])]))
+    added = write_page(
+        tree, "extra/develop/newpkg/specs.md", page_text("newpkg", "develop", [make_spec(versions=["5"])])
+    )
     broken = tree / "real/develop-2025-07-13/bc/specs.md"
     broken.write_bytes(broken.read_bytes()[:200])
     bump_mtime(broken)
@@ -114,10 +118,20 @@ def test_load_after_incremental_update_from_snapshot_keeps_pages_aligned(tmp_pat
     changed.write_text(page_text("a", "develop", [make_spec(versions=["a2"])]))
     bump_mtime(changed)
     updated = load_catalog([root], cache_dir=cache)
-    assert sorted((s.package, s.version) for s in updated.specs(range(4))) == [("a", "a2"), ("b", "b"), ("c", "c"), ("d", "d")]
+    assert sorted((s.package, s.version) for s in updated.specs(range(4))) == [
+        ("a", "a2"),
+        ("b", "b"),
+        ("c", "c"),
+        ("d", "d"),
+    ]
     again = load_catalog([root], cache_dir=cache)
     assert again.from_snapshot
-    assert sorted((s.package, s.version) for s in again.specs(range(4))) == [("a", "a2"), ("b", "b"), ("c", "c"), ("d", "d")]
+    assert sorted((s.package, s.version) for s in again.specs(range(4))) == [
+        ("a", "a2"),
+        ("b", "b"),
+        ("c", "c"),
+        ("d", "d"),
+    ]
     assert _state(again) == _state(updated)
 
 
@@ -259,10 +273,12 @@ def _reversed_hash_order(path, tmp_path):
 
 def _duplicated_interned_value(path, tmp_path):
     """Two equal entries in the OS table would relabel every spec's OS."""
+
     def change(meta):
         table = meta["tables"]["os"]
         assert len(table) > 1
         table.insert(0, table[-1])
+
     _rewrite(path, change_meta=change)
 
 
@@ -278,6 +294,7 @@ def _non_base32_hash_byte(path, tmp_path):
 def _integer_in_version_table(path, tmp_path):
     def change(meta):
         meta["tables"]["version"][0] = 42
+
     _rewrite(path, change_meta=change)
 
 
@@ -287,9 +304,23 @@ def _snapshot_is_directory(path, tmp_path):
 
 
 CORRUPTIONS = [
-    _truncate, _random_bytes, _zero_length, _flip_bytes, _other_format, _wrong_magic, _pickled_object_array,
-    _pickled_meta, _raw_pickle, _missing_array, _short_column, _bad_string_ids, _hash_order_out_of_range,
-    _sources_not_strings, _reversed_hash_order, _duplicated_interned_value, _non_base32_hash_byte,
+    _truncate,
+    _random_bytes,
+    _zero_length,
+    _flip_bytes,
+    _other_format,
+    _wrong_magic,
+    _pickled_object_array,
+    _pickled_meta,
+    _raw_pickle,
+    _missing_array,
+    _short_column,
+    _bad_string_ids,
+    _hash_order_out_of_range,
+    _sources_not_strings,
+    _reversed_hash_order,
+    _duplicated_interned_value,
+    _non_base32_hash_byte,
     _integer_in_version_table,
 ]
 
@@ -343,7 +374,9 @@ def test_every_damaged_array_or_meta_field_is_survived(tmp_path):
     """Whatever one field of the snapshot holds, the catalog is right and at most one notice is given."""
     root, cache = tmp_path / "pages", tmp_path / "cache"
     for tag, name in (("develop", "a"), ("develop", "b"), ("v0.23.0", "a")):
-        write_page(root, f"{tag}/{name}/specs.md", page_text(name, tag, [make_spec(versions=[tag]), make_spec(versions=["2"])]))
+        write_page(
+            root, f"{tag}/{name}/specs.md", page_text(name, tag, [make_spec(versions=[tag]), make_spec(versions=["2"])])
+        )
     write_page(root, "develop/broken/specs.md", b"---\ntitle: x\n")
     write_page(root, "develop/empty/specs.md", b"")
     good = load_catalog([root], cache_dir=cache)
@@ -359,14 +392,14 @@ def test_every_damaged_array_or_meta_field_is_survived(tmp_path):
             continue  # known gap: see test_problem_entry_without_reason_is_rejected
         snap.write_bytes(pristine)
         if label.startswith("meta"):
-            _rewrite(snap, change_meta=lambda m: m.update({key: value}))
+            _rewrite(snap, change_meta=lambda m, key=key, value=value: m.update({key: value}))
         elif value is None:
             _rewrite(snap, drop=[key])
         else:
             _rewrite(snap, extra={key: value})
         try:
             cat = load_catalog([root], cache_dir=cache)
-        except Exception as exc:  # noqa: BLE001 - collected and reported below
+        except Exception as exc:
             failures.append(f"{label}: {type(exc).__name__}: {exc}")
             continue
         if _state(cat) != _state(good):
@@ -516,8 +549,13 @@ def test_two_processes_build_at_once(tree, cache, tmp_path):
     go = tmp_path / "go"
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
     procs = [
-        subprocess.Popen([sys.executable, "-c", _CHILD, str(tree), str(cache), str(go)], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True, env=env)
+        subprocess.Popen(
+            [sys.executable, "-c", _CHILD, str(tree), str(cache), str(go)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         for _ in range(2)
     ]
     go.touch()

@@ -24,7 +24,9 @@ def test_camtimers_root_spec():
 
 
 def test_adiak_style_glued_variants():
-    root = parse_root_spec("adiak@0.1.1%gcc@9.3.0+mpi+shared build_type=RelWithDebInfo arch=linux-ubuntu20.04-x86_64 ^libiconv@1.16")
+    root = parse_root_spec(
+        "adiak@0.1.1%gcc@9.3.0+mpi+shared build_type=RelWithDebInfo arch=linux-ubuntu20.04-x86_64 ^libiconv@1.16"
+    )
     assert (root.name, root.version, root.compiler) == ("adiak", "0.1.1", "gcc@9.3.0")
     assert root.variants == ("+mpi", "+shared", "build_type=RelWithDebInfo")
     assert (root.platform, root.os, root.target) == ("linux", "ubuntu20.04", "x86_64")

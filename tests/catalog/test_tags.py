@@ -6,10 +6,27 @@ from cachetui.catalog import LEGACY_TAG, mirror_add_command, sort_tags
 
 
 def test_site_order():
-    tags = ["develop-2024-06-09", LEGACY_TAG, "v0.22.1", "develop", "other", "v0.23.0", "develop-2025-07-13", "v0.9.0", "v1.0"]
+    tags = [
+        "develop-2024-06-09",
+        LEGACY_TAG,
+        "v0.22.1",
+        "develop",
+        "other",
+        "v0.23.0",
+        "develop-2025-07-13",
+        "v0.9.0",
+        "v1.0",
+    ]
     assert sort_tags(tags) == [
-        "develop", "v1.0", "v0.23.0", "v0.22.1", "v0.9.0",
-        "develop-2025-07-13", "develop-2024-06-09", "other", LEGACY_TAG,
+        "develop",
+        "v1.0",
+        "v0.23.0",
+        "v0.22.1",
+        "v0.9.0",
+        "develop-2025-07-13",
+        "develop-2024-06-09",
+        "other",
+        LEGACY_TAG,
     ]
 
 

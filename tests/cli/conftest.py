@@ -96,8 +96,9 @@ def page_text(tag: str, package: str, specs: list[dict], *, title: str | None = 
 def write_page():
     """``write_page(root, tag, package, specs, title=None)`` -> path of root/tag/package/specs.md."""
 
-    def write(root: Path, tag: str, package: str, specs: list[dict], *, title: str | None = None,
-              name: str = "specs.md") -> Path:
+    def write(
+        root: Path, tag: str, package: str, specs: list[dict], *, title: str | None = None, name: str = "specs.md"
+    ) -> Path:
         path = Path(root) / tag / package / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(page_text(tag, package, specs, title=title), encoding="utf-8")

@@ -80,8 +80,14 @@ def test_help_exits_zero(cli):
 
 @pytest.mark.parametrize(
     "argv",
-    [["find", "x", "--bogus"], ["show"], ["hash"], ["find", "--limit", "-1", "x"], ["find", "--limit", "many"],
-     ["show", "bc", "extra"]],
+    [
+        ["find", "x", "--bogus"],
+        ["show"],
+        ["hash"],
+        ["find", "--limit", "-1", "x"],
+        ["find", "--limit", "many"],
+        ["show", "bc", "extra"],
+    ],
 )
 def test_usage_errors_are_one_line_exit_2(cli, argv):
     run = cli(*argv)

@@ -34,8 +34,9 @@ def fake_ui(monkeypatch):
 def test_no_arguments_browses_the_sample(cli, fake_ui, cache_dir):
     run = cli()
     assert run.code == 0 and run.out == ""
-    assert fake_ui.calls == [{"sources": [sample_catalog_path()], "cache_dir": str(cache_dir), "use_cache": True,
-                              "pick": False}]
+    assert fake_ui.calls == [
+        {"sources": [sample_catalog_path()], "cache_dir": str(cache_dir), "use_cache": True, "pick": False}
+    ]
 
 
 def test_positional_paths_and_browse_command(cli, fake_ui, tmp_path, monkeypatch):

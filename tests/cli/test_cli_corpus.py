@@ -7,7 +7,7 @@ import pytest
 SHARED = "sharedspecsharedspecsharedspec22"  # the same binary in every tag
 RELEASES = [f"v0.{minor}.{patch}" for minor in range(8) for patch in (0, 1)]  # 16
 SNAPSHOTS = [f"develop-{2023 + i // 52}-{1 + (i % 52) // 5:02d}-{1 + (i % 5) * 6:02d}" for i in range(83)]
-TAGS = ["develop"] + RELEASES + SNAPSHOTS
+TAGS = ["develop", *RELEASES, *SNAPSHOTS]
 
 
 @pytest.fixture(scope="module")
@@ -17,8 +17,12 @@ def corpus(tmp_path_factory, write_page):
     for tag in TAGS:
         write_page(root, tag, "zlib", [{"hash": SHARED, "versions": ["1.3.1"]}, {"versions": ["1.2.13"]}])
         write_page(root, tag, "zlib-ng", [{"versions": ["2.2.4"]}])
-        write_page(root, tag, "hdf5", [{"versions": ["1.14.6"], "variants": ["+mpi"]},
-                                       {"versions": ["1.14.5"], "variants": ["~mpi"]}])
+        write_page(
+            root,
+            tag,
+            "hdf5",
+            [{"versions": ["1.14.6"], "variants": ["+mpi"]}, {"versions": ["1.14.5"], "variants": ["~mpi"]}],
+        )
     return str(root)
 
 
@@ -26,7 +30,7 @@ def newest_first(tags):
     """The site's order: develop, releases newest first, snapshots newest first."""
     releases = sorted((t for t in tags if t.startswith("v")), key=lambda t: [int(x) for x in t[1:].split(".")])
     snapshots = sorted(t for t in tags if t.startswith("develop-"))
-    return ["develop"] + releases[::-1] + snapshots[::-1]
+    return ["develop", *releases[::-1], *snapshots[::-1]]
 
 
 def test_index(cli, corpus):
@@ -43,7 +47,8 @@ def test_find_newest_tag_first(cli, corpus):
     assert len(run.lines) == 50 and "250 more not shown" in run.err
     assert run.lines[0].endswith("  [develop]") and "zlib@1.3.1" in run.lines[0]
     assert cli("find", "-C", corpus, "hdf5", "+mpi", "tag=v0.7.1").lines == [
-        line for line in cli("find", "-C", corpus, "hdf5", "--limit", "0").lines
+        line
+        for line in cli("find", "-C", corpus, "hdf5", "--limit", "0").lines
         if line.endswith("[v0.7.1]") and " +mpi " in line
     ]
 

@@ -6,8 +6,21 @@ import pytest
 
 from cachetui.catalog import sample_catalog_path
 
-JSON_KEYS = {"tag", "package", "hash", "version", "compiler", "platform", "os", "target", "variants", "stacks",
-             "size", "tarball", "source"}
+JSON_KEYS = {
+    "tag",
+    "package",
+    "hash",
+    "version",
+    "compiler",
+    "platform",
+    "os",
+    "target",
+    "variants",
+    "stacks",
+    "size",
+    "tarball",
+    "source",
+}
 
 BC_LINES = [
     "/jasonju  bc@1.07.1 %gcc@=11.4.0 build_system=autotools arch=linux-ubuntu22.04-x86_64_v3  [v0.23.0]",
@@ -66,7 +79,12 @@ def test_find_json_schema(cli):
         assert obj["source"].startswith(sample_catalog_path())
     first = objects[0]
     assert first["hash"] == "jasonjuuhs7lgkf5ojybu2sxxalclmxa"
-    assert (first["tag"], first["package"], first["version"], first["compiler"]) == ("v0.23.0", "bc", "1.07.1", "gcc@=11.4.0")
+    assert (first["tag"], first["package"], first["version"], first["compiler"]) == (
+        "v0.23.0",
+        "bc",
+        "1.07.1",
+        "gcc@=11.4.0",
+    )
     assert (first["platform"], first["os"], first["target"]) == ("linux", "ubuntu22.04", "x86_64_v3")
     assert first["variants"] == ["build_system=autotools"] and first["stacks"] == ["root", "tutorial"]
     assert first["tarball"].endswith("-jasonjuuhs7lgkf5ojybu2sxxalclmxa.spack")
@@ -96,8 +114,9 @@ def test_find_no_match_exit_1(cli):
     assert run.code == 1 and run.out == ""
 
 
-@pytest.mark.parametrize("query, token", [("hdf5 @", "'@'"), ("hdf5 ^mpi", "'^mpi'"), ("arch=linux", "'arch=linux'"),
-                                          ("zlib os=", "'os='")])
+@pytest.mark.parametrize(
+    "query, token", [("hdf5 @", "'@'"), ("hdf5 ^mpi", "'^mpi'"), ("arch=linux", "'arch=linux'"), ("zlib os=", "'os='")]
+)
 def test_find_malformed_query_exit_2_names_token(cli, query, token):
     run = cli("find", query)
     assert run.code == 2
@@ -119,7 +138,9 @@ def test_problem_note_on_stderr_and_quiet(cli, tmp_path, write_page):
     run = cli("find", "-C", str(tmp_path / "cat"), "good")
     assert run.code == 0 and len(run.lines) == 1
     notes = [line for line in run.err_lines if "problem" in line]
-    assert notes == [f"cachetui: note: 1 problem reading the catalog (run 'cachetui index -C {tmp_path / 'cat'}' to list it)"]
+    assert notes == [
+        f"cachetui: note: 1 problem reading the catalog (run 'cachetui index -C {tmp_path / 'cat'}' to list it)"
+    ]
     run = cli("find", "-q", "-C", str(tmp_path / "cat"), "good")
     assert run.code == 0 and run.err == ""
 

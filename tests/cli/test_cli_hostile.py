@@ -104,7 +104,9 @@ def test_hostile_bytes_through_a_real_pipe(hostile, tmp_path):
     for args in (["find", "evil"], ["show", PACKAGE], ["index"], ["hash", "evilhash"]):
         proc = subprocess.run(
             [sys.executable, "-m", "cachetui", *args, "-C", str(hostile), "--no-cache"],
-            capture_output=True, env=env, timeout=60,
+            capture_output=True,
+            env=env,
+            timeout=60,
         )
         assert proc.returncode == 0, proc.stderr
         for stream in (proc.stdout, proc.stderr):

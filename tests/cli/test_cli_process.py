@@ -13,8 +13,9 @@ def run(tmp_path):
     env.pop("CACHETUI_CATALOG", None)
 
     def run(*args, **kwargs):
-        return subprocess.run([sys.executable, "-m", "cachetui", *args], capture_output=True, text=True, env=env,
-                              timeout=60, **kwargs)
+        return subprocess.run(
+            [sys.executable, "-m", "cachetui", *args], capture_output=True, text=True, env=env, timeout=60, **kwargs
+        )
 
     return run
 
@@ -41,8 +42,12 @@ def test_exit_codes_and_no_traceback(run, tmp_path):
 
 def test_broken_pipe_is_quiet(tmp_path):
     env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "xdg"))
-    proc = subprocess.Popen([sys.executable, "-m", "cachetui", "find", "--limit", "0", "--no-cache", "-q"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cachetui", "find", "--limit", "0", "--no-cache", "-q"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
     proc.stdout.read(100)
     proc.stdout.close()
     err = proc.stderr.read()

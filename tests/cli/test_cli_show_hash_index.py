@@ -2,8 +2,6 @@
 
 import json
 
-from cachetui.catalog import sample_catalog_path
-
 SUMMARY_KEYS = {"num_specs", "versions", "compilers", "platforms", "oss", "targets", "arches", "stacks", "total_size"}
 BC_V023 = "jasonjuuhs7lgkf5ojybu2sxxalclmxa"
 

@@ -12,7 +12,6 @@ import threading
 import time
 
 import pytest
-
 from conftest import page_text
 
 ALT_SCREEN_OFF = b"\x1b[?1049l"
@@ -136,28 +135,41 @@ def test_browser_restores_the_terminal_on_sigterm(env):
 
 
 def test_browser_without_any_terminal_refuses_at_once(env, tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "cachetui", "--no-cache"], stdin=subprocess.DEVNULL,
-                          capture_output=True, env=env, timeout=60, start_new_session=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cachetui", "--no-cache"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        env=env,
+        timeout=60,
+        start_new_session=True,
+    )
     assert proc.returncode == 2 and proc.stdout == b""
     assert proc.stderr.decode().startswith("cachetui: no terminal to draw on")
     assert proc.stderr.count(b"\n") == 1
 
 
 def test_closed_stdout_and_full_disk_are_errors(env):
-    closed = subprocess.run(f"{sys.executable} -m cachetui find bc --no-cache >&-", shell=True,
-                            capture_output=True, env=env, timeout=60)
+    closed = subprocess.run(
+        f"{sys.executable} -m cachetui find bc --no-cache >&-", shell=True, capture_output=True, env=env, timeout=60
+    )
     assert closed.returncode == 1 and closed.stderr == b"cachetui: cannot write output: standard output is closed\n"
     for args in (["--help"], ["--version"], ["find", "bc", "--no-cache"]):
         with open("/dev/full", "w") as full:
-            proc = subprocess.run([sys.executable, "-m", "cachetui", *args], stdout=full, stderr=subprocess.PIPE,
-                                  env=env, timeout=60)
+            proc = subprocess.run(
+                [sys.executable, "-m", "cachetui", *args], stdout=full, stderr=subprocess.PIPE, env=env, timeout=60
+            )
         assert proc.returncode == 1, args
         assert proc.stderr == b"cachetui: cannot write output: No space left on device\n"
 
 
 def test_empty_catalog_path_is_an_error(env, tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "cachetui", "-C", "", "-C", str(tmp_path), "index", "--json"],
-                          capture_output=True, env=env, timeout=60, cwd=tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cachetui", "-C", "", "-C", str(tmp_path), "index", "--json"],
+        capture_output=True,
+        env=env,
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert proc.returncode == 2 and proc.stdout == b""
     assert b"empty catalog path" in proc.stderr
 
@@ -170,9 +182,22 @@ def test_index_says_written_only_when_it_wrote(env, tmp_path):
     page.write_text(text("develop", "a", [{}]))
 
     def snapshot_line():
-        proc = subprocess.run([sys.executable, "-m", "cachetui", "index", str(tmp_path / "pages"), "--cache-dir",
-                               str(tmp_path / "cache")], capture_output=True, text=True, env=env, timeout=60)
-        return [line for line in proc.stdout.splitlines() if line.startswith("snapshot: ")][0]
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "cachetui",
+                "index",
+                str(tmp_path / "pages"),
+                "--cache-dir",
+                str(tmp_path / "cache"),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+        return next(line for line in proc.stdout.splitlines() if line.startswith("snapshot: "))
 
     assert snapshot_line().endswith("(written)")
     time.sleep(2.1)  # the real settle window: what was just written is trusted only after it

@@ -10,8 +10,15 @@ from rich.console import Console
 def screen_text(app) -> str:
     """The screen as plain text, the way a user sees it (including dialogs and notifications)."""
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), record=True, legacy_windows=False,
-                      color_system=None, force_terminal=False)
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        record=True,
+        legacy_windows=False,
+        color_system=None,
+        force_terminal=False,
+    )
     render = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
     console.print(render)
     return console.export_text(styles=False)

@@ -30,8 +30,16 @@ def spec(seed: str, **fields) -> dict:
     return base
 
 
-def write_page(root, tag: str, package: str, specs: list[dict], *, title: str | None = None,
-               categories_yaml: str | None = None, dirname: str | None = None) -> str:
+def write_page(
+    root,
+    tag: str,
+    package: str,
+    specs: list[dict],
+    *,
+    title: str | None = None,
+    categories_yaml: str | None = None,
+    dirname: str | None = None,
+) -> str:
     """Write ``root/<tag>/<package>/specs.md`` in the site generator's layout (JSON values per line)."""
     directory = os.path.join(str(root), dirname or tag, package if dirname is None else "")
     os.makedirs(directory, exist_ok=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 
-
 import pytest
 from browser_helpers import dialog_text, screen_text, settle, type_query
 from page_factory import spec, write_page
@@ -34,10 +33,22 @@ EVIL_TAG = "[b]tag" + ESC + "[2J"
 @pytest.fixture(scope="module")
 def hostile_catalog(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
-    write_page(root, "develop", "evil", [
-        spec("evil-1", compiler=EVIL_COMPILER, versions=[EVIL_VERSION], os=EVIL_OS,
-             variants=EVIL_VARIANTS, stacks=["[red]stack[/red]"]),
-    ], title=EVIL_TITLE)
+    write_page(
+        root,
+        "develop",
+        "evil",
+        [
+            spec(
+                "evil-1",
+                compiler=EVIL_COMPILER,
+                versions=[EVIL_VERSION],
+                os=EVIL_OS,
+                variants=EVIL_VARIANTS,
+                stacks=["[red]stack[/red]"],
+            ),
+        ],
+        title=EVIL_TITLE,
+    )
     write_page(root, "x", "weird", [spec("weird-1")], categories_yaml='["package", "[b]tag\\e[2J"]', dirname="weirdtag")
     broken = os.path.join(str(root), "develop", "[red]broken[/red]")
     os.makedirs(broken)
@@ -121,8 +132,15 @@ async def test_hostile_path_in_problems_view(hostile_catalog):
 
 async def test_huge_page_stays_responsive(tmp_path):
     """A 20,000-spec page: the table gets the first rows of the full order, plus a "showing" line."""
-    specs = [spec(f"big-{i}", versions=[f"1.{i % 50}.{i % 7}"], compiler=f"gcc@={9 + i % 5}.1.0",
-                  variants=[f"+v{i % 3}", f"opt={i % 11}"]) for i in range(20_000)]
+    specs = [
+        spec(
+            f"big-{i}",
+            versions=[f"1.{i % 50}.{i % 7}"],
+            compiler=f"gcc@={9 + i % 5}.1.0",
+            variants=[f"+v{i % 3}", f"opt={i % 11}"],
+        )
+        for i in range(20_000)
+    ]
     path = write_page(tmp_path, "develop", "bigpkg", specs)
     assert os.path.getsize(path) > 4_000_000
     catalog = load_catalog([str(tmp_path)], use_cache=False)
@@ -162,7 +180,12 @@ async def test_a_tag_that_is_a_command_is_quoted_in_the_pane_and_the_copy(acting
         await settle(pilot)
         await pilot.press("m")
         assert shlex.split(app.clipboard) == [
-            "spack", "mirror", "add", "spack-build-cache-$(touch /tmp/x)", "https://binaries.spack.io/$(touch /tmp/x)"]
+            "spack",
+            "mirror",
+            "add",
+            "spack-build-cache-$(touch /tmp/x)",
+            "https://binaries.spack.io/$(touch /tmp/x)",
+        ]
         await pilot.press("space")
         await pilot.pause()
         assert isinstance(app.screen, SpecScreen)

@@ -27,7 +27,7 @@ async def test_loads_in_a_thread_then_shows_the_catalog(tmp_path):
         await settle(pilot)
         assert app.loading_panel.display is False and app.main_area.display is True
         assert "31 packages / " in screen_text(app)
-        assert [node.data.tag for node in app.tree.root.children][0] == "develop"
+        assert next(node.data.tag for node in app.tree.root.children) == "develop"
 
 
 async def test_progress_is_shown_and_quit_works_while_loading(monkeypatch):

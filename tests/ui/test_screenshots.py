@@ -8,7 +8,8 @@ import cachetui.screenshots as screenshots
 async def test_main_screenshot_shows_a_query_and_its_specs(tmp_path):
     shot = next(s for s in screenshots.SHOTS if s.name == "main.svg")
     path = await screenshots.take(shot, str(tmp_path))
-    svg = open(path, encoding="utf-8").read()
+    with open(path, encoding="utf-8") as handle:
+        svg = handle.read()
     assert svg.startswith("<svg")
     for text in ("cmake", "os=ubuntu22.04", "28", "specs", "match", "platform-os-target"):
         assert text in svg, text

@@ -16,11 +16,16 @@ from ..safe import literal
 
 def spec_fields(spec: Spec) -> list[tuple[str, Text]]:
     """(label, value) pairs; every value is a literal Text."""
+
     def value(v: object) -> Text:
         return literal(v, clip=None) if v not in (None, "") else Text("-", style="dim")  # the whole value here
 
     mirror = mirror_add_command(spec.tag)
-    no_mirror = "legacy pages are not a mirror tag" if spec.tag == LEGACY_TAG else "tag has characters no command line should carry"
+    no_mirror = (
+        "legacy pages are not a mirror tag"
+        if spec.tag == LEGACY_TAG
+        else "tag has characters no command line should carry"
+    )
     return [
         ("package", value(spec.package)),
         ("version", value(spec.version)),

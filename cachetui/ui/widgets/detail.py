@@ -138,4 +138,3 @@ class DetailPane(Vertical):
         self.table.clear(columns=True)
         self.table.specs = []
         self.query_one("#cap-line", Static).display = False
-

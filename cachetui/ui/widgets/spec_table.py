@@ -76,8 +76,11 @@ class SpecTable(DataTable):
             if data.sort.column == column:
                 title += " ▼" if data.sort.reverse else " ▲"
             self.add_column(Text(title), key=column)
-        caps = {column: max(len(COLUMN_TITLES[column]) + 2, WIDTH_CAPS[column])
-                for column in data.columns if column in WIDTH_CAPS}
+        caps = {
+            column: max(len(COLUMN_TITLES[column]) + 2, WIDTH_CAPS[column])
+            for column in data.columns
+            if column in WIDTH_CAPS
+        }
         rows = []
         for spec in data.specs:
             row = []

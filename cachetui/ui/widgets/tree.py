@@ -67,8 +67,9 @@ class PackageTree(Tree[TreeEntry]):
         self.scroll_to_line(line)
         return entries[line].selection
 
-    def _add_batch(self, parent: TreeNode, entries: list[TreeEntry], start: int, *,
-                   child_names_tag: bool) -> TreeNode | None:
+    def _add_batch(
+        self, parent: TreeNode, entries: list[TreeEntry], start: int, *, child_names_tag: bool
+    ) -> TreeNode | None:
         """Add ``entries[start:start + TREE_BATCH]`` under ``parent``, and a "… N more" leaf if some are left."""
         first = None
         end = start + TREE_BATCH
@@ -87,10 +88,7 @@ class PackageTree(Tree[TreeEntry]):
     @staticmethod
     def _label(entry: TreeEntry, *, names_tag: bool) -> Text:
         """``name count``: a tag child of a package names the tag, anything else its own kind."""
-        if entry.tag is not None and (entry.package is None or names_tag):
-            name = entry.tag
-        else:
-            name = entry.package or ""
+        name = entry.tag if entry.tag is not None and (entry.package is None or names_tag) else entry.package or ""
         label = literal(name)
         label.append(f" {entry.count:,}", style="dim")
         return label

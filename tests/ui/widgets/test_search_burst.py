@@ -34,8 +34,18 @@ async def test_editing_keys_in_a_burst(make_app):
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         app.search.input.focus()
-        burst(app, typed("abc") + [("left", None), ("left", None), ("backspace", None)] + typed("X")
-              + [("end", None)] + typed("Z"))
+        burst(
+            app,
+            [
+                *typed("abc"),
+                ("left", None),
+                ("left", None),
+                ("backspace", None),
+                *typed("X"),
+                ("end", None),
+                *typed("Z"),
+            ],
+        )
         for _ in range(20):
             await pilot.pause()
         assert app.search.input.value == "XbcZ"
