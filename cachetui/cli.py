@@ -28,8 +28,15 @@ import signal
 import sys
 import time
 import traceback
+from collections.abc import Sequence
+from typing import IO, TYPE_CHECKING, NoReturn
 
 from . import __version__
+
+if TYPE_CHECKING:  # the catalog is imported lazily at run time (see above)
+    from _typeshed import SupportsWrite
+
+    from .catalog import Catalog, LoadProgress, Spec
 
 PROG = "cachetui"
 COMMANDS = ("browse", "pick", "find", "show", "hash", "index")
@@ -58,10 +65,10 @@ class CliError(Exception):
 class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors become one line (``cachetui: ...``) and exit code 2."""
 
-    def error(self, message):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise CliError(f"{message} (see '{self.prog} --help')", EXIT_USAGE)
 
-    def _print_message(self, message, file=None):  # type: ignore[override]
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
         # argparse swallows write errors here, so `--help >/dev/full` would exit 0.
         if message:
             _out_to(file or sys.stderr, message)
@@ -70,7 +77,7 @@ class _Parser(argparse.ArgumentParser):
 # --- small output helpers -------------------------------------------------------------
 
 
-def _printable(text) -> str:
+def _printable(text: object) -> str:
     from .catalog import printable
 
     return printable(str(text))
@@ -80,7 +87,7 @@ def _out(line: str = "") -> None:
     _out_to(sys.stdout, line + "\n")
 
 
-def _out_to(stream, text: str) -> None:
+def _out_to(stream: SupportsWrite[str], text: str) -> None:
     try:
         stream.write(text)
     except BrokenPipeError:
@@ -99,12 +106,12 @@ def _err(message: str) -> None:
     sys.stderr.flush()
 
 
-def _note(opts, message: str) -> None:
+def _note(opts: argparse.Namespace, message: str) -> None:
     if not getattr(opts, "quiet", False):
         _err(f"note: {message}")
 
 
-def _json_line(obj) -> None:
+def _json_line(obj: object) -> None:
     # ensure_ascii: control characters (C0, DEL, C1) and everything non-ASCII are escaped,
     # so JSON output is 7-bit clean whatever the pages contain.
     _out(json.dumps(obj, ensure_ascii=True))
@@ -330,7 +337,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 # --- catalog sources and loading ----------------------------------------------------------
 
 
-def resolve_sources(opts, paths=()) -> tuple[list[str], str]:
+def resolve_sources(opts: argparse.Namespace, paths: Sequence[str] = ()) -> tuple[list[str], str]:
     """(sources, origin): -C and positional paths, else $CACHETUI_CATALOG, else the sample."""
     given = list(opts.catalog) + list(paths)
     if any(not str(path).strip() for path in given):
@@ -347,7 +354,7 @@ def resolve_sources(opts, paths=()) -> tuple[list[str], str]:
     return [sample_catalog_path()], "sample"
 
 
-def check_sources(opts, sources: list[str]) -> None:
+def check_sources(opts: argparse.Namespace, sources: list[str]) -> None:
     """Exit 2 when no source exists; a note for each missing one otherwise."""
     missing = [s for s in sources if not os.path.exists(os.path.expanduser(s))]
     if not missing:
@@ -377,7 +384,7 @@ class Progress:
         "save": "writing snapshot",
     }
 
-    def __init__(self, *, tty: bool, plain: bool, delay: float = 0.0, stream=None):
+    def __init__(self, *, tty: bool, plain: bool, delay: float = 0.0, stream: IO[str] | None = None) -> None:
         self.stream = stream or sys.stderr
         self.tty = tty
         self.plain = plain and not tty
@@ -385,10 +392,10 @@ class Progress:
         self.started = time.monotonic()
         self.last_draw = 0.0
         self.width = 0
-        self.phase = None
+        self.phase: str | None = None
         self.quarter = -1
 
-    def __call__(self, p) -> None:
+    def __call__(self, p: LoadProgress) -> None:
         try:
             if self.tty:
                 self._draw(p)
@@ -397,14 +404,14 @@ class Progress:
         except (OSError, ValueError):
             pass  # progress must never break loading
 
-    def _text(self, p) -> str:
+    def _text(self, p: LoadProgress) -> str:
         if p.phase == "parse" and p.total:
             return f"parsing {p.done}/{p.total} pages  {100 * p.done // p.total:3d}%"
         if p.phase == "scan" and p.done and self.tty:
             return f"scanning sources: {p.done} files"
         return self.PHASES.get(p.phase, "")
 
-    def _draw(self, p) -> None:
+    def _draw(self, p: LoadProgress) -> None:
         now = time.monotonic()
         if p.phase == "done":
             self.finish()
@@ -420,7 +427,7 @@ class Progress:
         self.stream.flush()
         self.width = len(text)
 
-    def _line(self, p) -> None:
+    def _line(self, p: LoadProgress) -> None:
         if p.phase == "parse" and p.total:
             if self.phase != "parse":
                 self.phase = "parse"
@@ -444,7 +451,7 @@ class Progress:
             self.width = 0
 
 
-def load(opts, sources: list[str], progress: Progress | None = None):
+def load(opts: argparse.Namespace, sources: list[str], progress: Progress | None = None) -> Catalog:
     from .catalog import load_catalog
 
     check_sources(opts, sources)
@@ -460,14 +467,14 @@ def load(opts, sources: list[str], progress: Progress | None = None):
     return catalog
 
 
-def _isatty(stream) -> bool:
+def _isatty(stream: IO[str] | None) -> bool:
     try:
-        return stream.isatty()
+        return stream is not None and stream.isatty()
     except (AttributeError, ValueError):
         return False
 
 
-def problems_note(opts, catalog, sources: list[str], origin: str) -> None:
+def problems_note(opts: argparse.Namespace, catalog: Catalog, sources: list[str], origin: str) -> None:
     """find/show/hash: one line on stderr when the catalog has problems; `index` lists them."""
     n = len(catalog.problems)
     if not n:
@@ -485,7 +492,7 @@ def problems_note(opts, catalog, sources: list[str], origin: str) -> None:
 # --- formatting -------------------------------------------------------------------------------
 
 
-def spec_line(spec, *, tag: bool = True, full_hash: bool = False) -> str:
+def spec_line(spec: Spec, *, tag: bool = True, full_hash: bool = False) -> str:
     """``/abcdefg  pkg@1.2 %gcc@13 +mpi arch=linux-ubuntu22.04-x86_64_v3  [tag]`` (printable)."""
     width = 32 if full_hash else 8
     short = spec.hash if full_hash else "/" + spec.short_hash
@@ -496,22 +503,22 @@ def spec_line(spec, *, tag: bool = True, full_hash: bool = False) -> str:
     return _printable(line)
 
 
-def _counts(mapping: dict) -> str:
+def _counts(mapping: dict[str, int]) -> str:
     return ", ".join(f"{key} ({count})" for key, count in mapping.items()) or "-"
 
 
 # --- commands ---------------------------------------------------------------------------------
 
 
-def cmd_browse(opts) -> int:
+def cmd_browse(opts: argparse.Namespace) -> int:
     return _run_browser(opts, pick=False)
 
 
-def cmd_pick(opts) -> int:
+def cmd_pick(opts: argparse.Namespace) -> int:
     return _run_browser(opts, pick=True)
 
 
-def _run_browser(opts, *, pick: bool) -> int:
+def _run_browser(opts: argparse.Namespace, *, pick: bool) -> int:
     sources, _ = resolve_sources(opts, opts.paths)
     check_sources(opts, sources)
     try:
@@ -559,7 +566,7 @@ def _fd_is_tty(fd: int) -> bool:
         return False
 
 
-def cmd_find(opts) -> int:
+def cmd_find(opts: argparse.Namespace) -> int:
     from .catalog import parse_query
 
     query = parse_query(" ".join(opts.query))  # a malformed query fails before any loading
@@ -581,14 +588,14 @@ def cmd_find(opts) -> int:
     return EXIT_OK if result.count else EXIT_NOTHING
 
 
-def _find_package(catalog, name: str) -> str | None:
+def _find_package(catalog: Catalog, name: str) -> str | None:
     if name in catalog.package_index.names:
         return name
     folded = [p for p in catalog.packages if p.lower() == name.lower()]
     return folded[0] if len(folded) == 1 else None
 
 
-def cmd_show(opts) -> int:
+def cmd_show(opts: argparse.Namespace) -> int:
     import fnmatch
 
     from .catalog import LEGACY_TAG, mirror_add_command, version_key
@@ -640,7 +647,7 @@ def cmd_show(opts) -> int:
         for tag, summary, specs in blocks:
             _out()
             _out(_printable(f"[{tag}]  {_plural(summary.num_specs, 'spec')}"))
-            rows = [
+            lines = [
                 ("versions", _counts(summary.versions)),
                 ("compilers", _counts(summary.compilers)),
                 ("platforms", _counts(summary.platforms)),
@@ -649,13 +656,13 @@ def cmd_show(opts) -> int:
                 ("stacks", _counts(summary.stacks)),
             ]
             if summary.total_size is not None:
-                rows.append(("size", human_size(summary.total_size) + " (specs of known size)"))
+                lines.append(("size", human_size(summary.total_size) + " (specs of known size)"))
             mirror = mirror_add_command(tag)
             if mirror:
-                rows.append(("mirror", mirror))
+                lines.append(("mirror", mirror))
             elif tag != LEGACY_TAG:
-                rows.append(("mirror", "- (the tag has characters no command line should carry)"))
-            for label, text in rows:
+                lines.append(("mirror", "- (the tag has characters no command line should carry)"))
+            for label, text in lines:
                 _out(_printable(f"  {label + ':':<11}{text}"))
             for spec in specs:
                 _out("    " + spec_line(spec, tag=False))
@@ -663,7 +670,7 @@ def cmd_show(opts) -> int:
     return EXIT_OK
 
 
-def cmd_hash(opts) -> int:
+def cmd_hash(opts: argparse.Namespace) -> int:
     prefix = opts.prefix.strip().lstrip("/").lower()
     if not prefix:
         raise CliError("empty hash prefix (give a few characters, e.g. /jasonju)", EXIT_USAGE)
@@ -676,7 +683,7 @@ def cmd_hash(opts) -> int:
         if not set(prefix) <= set("abcdefghijklmnopqrstuvwxyz234567"):
             hint = " (Spack hashes use only a-z and 2-7)"
         raise CliError(_printable(f"no spec with hash prefix '{prefix}'{hint}"))
-    distinct = sorted({s.hash for s in specs})
+    distinct = sorted({s.hash or "" for s in specs})
     if len(distinct) > 1:
         _note(opts, _printable(f"'{prefix}' is ambiguous: {len(distinct)} specs match"))
     for spec in specs:
@@ -687,7 +694,7 @@ def cmd_hash(opts) -> int:
     return EXIT_OK
 
 
-def cmd_index(opts) -> int:
+def cmd_index(opts: argparse.Namespace) -> int:
     sources, _ = resolve_sources(opts, opts.paths)
     tty = _isatty(sys.stderr)
     progress = None if opts.quiet else Progress(tty=tty, plain=True)
@@ -793,7 +800,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_NOTHING
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.reconfigure(errors="backslashreplace")  # odd bytes in paths never crash output
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]  # TextIOWrapper in practice
         except (AttributeError, ValueError):
             pass
     _install_signal_handlers()
@@ -801,7 +808,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             opts = parse_args(argv)
             debug = opts.debug
-            code = opts.func(opts)
+            code: int = opts.func(opts)
         except SystemExit as exc:  # --help, --version
             code = EXIT_OK if exc.code is None else exc.code if isinstance(exc.code, int) else EXIT_NOTHING
         _flush_stdout()

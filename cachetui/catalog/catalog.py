@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import fnmatch
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -19,9 +21,17 @@ from .specstring import normalize_variant, split_kv
 from .store import SpecStore
 from .summary import Summary, summarize
 from .tags import sort_tags
+from .versions import VersionRange
+
+RowsLike = np.ndarray | Sequence[int]  # spec row numbers
 
 
-def _matcher(wanted: str):
+def _any_matches(match: Callable[[str], bool]) -> Callable[[tuple[str, ...]], bool]:
+    """A predicate over a tuple of strings: true if any matches."""
+    return lambda values: any(match(v) for v in values)
+
+
+def _matcher(wanted: str) -> Callable[[str], bool]:
     """Exact (case-insensitive) match, or a glob if ``wanted`` has ``*``/``?``."""
     wanted = wanted.lower()
     if any(c in wanted for c in "*?["):
@@ -34,13 +44,13 @@ class Catalog:
 
     def __init__(
         self,
-        pages,
+        pages: PageTable | Iterable[Page],
         store: SpecStore,
         problems: list[Problem] | None = None,
         notices: list[str] | None = None,
         sources: list[str] | None = None,
         hash_index: HashIndex | None = None,
-    ):
+    ) -> None:
         table = pages if isinstance(pages, PageTable) else PageTable.from_pages(pages)
         self.pages = table  # a Sequence of Page
         self.store = store
@@ -67,7 +77,7 @@ class Catalog:
         self._by_tag = self._group(np.lexsort((ids, self.page_package, self.page_tag)), self.page_tag, self.tags)
         self.hash_index = hash_index or HashIndex(store.hashes)
         self.package_index = PackageIndex(self.packages)
-        self._lut_cache: dict = {}
+        self._lut_cache: dict[tuple[str, Any], np.ndarray] = {}
         self.load_seconds = 0.0
         self.from_snapshot = False
         self.snapshot_file: str | None = None  # the snapshot read or written, if any
@@ -107,7 +117,8 @@ class Catalog:
         rank = self._tag_rank.get(tag)
         if ids is None or rank is None:
             return []
-        return ids[self.page_tag[ids] == rank].tolist()
+        found: list[int] = ids[self.page_tag[ids] == rank].tolist()
+        return found
 
     def _selected_page_ids(self, tag: str | None, package: str | None) -> list[int] | None:
         """Pages of a package (in one tag, or all tags) or of a tag; None when neither is given."""
@@ -132,20 +143,20 @@ class Catalog:
         page = self.pages[int(self.store.page[row])]
         return self.store.spec(row, page.tag, page.package, page.source)
 
-    def specs(self, rows) -> list[Spec]:
+    def specs(self, rows: RowsLike) -> list[Spec]:
         return [self.spec(int(r)) for r in rows]
 
     def page_of_row(self, row: int) -> Page:
         return self.pages[int(self.store.page[row])]
 
-    def summary(self, rows) -> Summary:
+    def summary(self, rows: RowsLike) -> Summary:
         return summarize(self.store, np.asarray(rows, dtype=np.int64))
 
     @cached_property
     def _sorter(self) -> RowSorter:
         return RowSorter(self)
 
-    def sort_rows(self, rows, column: str | None = None, reverse: bool = False) -> np.ndarray:
+    def sort_rows(self, rows: RowsLike, column: str | None = None, reverse: bool = False) -> np.ndarray:
         """Rows ordered by a column (see ``SORT_COLUMNS``), then newest tag, package, newest version first."""
         return self._sorter.sort(rows, column, reverse)
 
@@ -172,7 +183,7 @@ class Catalog:
             return []
         keys = self.page_tag.astype(np.int64) * (len(self.packages) + 1) + self.page_package
         counts = np.bincount(keys)
-        groups: dict[int, list[str]] = {}
+        groups: dict[int, list[int]] = {}
         for page_id in np.flatnonzero(counts[keys] > 1).tolist():
             groups.setdefault(int(keys[page_id]), []).append(page_id)
         problems = []
@@ -194,15 +205,15 @@ class Catalog:
         counts = np.bincount(self.page_package, weights=sizes, minlength=len(self.packages))
         return {name: int(counts[i]) for i, name in enumerate(self.packages)}
 
-    def tags_of_rows(self, rows) -> list[tuple[str, int]]:
+    def tags_of_rows(self, rows: np.ndarray) -> list[tuple[str, int]]:
         """(tag, spec count) of some rows, in site order."""
         counts = np.bincount(self.page_tag[self.store.page[rows]], minlength=len(self.tags))
         return [(tag, int(counts[i])) for i, tag in enumerate(self.tags) if counts[i]]
 
-    def package_count_of_rows(self, rows) -> int:
+    def package_count_of_rows(self, rows: np.ndarray) -> int:
         return len(np.unique(self.page_package[self.store.page[rows]]))
 
-    def distinct_hashes(self, rows) -> int:
+    def distinct_hashes(self, rows: np.ndarray) -> int:
         return len(np.unique(self.store.hashes[rows]))
 
     def tag_counts(self) -> dict[str, int]:
@@ -239,7 +250,7 @@ class Catalog:
                 rows = self._narrow(rows, self.store.columns[name], self._lut(name, ("eq", wanted), _matcher(wanted)))
         for cname, crange in query.compilers:
 
-            def match(value, cname=cname, crange=crange):
+            def match(value: str, cname: str = cname, crange: VersionRange | None = crange) -> bool:
                 if compiler_name(value).lower() != cname:
                     return False
                 return crange is None or crange.matches(compiler_version(value))
@@ -256,7 +267,7 @@ class Catalog:
             rows = self._narrow(
                 rows,
                 self.store.columns["stacks"],
-                self._lut("stacks", ("s", stack), lambda s, m=m: any(m(x) for x in s)),
+                self._lut("stacks", ("s", stack), _any_matches(m)),
             )
         for variant in query.variants:
             rows = self._narrow(rows, self.store.columns["variants"], self._variant_lut(variant))
@@ -269,9 +280,10 @@ class Catalog:
             return np.flatnonzero(lut[column])
         if len(rows) == 0:
             return rows
-        return rows[lut[column[rows]]]
+        narrowed: np.ndarray = rows[lut[column[rows]]]
+        return narrowed
 
-    def _lut(self, table_name: str, key, predicate) -> np.ndarray:
+    def _lut(self, table_name: str, key: object, predicate: Callable[[Any], bool]) -> np.ndarray:
         """Boolean lookup table over a column's interned values, cached per term."""
         cache_key = (table_name, key)
         lut = self._lut_cache.get(cache_key)
@@ -283,7 +295,7 @@ class Catalog:
             self._lut_cache[cache_key] = lut
         return lut
 
-    def _page_lut_for_tags(self, tags) -> np.ndarray:
+    def _page_lut_for_tags(self, tags: Iterable[str]) -> np.ndarray:
         lut = np.ones(len(self.pages), dtype=bool)
         for wanted in tags:
             m = _matcher(wanted)
@@ -369,7 +381,8 @@ class QueryResult:
             rank = self.package_rank
             pkg_rank = np.array([rank.get(name, len(rank)) for name in cat.packages], dtype=np.int64)
         keys = pkg_rank[cat.page_package[matched]] * (len(cat.tags) + 1) + cat.page_tag[matched]
-        return matched[np.argsort(keys, kind="stable")].tolist()
+        ordered: list[int] = matched[np.argsort(keys, kind="stable")].tolist()
+        return ordered
 
     def packages(self) -> list[tuple[str, int]]:
         """(package, matching spec count), best first."""

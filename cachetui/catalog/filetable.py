@@ -6,6 +6,7 @@ arrays and interned string lists they cost milliseconds.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -77,7 +78,7 @@ class FileTable:
         """Every file's stamp can be trusted (see ``stamps``)."""
         return bool(np.all(np.maximum(self.mtime, self.ctime) < settled_ns) and not np.any(self.rows == UNREADABLE))
 
-    def stamp_items(self) -> zip:
+    def stamp_items(self) -> Iterator[tuple[str, Stamp]]:
         """(path, stamp) of every file, for a stat pass."""
         return zip(self.paths, zip(self.size.tolist(), self.mtime.tolist(), self.ctime.tolist(), self.ino.tolist()))
 

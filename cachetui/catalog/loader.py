@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -50,10 +51,14 @@ class LoadProgress:
 ProgressCallback = Callable[[LoadProgress], None]
 
 
-def _parse_chunk(paths: list[str]) -> tuple[list, dict]:
+# What a worker says of one file: (path, the page's facts or None, why it is not a page or None).
+FileResult = tuple[str, dict[str, Any] | None, str | None]
+
+
+def _parse_chunk(paths: list[str]) -> tuple[list[FileResult], dict[str, Any]]:
     """Worker: parse files into (per-file results, one exported column chunk)."""
     builder = ChunkBuilder()
-    results = []
+    results: list[FileResult] = []
     for path in paths:
         parsed = read_page(path)
         if isinstance(parsed, Problem):
@@ -286,12 +291,12 @@ def _build(
     total = len(fresh)
     bytes_total = sum(f.size for f in fresh)
     report(LoadProgress("parse", 0, total, 0, bytes_total))
-    parts: list[dict] = []
+    parts: list[dict[str, Any]] = []
     part_pages: list[np.ndarray] = []
     info_by_path = {f.path: f for f in fresh}
     done = done_bytes = 0
 
-    def absorb(results: list, export: dict) -> None:
+    def absorb(results: list[FileResult], export: dict[str, Any]) -> None:
         nonlocal npages, done, done_bytes
         page_rows = []
         first_page = npages
@@ -300,6 +305,7 @@ def _build(
             done += 1
             done_bytes += info.size
             if entry is None:
+                reason = reason or "unreadable page"
                 if reason in NOT_A_PAGE_REASONS and os.path.basename(path) not in PAGE_NAMES:
                     table.add_ignored(info)  # a README, an image...: not ours
                 else:

@@ -86,7 +86,7 @@ class Spec:
         parts.append(f"arch={self.arch}")
         return " ".join(parts)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         """The CLI's ``--json`` object: exact strings, nothing escaped but by JSON."""
         return {
             "tag": self.tag,

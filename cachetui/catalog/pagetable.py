@@ -5,14 +5,15 @@ A start from the snapshot would otherwise build 100k+ objects nobody looks at.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import overload
 
 import numpy as np
 
 from .model import Page
 
 
-class PageTable(Sequence):
+class PageTable(Sequence[Page]):
     def __init__(
         self,
         names: list[str],
@@ -34,7 +35,7 @@ class PageTable(Sequence):
         self.declared = declared  # int64, -1 when unknown
 
     @classmethod
-    def from_pages(cls, pages) -> PageTable:
+    def from_pages(cls, pages: Iterable[Page]) -> PageTable:
         names: dict[str, int] = {}
         ids = [
             (
@@ -59,7 +60,13 @@ class PageTable(Sequence):
     def __len__(self) -> int:
         return len(self.sources)
 
-    def __getitem__(self, index):
+    @overload
+    def __getitem__(self, index: int) -> Page: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Page]: ...
+
+    def __getitem__(self, index: int | slice) -> Page | list[Page]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         if index < 0:
@@ -79,7 +86,7 @@ class PageTable(Sequence):
             None if declared < 0 else declared,
         )
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Page]:
         names = self.names
         for i, (tag, pkg, fmt, source, start, stop, declared) in enumerate(
             zip(
@@ -94,7 +101,7 @@ class PageTable(Sequence):
         ):
             yield Page(i, names[tag], names[pkg], source, names[fmt], start, stop, None if declared < 0 else declared)
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return list(self) == list(other) if isinstance(other, (list, tuple, PageTable)) else NotImplemented
 
     def distinct(self, column: np.ndarray) -> list[str]:

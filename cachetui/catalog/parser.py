@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 
@@ -46,7 +47,7 @@ _MAX_NOTES = 5
 PAGE_FILE_NAMES = ("specs.md", "index.md")  # file names the site uses for pages
 
 # A row as stored: hash, version, compiler, platform, os, target, variants, stacks, size, tarball
-Row = tuple
+Row = tuple[Any, ...]
 
 
 @dataclass(slots=True)
@@ -62,9 +63,9 @@ class ParsedPage:
     package: str
     tag: str
     format: str
-    rows: list | Iterator = field(default_factory=list)
+    rows: list[Row] | Iterator[Row] = field(default_factory=list)
     declared_specs: int | None = None
-    notes: list = field(default_factory=list)  # reasons some specs were skipped or altered
+    notes: list[str] = field(default_factory=list)  # reasons some specs were skipped or altered
     skipped: int = 0
     streamed: int = 0  # rows an iterator has yielded so far
 
@@ -96,13 +97,15 @@ _FIRST_LINE = 2  # file line number of the front matter's first line (after the 
 class _NoAliasLoader(yaml.SafeLoader):
     """SafeLoader that refuses anchors/aliases, so a YAML bomb costs nothing."""
 
-    def compose_node(self, parent, index):  # type: ignore[override]
-        event = self.peek_event()
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]  # PyYAML's stubs leave it untyped
+        line = event.start_mark.line + _FIRST_LINE if event.start_mark is not None else "?"
         if isinstance(event, yaml.AliasEvent):
-            raise PageError(f"YAML aliases are not allowed (line {event.start_mark.line + _FIRST_LINE})")
+            raise PageError(f"YAML aliases are not allowed (line {line})")
         if getattr(event, "anchor", None):  # nodes do not keep their anchor: check the event
-            raise PageError(f"YAML anchors are not allowed (line {event.start_mark.line + _FIRST_LINE})")
-        return super().compose_node(parent, index)
+            raise PageError(f"YAML anchors are not allowed (line {line})")
+        node: yaml.Node | None = super().compose_node(parent, index)  # type: ignore[arg-type]  # stubs say Node
+        return node
 
 
 def looks_like_page(head: bytes) -> bool:
@@ -142,7 +145,7 @@ def read_page(path: str, data: bytes | None = None) -> ParsedPage | Problem:
         return Problem(path, f"unreadable page ({type(exc).__name__}: {exc})")
 
 
-def _decode(data: bytes, notes: list) -> str:
+def _decode(data: bytes, notes: list[str]) -> str:
     if len(data) > MAX_PAGE_BYTES:
         raise PageError(f"page larger than {MAX_PAGE_BYTES // (1024 * 1024)} MiB")
     if not data:
@@ -176,9 +179,9 @@ def _front_matter(text: str) -> str:
     raise PageError("front matter never closed (no closing '---'; truncated file?)")
 
 
-def _fast_fields(front: str) -> dict | None:
+def _fast_fields(front: str) -> dict[str, Any] | None:
     """Parse the generator's one-value-per-line layout; None if the page is not in it."""
-    fields: dict = {}
+    fields: dict[str, Any] = {}
     for line in front.split("\n"):
         if not line.strip():
             continue
@@ -218,7 +221,7 @@ def _fast_fields(front: str) -> dict | None:
     return fields
 
 
-def _yaml_fields(front: str) -> dict:
+def _yaml_fields(front: str) -> dict[str, Any]:
     try:
         doc = yaml.load(front, Loader=_NoAliasLoader)
     except PageError:
@@ -236,13 +239,15 @@ def _yaml_fields(front: str) -> dict:
 
 
 def _parse(path: str, data: bytes) -> ParsedPage | Problem:
-    notes: list = []
+    notes: list[str] = []
     text = _decode(data, notes)
     front = _front_matter(text)
-    fields = _fast_fields(front)
-    fast = fields is not None and "_json_error" not in fields
-    if not fast:
-        json_error = fields.get("_json_error") if fields else None
+    fast_fields = _fast_fields(front)
+    fields: dict[str, Any]
+    if fast_fields is not None and "_json_error" not in fast_fields:
+        fields = fast_fields
+    else:
+        json_error = fast_fields.get("_json_error") if fast_fields else None
         try:
             fields = _yaml_fields(front)
         except PageError:
@@ -280,7 +285,7 @@ def _short_number(value: int) -> str:
     return ("-" if value < 0 else "") + f"about 2**{abs(value).bit_length() - 1}"
 
 
-def _scalar(value) -> str | None:
+def _scalar(value: object) -> str | None:
     if isinstance(value, str):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -291,7 +296,7 @@ def _scalar(value) -> str | None:
     return None
 
 
-def _page_identity(path: str, fields: dict) -> ParsedPage:
+def _page_identity(path: str, fields: dict[str, Any]) -> ParsedPage:
     parts = os.path.normpath(path).split(os.sep)
     title = _scalar(fields.get("title"))
     package = title.strip() if title else ""
@@ -317,7 +322,7 @@ def _page_identity(path: str, fields: dict) -> ParsedPage:
     return ParsedPage(path=path, package=package, tag=tag, format="current")
 
 
-def _read_spec_details(page: ParsedPage, details) -> None:
+def _read_spec_details(page: ParsedPage, details: object) -> None:
     if isinstance(details, dict):
         raise PageError("spec_details is a mapping, expected a list of specs")
     if not isinstance(details, list):
@@ -325,7 +330,7 @@ def _read_spec_details(page: ParsedPage, details) -> None:
     page.rows = list(_spec_rows(page, details))
 
 
-def _detect_format(page: ParsedPage, first: dict) -> None:
+def _detect_format(page: ParsedPage, first: dict[str, Any]) -> None:
     keys = list(first)
     if "tarball" in first or keys != sorted(keys):
         page.format = "mid"
@@ -333,7 +338,7 @@ def _detect_format(page: ParsedPage, first: dict) -> None:
         page.format = "hybrid"
 
 
-def _spec_rows(page: ParsedPage, details: Iterable) -> Iterator[Row]:
+def _spec_rows(page: ParsedPage, details: Iterable[Any]) -> Iterator[Row]:  # JSON values
     """Rows of the specs in ``details``; skipped specs become notes on ``page``."""
     detected = False
     for number, spec in enumerate(details, 1):
@@ -480,7 +485,7 @@ def _json_array_items(text: str, start: int) -> Iterator[object]:
 _DECODER = json.JSONDecoder()
 
 
-def _read_one_spec(page: ParsedPage, number: int, spec) -> Row | None:
+def _read_one_spec(page: ParsedPage, number: int, spec: object) -> Row | None:
     """The careful path: accept what can be understood, note what cannot (None: skipped)."""
     notes = page.notes
     if type(spec) is not dict:
@@ -535,12 +540,13 @@ def _read_one_spec(page: ParsedPage, number: int, spec) -> Row | None:
     return (digest, version, compiler or "none", platform, os_, target, variants, stacks, size, tarball)
 
 
-def _string_list(value) -> tuple | None:
+def _string_list(value: object) -> tuple[str, ...] | None:
     if type(value) is list:
         if all(type(item) is str for item in value):
             return tuple(value)
         items = [_scalar(item) for item in value]
-        return None if None in items else tuple(items)
+        strings = [item for item in items if item is not None]
+        return tuple(strings) if len(strings) == len(items) else None
     if value is None:
         return ()
     if isinstance(value, str):
@@ -548,7 +554,7 @@ def _string_list(value) -> tuple | None:
     return None
 
 
-def _size(value, number: int, digest: str, notes: list) -> int | None:
+def _size(value: object, number: int, digest: str, notes: list[str]) -> int | None:
     if value is None or value == "-" or value == "":
         return None
     if isinstance(value, float) and 0 <= value <= MAX_SIZE:  # also refuses nan and inf
@@ -562,7 +568,9 @@ def _size(value, number: int, digest: str, notes: list) -> int | None:
     return None
 
 
-def _read_legacy(page: ParsedPage, fields: dict) -> None:
+def _read_legacy(page: ParsedPage, fields: dict[str, Any]) -> None:
+    rows: list[Row] = []
+    page.rows = rows
     names = fields.get("spec_names")
     if names is not None:
         page.format = "legacy-specs"
@@ -593,7 +601,7 @@ def _read_legacy(page: ParsedPage, fields: dict) -> None:
             page.skipped += 1
             continue
         first_name = first_name or root.name
-        page.rows.append(
+        rows.append(
             (None, root.version, root.compiler, root.platform, root.os, root.target, root.variants, (), None, None)
         )
     if first_name and not _scalar(fields.get("title")):

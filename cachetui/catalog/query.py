@@ -9,9 +9,10 @@ ours is a variant constraint (``build_type=Release``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .model import HASH_ALPHABET, HASH_LENGTH
-from .specstring import normalize_variant, split_kv, tokenize
+from .specstring import Token, normalize_variant, split_kv, tokenize
 from .versions import VersionRange
 
 ARCH_KEYS = ("platform", "os", "target")
@@ -75,13 +76,13 @@ class SpecQuery:
         return not self.names and not self.has_spec_terms
 
 
-def _bad(token, message: str) -> QueryError:
+def _bad(token: Token, message: str) -> QueryError:
     return QueryError(f"bad term '{token.text}': {message}", token.text, token.start)
 
 
 def parse_query(text: str) -> SpecQuery:
     """Parse ``text`` into a ``SpecQuery`` or raise ``QueryError`` naming the bad token."""
-    fields: dict[str, list] = {
+    fields: dict[str, list[Any]] = {
         "names": [],
         "versions": [],
         "compilers": [],

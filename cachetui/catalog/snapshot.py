@@ -139,7 +139,7 @@ def write_snapshot(path: str, data: SnapshotData) -> None:
     fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(), suffix=TEMP_SUFFIX, dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, **arrays)
+            np.savez(handle, **arrays)  # type: ignore[arg-type]  # numpy stubs type **kwds as allow_pickle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -163,7 +163,7 @@ def remove_stale_temp_files(directory: str) -> list[str]:
     A file of this host whose process no longer exists is removed at once;
     one of another host (a home directory shared over NFS) only once it is a day old.
     """
-    removed = []
+    removed: list[str] = []
     host = _temp_prefix()[len(TEMP_PREFIX) :].rsplit("-", 2)[0]
     try:
         names = os.listdir(directory)
@@ -321,7 +321,7 @@ def _dirs(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> list[DirInfo]:
     ]
 
 
-def _file_table(meta: dict, arrays: dict) -> FileTable:
+def _file_table(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> FileTable:
     """The file table, checked for every type and range the loader relies on."""
     paths, names, notes = meta["file_paths"], meta["file_names"], meta["file_notes"]
     if not (

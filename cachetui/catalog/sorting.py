@@ -6,9 +6,15 @@ text); sorting rows is then an ``np.lexsort`` over small integer keys.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .versions import version_key
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
 
 SORT_COLUMNS = (
     "hash",
@@ -27,7 +33,7 @@ SORT_COLUMNS = (
 
 
 class RowSorter:
-    def __init__(self, catalog):
+    def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
         self._ranks: dict[str, np.ndarray] = {}
 
@@ -36,16 +42,13 @@ class RowSorter:
         rank = self._ranks.get(name)
         if rank is None:
             items = self.catalog.store.tables[name].items
+            key: Callable[[Any], Any]
             if name == "version":
                 key = version_key
             elif name in ("variants", "stacks"):
-
-                def key(item):
-                    return " ".join(item)
+                key = " ".join
             else:
-
-                def key(item):
-                    return str(item)
+                key = str
 
             keys = [key(item) for item in items]
             order = sorted(range(len(items)), key=keys.__getitem__)
@@ -76,7 +79,7 @@ class RowSorter:
             raise ValueError(f"cannot sort by {column!r}; columns: {', '.join(SORT_COLUMNS)}")
         return [self.rank(column)[store.columns[column][rows]]]
 
-    def sort(self, rows, column: str | None = None, reverse: bool = False) -> np.ndarray:
+    def sort(self, rows: np.ndarray | Sequence[int], column: str | None = None, reverse: bool = False) -> np.ndarray:
         """``rows`` by ``column``, then in the natural order: newest tag, package, newest version, compiler, arch."""
         rows = np.asarray(rows, dtype=np.int64)
         if len(rows) <= 1:
@@ -94,4 +97,5 @@ class RowSorter:
         order = np.lexsort(keys)
         if column is None and reverse:
             order = order[::-1]
-        return rows[order]
+        result: np.ndarray = rows[order]
+        return result

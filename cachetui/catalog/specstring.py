@@ -37,7 +37,7 @@ class Token:
 def tokenize(text: str) -> list[Token]:
     tokens = []
     for m in _TOKEN.finditer(text):
-        kind = m.lastgroup
+        kind = m.lastgroup or "other"
         raw = m.group()
         if kind == "ws":
             continue

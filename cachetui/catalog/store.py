@@ -7,10 +7,14 @@ integer ids cost tens of bytes per spec and make filtering a vectorised gather.
 from __future__ import annotations
 
 from array import array
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
 from .model import Spec, compiler_name, compiler_version
+
+Row = tuple[Any, ...]  # hash, version, compiler, platform, os, target, variants, stacks, size, tarball
 
 # Per-spec integer columns (id into a table, or a plain number).
 ID_COLUMNS = ("version", "compiler", "platform", "os", "target", "variants", "stacks", "tarball")
@@ -44,23 +48,23 @@ class Table:
 
     __slots__ = ("_items", "index")
 
-    def __init__(self, items=()):
-        self._items = list(items)
+    def __init__(self, items: Iterable[Any] = ()) -> None:
+        self._items: list[Any] = list(items)
         self.index = {item: i for i, item in enumerate(self._items)}
 
     @property
-    def items(self) -> list:
+    def items(self) -> list[Any]:
         if len(self._items) != len(self.index):
             self._items = list(self.index)
         return self._items
 
-    def intern(self, item) -> int:
+    def intern(self, item: Any) -> int:
         return self.index.setdefault(item, len(self.index))
 
     def __len__(self) -> int:
         return len(self.index)
 
-    def remap_from(self, other_items) -> np.ndarray:
+    def remap_from(self, other_items: Sequence[Any]) -> np.ndarray:
         """Ids in this table for each item of another table (interning as needed)."""
         intern = self.intern
         return np.fromiter((intern(item) for item in other_items), dtype=np.uint32, count=len(other_items))
@@ -75,13 +79,13 @@ def new_tables() -> dict[str, Table]:
 class ChunkBuilder:
     """Appends parsed rows to compact columns; what a worker sends back to the loader."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.tables = new_tables()
         self.columns = {name: array("I") for name in ID_COLUMNS}
         self.size = array("q")
         self.hashes = bytearray()
 
-    def add(self, tag: str, package: str, rows) -> int:
+    def add(self, tag: str, package: str, rows: Iterable[Row]) -> int:
         # Hot loop (millions of rows): interning is inlined as dict.setdefault on each table's index.
         t = self.tables
         vx, cx, px, ox, gx = (t[n].index for n in ("version", "compiler", "platform", "os", "target"))
@@ -124,7 +128,7 @@ class ChunkBuilder:
         del self.size[rows:]
         del self.hashes[rows * 32 :]
 
-    def export(self) -> dict:
+    def export(self) -> dict[str, Any]:
         """Picklable, compact form (bytes and lists) for crossing a process boundary."""
         return {
             "tables": {name: table.items for name, table in self.tables.items()},
@@ -134,7 +138,7 @@ class ChunkBuilder:
         }
 
 
-def _smallest_uint(n: int):
+def _smallest_uint(n: int) -> type[np.unsignedinteger[Any]]:
     return np.uint8 if n <= 0xFF else np.uint16 if n <= 0xFFFF else np.uint32
 
 
@@ -165,7 +169,7 @@ class SpecStore:
     @classmethod
     def concat(
         cls,
-        parts: list[dict],
+        parts: list[dict[str, Any]],
         page_ids: list[np.ndarray],
         base: SpecStore | None = None,
         keep: np.ndarray | None = None,
@@ -173,14 +177,16 @@ class SpecStore:
     ) -> SpecStore:
         """Merge exported chunks (and, optionally, the kept rows of an older store) into one store."""
         tables = base.tables if base is not None else new_tables()
-        cols: dict[str, list] = {name: [] for name in ID_COLUMNS}
-        sizes, hashes, pages = [], [], []
+        cols: dict[str, list[np.ndarray]] = {name: [] for name in ID_COLUMNS}
+        sizes: list[np.ndarray] = []
+        hashes: list[np.ndarray] = []
+        pages: list[np.ndarray] = []
         if base is not None and keep is not None:
             for name in ID_COLUMNS:
                 cols[name].append(base.columns[name][keep].astype(np.uint32))
             sizes.append(base.size[keep])
             hashes.append(base.hashes[keep])
-            pages.append(keep_pages)  # kept rows get their pages' new ids
+            pages.append(keep_pages if keep_pages is not None else np.zeros(len(keep), np.uint32))  # new page ids
         for part, page_of_rows in zip(parts, page_ids):
             for name in ID_COLUMNS:
                 local = np.frombuffer(part["columns"][name], dtype=np.uint32)
@@ -198,7 +204,7 @@ class SpecStore:
         page = np.concatenate(pages).astype(np.uint32, copy=False) if pages else np.zeros(0, np.uint32)
         return cls(tables, columns, size, hash_col, page)
 
-    def value(self, name: str, row: int):
+    def value(self, name: str, row: int) -> Any:
         return self.tables[name].items[int(self.columns[name][row])]
 
     def spec(self, row: int, tag: str, package: str, source: str = "") -> Spec:

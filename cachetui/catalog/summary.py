@@ -4,25 +4,29 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .versions import version_key
 
+if TYPE_CHECKING:
+    from .store import SpecStore
+
 
 @dataclass(frozen=True)
 class Summary:
     num_specs: int
-    versions: dict  # newest first
-    compilers: dict
-    platforms: dict
-    oss: dict
-    targets: dict
-    arches: dict  # "platform-os-target"
-    stacks: dict
+    versions: dict[str, int]  # newest first
+    compilers: dict[str, int]
+    platforms: dict[str, int]
+    oss: dict[str, int]
+    targets: dict[str, int]
+    arches: dict[str, int]  # "platform-os-target"
+    stacks: dict[str, int]
     total_size: int | None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "num_specs": self.num_specs,
             "versions": self.versions,
@@ -36,7 +40,7 @@ class Summary:
         }
 
 
-def _counts(store, name: str, rows: np.ndarray) -> Counter:
+def _counts(store: SpecStore, name: str, rows: np.ndarray) -> Counter[Any]:
     table = store.tables[name].items
     ids = store.columns[name][rows]
     counts = np.bincount(ids, minlength=0)
@@ -44,14 +48,14 @@ def _counts(store, name: str, rows: np.ndarray) -> Counter:
     return Counter({table[i]: int(counts[i]) for i in nonzero})
 
 
-def _by_count(counter: Counter) -> dict:
+def _by_count(counter: Counter[str]) -> dict[str, int]:
     return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def summarize(store, rows: np.ndarray) -> Summary:
+def summarize(store: SpecStore, rows: np.ndarray) -> Summary:
     rows = np.asarray(rows, dtype=np.int64)
     versions = _counts(store, "version", rows)
-    stacks: Counter = Counter()
+    stacks: Counter[str] = Counter()
     for stack_set, count in _counts(store, "stacks", rows).items():
         for stack in stack_set:
             stacks[stack] += count
@@ -61,7 +65,7 @@ def summarize(store, rows: np.ndarray) -> Summary:
         store.columns["platform"][rows].astype(np.int64) * n_os + store.columns["os"][rows]
     ) * n_target + store.columns["target"][rows]
     arch_counts = np.bincount(arch_key) if len(rows) else np.zeros(0, np.int64)
-    arches = Counter()
+    arches: Counter[str] = Counter()
     for key in np.flatnonzero(arch_counts).tolist():
         p, rest = divmod(key, n_os * n_target)
         o, g = divmod(rest, n_target)

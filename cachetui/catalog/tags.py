@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from .versions import bounded_int
 
@@ -11,7 +13,7 @@ _RELEASE = re.compile(r"^v?([0-9]+(?:\.[0-9]+)*)$")
 _SNAPSHOT = re.compile(r"^develop-([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 
 
-def tag_sort_key(tag: str) -> tuple:
+def tag_sort_key(tag: str) -> tuple[Any, ...]:
     """``develop`` first, releases newest first, weekly snapshots newest first, rest by name, legacy last."""
     if tag == "develop":
         return (0,)
@@ -26,5 +28,5 @@ def tag_sort_key(tag: str) -> tuple:
     return (3, tag)
 
 
-def sort_tags(tags) -> list[str]:
+def sort_tags(tags: Iterable[str]) -> list[str]:
     return sorted(tags, key=tag_sort_key)

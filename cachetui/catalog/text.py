@@ -20,7 +20,7 @@ def _escape(code: int) -> str:
     return f"\\U{code:08x}"
 
 
-class _Escapes(dict):  # type: ignore[type-arg]
+class _Escapes(dict[int, str]):
     """str.translate table, filled on first use of each code point (C-speed lookups after that)."""
 
     def __missing__(self, code: int) -> str:

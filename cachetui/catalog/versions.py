@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 _SEGMENT = re.compile(r"[0-9]+|[a-zA-Z]+")
 # Spack's "infinity" versions, highest first: they sort above any release.
@@ -15,7 +16,7 @@ _INFINITY = {"develop": 4, "main": 3, "master": 2, "head": 1, "trunk": 1, "stabl
 
 
 @lru_cache(maxsize=65536)
-def version_key(version: str) -> tuple:
+def version_key(version: str) -> tuple[Any, ...]:
     """Sort key that orders versions the way Spack does."""
     lowered = version.lower()
     if lowered in _INFINITY:
@@ -80,7 +81,7 @@ class VersionRange:
         if self.exact:
             return version == self.low
         if not self.ranged:
-            return version_in_prefix(version, self.low)
+            return self.low is not None and version_in_prefix(version, self.low)
         key = version_key(version)
         if self.low is not None and key < version_key(self.low):
             return False

@@ -206,7 +206,7 @@ class CacheTuiApp(App[str | None]):
         return self._main_widget("#search", SearchBar)
 
     @property
-    def tree(self) -> PackageTree:
+    def tree(self) -> PackageTree:  # type: ignore[override]  # DOMNode.tree (a debug view of the DOM) is unused here
         return self._main_widget("#tree", PackageTree)
 
     @property
@@ -627,7 +627,7 @@ class CacheTuiApp(App[str | None]):
     def action_focus_results(self) -> None:
         self.tree.focus()
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         """esc: clear the search, or go back one step (spec table -> tree -> search)."""
         focused = self.focused
         if isinstance(focused, QueryInput):

@@ -224,7 +224,7 @@ class BrowseModel:
                 suggestion = f"; did you mean {', '.join(close)}?" if close else ""
                 notes.append(f"no package matches '{query.name_text}'{suggestion}")
             elif query.names:
-                names = ", ".join(name for name, _ in result.ranking[:3])
+                names = ", ".join(name for name, _ in (result.ranking or [])[:3])
                 notes.append(f"no spec of {names} matches every term; remove a term to widen the search")
             else:
                 notes.append("no spec matches every term; remove a term to widen the search")

@@ -23,7 +23,7 @@ LABEL_CHARS = 400  # wider than any terminal line; the rest of a label is never 
 ELLIPSIS = "…"
 
 
-class _CellSafe(dict):  # type: ignore[type-arg]
+class _CellSafe(dict[int, str]):
     """str.translate table: combining marks and emoji modifiers as visible escapes."""
 
     def __missing__(self, code: int) -> str:

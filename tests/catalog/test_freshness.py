@@ -307,6 +307,7 @@ class TreeMachine(RuleBasedStateMachine):
 MACHINE_LOCKS: Locks
 
 
+@pytest.mark.slow
 def test_warm_load_always_equals_fresh_load(monkeypatch):
     global MACHINE_LOCKS
     MACHINE_LOCKS = Locks(monkeypatch)

@@ -174,6 +174,7 @@ def test_empty_catalog_path_is_an_error(env, tmp_path):
     assert b"empty catalog path" in proc.stderr
 
 
+@pytest.mark.slow
 def test_index_says_written_only_when_it_wrote(env, tmp_path):
     text = page_text
 

@@ -83,7 +83,9 @@ class SpecScreen(ModalScreen[None]):
 
     def action_choose(self) -> None:
         if self.pick:
-            self.app.pick_spec(self.spec)  # type: ignore[attr-defined]
+            pick = getattr(self.app, "pick_spec", None)  # the browser app; any other host has no picking
+            if pick is not None:
+                pick(self.spec)
         else:
             self.dismiss(None)
 

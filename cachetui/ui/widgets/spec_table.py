@@ -63,14 +63,14 @@ class SpecTable(DataTable):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.specs: list[Spec] = []
         self.columns_shown: tuple[str, ...] = ()
-        self.sort = SortOrder()
+        self.spec_sort = SortOrder()
 
     def show(self, data: DetailData) -> None:
         """Replace the rows with ``data.specs`` (already sorted and capped)."""
         self.clear(columns=True)
         self.specs = data.specs
         self.columns_shown = data.columns
-        self.sort = data.sort
+        self.spec_sort = data.sort
         for column in data.columns:
             title = COLUMN_TITLES[column]
             if data.sort.column == column:
@@ -127,18 +127,18 @@ class SpecTable(DataTable):
         columns = list(self.columns_shown)
         if not columns:
             return
-        if self.sort.column in columns:
-            index = columns.index(self.sort.column) + 1
+        if self.spec_sort.column in columns:
+            index = columns.index(self.spec_sort.column) + 1
             column = columns[index] if index < len(columns) else None
         else:
             column = columns[0]
         self.post_message(SortRequested(SortOrder(column, False)))
 
     def action_sort_reverse(self) -> None:
-        self.post_message(SortRequested(SortOrder(self.sort.column, not self.sort.reverse)))
+        self.post_message(SortRequested(SortOrder(self.spec_sort.column, not self.spec_sort.reverse)))
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         event.stop()
         column = event.column_key.value
-        reverse = not self.sort.reverse if column == self.sort.column else False
+        reverse = not self.spec_sort.reverse if column == self.spec_sort.column else False
         self.post_message(SortRequested(SortOrder(column, reverse)))
