@@ -37,9 +37,10 @@ if TYPE_CHECKING:  # the catalog is imported lazily at run time (see above)
     from _typeshed import SupportsWrite
 
     from .catalog import Catalog, LoadProgress, Spec
+    from .catalog.microarch import Host
 
 PROG = "cachetui"
-COMMANDS = ("browse", "pick", "find", "show", "hash", "index")
+COMMANDS = ("browse", "pick", "find", "show", "hash", "index", "arch")
 ENV_CATALOG = "CACHETUI_CATALOG"
 DEFAULT_LIMIT = 50
 
@@ -50,7 +51,7 @@ EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141
 
 # Options that take a value, so the default-command detection can skip the value.
-_VALUE_OPTIONS = frozenset({"-C", "--catalog", "--cache-dir", "--limit", "--tag"})
+_VALUE_OPTIONS = frozenset({"-C", "--catalog", "--cache-dir", "--limit", "--tag", "--host"})
 
 
 class CliError(Exception):
@@ -164,6 +165,14 @@ def _add_common(parser: argparse.ArgumentParser, prefix: str) -> None:
         help="no notes or progress on stderr (errors are still reported)",
     )
     group.add_argument(
+        "--host",
+        dest=prefix + "host",
+        metavar="PLATFORM-OS-TARGET",
+        default=argparse.SUPPRESS,
+        help="the machine 'runs here' means (default: $CACHETUI_HOST, else this one), "
+        "e.g. linux-rhel8-sapphirerapids for a login node asking about its compute nodes",
+    )
+    group.add_argument(
         "--debug",
         dest=prefix + "debug",
         action="store_true",
@@ -180,6 +189,7 @@ commands:
   {PROG} show PACKAGE          a package's summary per tag and its specs
   {PROG} hash PREFIX           every occurrence of the spec(s) with that hash prefix
   {PROG} index [PATH ...]      build or refresh the snapshot and list problems
+  {PROG} arch                  this machine as Spack names it (platform-os-target), like 'spack arch'
 
 exit codes: 0 ok, 1 nothing found, 2 usage error / bad query / no catalog, 130 interrupted,
             141 output pipe closed (| head)
@@ -236,6 +246,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"print at most N specs (default {DEFAULT_LIMIT}; 0 = all)",
     )
+    p.add_argument(
+        "--here",
+        action="store_true",
+        help="only specs that run on this machine (or on --host): host=PLATFORM-OS-TARGET",
+    )
     p.set_defaults(func=cmd_find)
 
     p = command("show", "a package's summary per tag and its specs")
@@ -253,6 +268,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", metavar="PATH", help="page files or directories (like -C)")
     p.add_argument("--json", action="store_true", help="one JSON document")
     p.set_defaults(func=cmd_index)
+
+    p = command("arch", "this machine as Spack names it: platform-os-target (like 'spack arch')")
+    p.add_argument("--json", action="store_true", help="the parts, the target's ancestors and where it came from")
+    p.set_defaults(func=cmd_arch)
     return parser
 
 
@@ -327,7 +346,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                 f"unrecognized arguments: {' '.join(extra)} (see '{PROG} {opts.command} --help')", EXIT_USAGE
             )
     merged = vars(opts)
-    for name, default in (("cache_dir", None), ("no_cache", False), ("quiet", False), ("debug", False)):
+    for name, default in (("cache_dir", None), ("no_cache", False), ("quiet", False), ("debug", False), ("host", None)):
         global_value = merged.pop("g_" + name, default)
         merged[name] = merged.pop("s_" + name, global_value)  # after the command wins
     opts.catalog = list(merged.pop("g_catalog", [])) + list(merged.pop("s_catalog", []))
@@ -526,13 +545,27 @@ def _run_browser(opts: argparse.Namespace, *, pick: bool) -> int:
     except ImportError as exc:
         raise CliError(f"the browser is not available: {exc}") from exc
     attach_terminal()
-    picked = run_browser(sources, cache_dir=opts.cache_dir, use_cache=not opts.no_cache, pick=pick)
+    picked = run_browser(
+        sources, cache_dir=opts.cache_dir, use_cache=not opts.no_cache, pick=pick, host=_browser_host(opts)
+    )
     if not pick:
         return EXIT_OK
     if not picked:
         return EXIT_NOTHING
     _out(_printable(picked))
     return EXIT_OK
+
+
+def _browser_host(opts: argparse.Namespace) -> Host | None:
+    """The machine the browser marks "runs here": --host or $CACHETUI_HOST (exit 2 if malformed), else
+    this one; None (no marks) when archspec cannot tell."""
+    if opts.host or os.environ.get("CACHETUI_HOST", "").strip():
+        return the_host(opts)
+    try:
+        return the_host(opts)
+    except (CliError, ImportError, OSError) as exc:
+        _note(opts, f"cannot tell this machine's architecture ({exc}); 'runs here' is off (use --host)")
+        return None
 
 
 def attach_terminal() -> None:
@@ -570,11 +603,18 @@ def cmd_find(opts: argparse.Namespace) -> int:
     from .catalog import parse_query
 
     query = parse_query(" ".join(opts.query))  # a malformed query fails before any loading
+    if opts.here:
+        query = query.with_host(the_host(opts))
     sources, origin = resolve_sources(opts)
     catalog = load(opts, sources)
     result = catalog.query(query)
     for remark in query.notes:
         _note(opts, _printable(remark))
+    if query.uses_microarchitectures:
+        unknown = catalog.unknown_targets()
+        if unknown:
+            shown = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+            _note(opts, _printable(f"targets archspec does not know never count as compatible: {shown}"))
     limit = opts.limit or None
     specs = result.specs(limit)
     for spec in specs:
@@ -691,6 +731,44 @@ def cmd_hash(opts: argparse.Namespace) -> int:
             _json_line(spec.to_dict())
         else:
             _out(spec_line(spec, full_hash=True))
+    return EXIT_OK
+
+
+def the_host(opts: argparse.Namespace) -> Host:
+    """The machine 'runs here' means: --host, else $CACHETUI_HOST, else this one (exit 2 if malformed)."""
+    from .catalog.host import host_from_environment
+
+    try:
+        return host_from_environment(opts.host)[0]
+    except ValueError as exc:
+        raise CliError(_printable(str(exc)), EXIT_USAGE) from None
+
+
+def cmd_arch(opts: argparse.Namespace) -> int:
+    from .catalog.host import host_from_environment
+    from .catalog.microarch import ancestors, targets
+
+    try:
+        host, origin = host_from_environment(opts.host)
+    except ValueError as exc:
+        raise CliError(_printable(str(exc)), EXIT_USAGE) from None
+    if not opts.json:
+        _out(_printable(str(host)))
+        return EXIT_OK
+    target = targets().get(host.target)
+    _json_line(
+        {
+            "platform": host.platform,
+            "os": host.os,
+            "target": host.target,
+            "arch": str(host),
+            "ancestors": ancestors(host.target),
+            "family": target.family.name if target is not None else None,
+            "vendor": target.vendor if target is not None else None,
+            "features": sorted(target.features) if target is not None else [],
+            "source": origin,
+        }
+    )
     return EXIT_OK
 
 

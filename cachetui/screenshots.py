@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from cachetui.catalog import load_catalog, sample_catalog_path
+from cachetui.catalog.microarch import Host
 from cachetui.ui.app import CacheTuiApp
 
 
@@ -78,6 +79,20 @@ async def tags_view(pilot) -> None:
     await settle(pilot)
 
 
+async def runs_here_view(pilot) -> None:
+    await search(pilot, "hdf5 +mpi")
+    await pilot.press("enter", "enter")  # tree, then hdf5's specs: the check marks the ones that run here
+    await settle(pilot)
+
+
+async def runs_here_filter_view(pilot) -> None:
+    await search(pilot, "hdf5 +mpi")
+    await pilot.press("enter", "enter", "H")  # only what runs here
+    await settle(pilot)
+    await pilot.press("space")  # why it runs (or not)
+    await pilot.pause(0.3)
+
+
 async def help_view(pilot) -> None:
     await settle(pilot)
     await pilot.press("f1")
@@ -88,6 +103,10 @@ async def problems_view(pilot) -> None:
     await settle(pilot)
     await pilot.press("tab", "p")
     await pilot.pause(0.3)
+
+
+# A fixed machine, so the screenshots do not depend on where they are taken.
+SCREENSHOT_HOST = Host("zen3", "linux", "ubuntu22.04")
 
 
 @dataclass
@@ -105,6 +124,8 @@ SHOTS = [
     Shot("spec.svg", (100, 30), spec_view),
     Shot("hash.svg", (110, 24), hash_view),
     Shot("help.svg", (100, 44), help_view),
+    Shot("runs-here.svg", (160, 45), runs_here_view),
+    Shot("runs-here-80x24.svg", (80, 24), runs_here_filter_view),
     Shot("problems.svg", (100, 20), problems_view, broken_pages=True),
 ]
 
@@ -127,7 +148,7 @@ async def take(shot: Shot, out_dir: str) -> str:
     if shot.broken_pages:
         sources.append(_broken_pages())
     catalog = load_catalog(sources, use_cache=False)
-    app = CacheTuiApp(catalog=catalog, environ={}, tmux_loader=lambda text: True)
+    app = CacheTuiApp(catalog=catalog, environ={}, tmux_loader=lambda text: True, host=SCREENSHOT_HOST)
     async with app.run_test(size=shot.size, notifications=True) as pilot:
         await shot.drive(pilot)
         return app.save_screenshot(shot.name, path=out_dir)

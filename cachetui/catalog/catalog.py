@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .hashindex import HashIndex
+from .microarch import Host, in_range, runs_on, targets
 from .model import Page, Problem, Spec, compiler_name, compiler_version
 from .packages import EXACT, PREFIX, PackageIndex
 from .pagetable import PageTable
@@ -248,6 +250,19 @@ class Catalog:
         for name, values in (("platform", query.platforms), ("os", query.oss), ("target", query.targets)):
             for wanted in values:
                 rows = self._narrow(rows, self.store.columns[name], self._lut(name, ("eq", wanted), _matcher(wanted)))
+        for low, high in query.target_ranges:
+            lut = self._lut("target", ("range", low, high), functools.partial(in_range, low=low, high=high))
+            rows = self._narrow(rows, self.store.columns["target"], lut)
+        for host in query.hosts:
+            rows = self._narrow(rows, self.store.columns["target"], self.runs_here_lut(host))
+            if host.platform is not None:
+                rows = self._narrow(
+                    rows,
+                    self.store.columns["platform"],
+                    self._lut("platform", ("eq", host.platform), _matcher(host.platform)),
+                )
+            if host.os is not None:
+                rows = self._narrow(rows, self.store.columns["os"], self._lut("os", ("eq", host.os), _matcher(host.os)))
         for cname, crange in query.compilers:
 
             def match(value: str, cname: str = cname, crange: VersionRange | None = crange) -> bool:
@@ -274,6 +289,25 @@ class Catalog:
         if rows is None:
             rows = np.arange(self.num_specs, dtype=np.int64)
         return QueryResult(self, query, rows, ranking)
+
+    def runs_here_lut(self, host: Host) -> np.ndarray:
+        """Boolean per interned target: its binaries run on ``host``'s CPU (archspec's ancestry)."""
+        allowed = runs_on(host.target)
+        return self._lut("target", ("runs-on", host.target), allowed.__contains__)
+
+    def runs_here(self, rows: np.ndarray, host: Host) -> np.ndarray:
+        """Boolean per row: the spec runs on ``host`` (same platform and OS, compatible target)."""
+        store = self.store
+        ok: np.ndarray = self.runs_here_lut(host)[store.columns["target"][rows]]
+        for name, wanted in (("platform", host.platform), ("os", host.os)):
+            if wanted is not None:
+                ok &= self._lut(name, ("eq", wanted), _matcher(wanted))[store.columns[name][rows]]
+        return ok
+
+    def unknown_targets(self) -> list[str]:
+        """Targets in the pages that archspec does not know: their specs never count as compatible."""
+        known = targets()
+        return sorted(t for t in self.store.tables["target"].items if t and t not in known)
 
     def _narrow(self, rows: np.ndarray | None, column: np.ndarray, lut: np.ndarray) -> np.ndarray:
         if rows is None:

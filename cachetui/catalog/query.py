@@ -8,18 +8,19 @@ ours is a variant constraint (``build_type=Release``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .microarch import Host, UnknownTarget, check_target, parse_host
 from .model import HASH_ALPHABET, HASH_LENGTH
 from .specstring import Token, normalize_variant, split_kv, tokenize
 from .versions import VersionRange
 
 ARCH_KEYS = ("platform", "os", "target")
-OWN_KEYS = (*ARCH_KEYS, "arch", "tag", "stack")
+OWN_KEYS = (*ARCH_KEYS, "arch", "host", "tag", "stack")
 SYNTAX_HELP = (
     "name, @version, %compiler[@version], +variant, ~variant, key=value, "
-    "os=, target=, platform=, arch=platform-os-target, tag=, stack=, /hash"
+    "os=, target=[low:high], platform=, arch=platform-os-target, host=platform-os-target, tag=, stack=, /hash"
 )
 
 
@@ -45,6 +46,8 @@ class SpecQuery:
     platforms: tuple[str, ...] = ()
     oss: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
+    target_ranges: tuple[tuple[str | None, str | None], ...] = ()  # target=low:high (either may be open)
+    hosts: tuple[Host, ...] = ()  # host=: specs that run on that machine
     tags: tuple[str, ...] = ()
     stacks: tuple[str, ...] = ()
     hash_prefixes: tuple[str, ...] = ()
@@ -65,11 +68,22 @@ class SpecQuery:
                 self.platforms,
                 self.oss,
                 self.targets,
+                self.target_ranges,
+                self.hosts,
                 self.tags,
                 self.stacks,
                 self.hash_prefixes,
             )
         )
+
+    @property
+    def uses_microarchitectures(self) -> bool:
+        """True if a term compares targets by archspec's ancestry (host=, target=a:b)."""
+        return bool(self.hosts or self.target_ranges)
+
+    def with_host(self, host: Host) -> SpecQuery:
+        """This query plus ``host=`` (the CLI's --here, the browser's "runs here" filter)."""
+        return replace(self, hosts=(*self.hosts, host))
 
     @property
     def is_empty(self) -> bool:
@@ -78,6 +92,17 @@ class SpecQuery:
 
 def _bad(token: Token, message: str) -> QueryError:
     return QueryError(f"bad term '{token.text}': {message}", token.text, token.start)
+
+
+def _target_range(token: Token, value: str) -> tuple[str | None, str | None]:
+    """Spack's ``target=low:``, ``target=:high``, ``target=low:high``, names checked against archspec."""
+    low, _, high = value.partition(":")
+    if ":" in high or not (low or high):
+        raise _bad(token, "a target range is low:, :high or low:high, such as target=x86_64_v3:")
+    try:
+        return (check_target(low) if low else None, check_target(high) if high else None)
+    except UnknownTarget as exc:
+        raise _bad(token, str(exc)) from None
 
 
 def parse_query(text: str) -> SpecQuery:
@@ -90,6 +115,8 @@ def parse_query(text: str) -> SpecQuery:
         "platforms": [],
         "oss": [],
         "targets": [],
+        "target_ranges": [],
+        "hosts": [],
         "tags": [],
         "stacks": [],
         "hash_prefixes": [],
@@ -127,6 +154,13 @@ def parse_query(text: str) -> SpecQuery:
                 fields["platforms"].append(parts[0])
                 fields["oss"].append(parts[1])
                 fields["targets"].append(parts[2])
+            elif key == "target" and ":" in val:
+                fields["target_ranges"].append(_target_range(token, val))
+            elif key == "host":
+                try:
+                    fields["hosts"].append(parse_host(val))
+                except ValueError as exc:
+                    raise _bad(token, str(exc)) from None
             elif key in ("platform", "os", "target"):
                 fields[{"platform": "platforms", "os": "oss", "target": "targets"}[key]].append(val)
             elif key == "tag":

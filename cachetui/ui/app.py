@@ -38,6 +38,7 @@ from cachetui.catalog import (
     mirror_add_command,
     sample_catalog_path,
 )
+from cachetui.catalog.microarch import Host
 
 from .clipboard import Copier, TmuxLoader
 from .commands import BrowserCommands
@@ -126,6 +127,7 @@ class CacheTuiApp(App[str | None]):
         Binding("Y", "copy_short_hash", "/hash7", show=False),
         Binding("i", "copy_install", "Install"),
         Binding("m", "copy_mirror", "Mirror"),
+        Binding("H", "toggle_here", "Runs here", show=False),
         Binding("p", "show_problems", "Problems", show=False),
         Binding("question_mark,f1", "help", "Help"),
         Binding("q", "leave", "Quit"),  # ctrl+q (Textual's own binding) quits too, even while typing
@@ -143,8 +145,11 @@ class CacheTuiApp(App[str | None]):
         catalog: Catalog | None = None,
         environ: Mapping[str, str] | None = None,
         tmux_loader: TmuxLoader | None = None,
+        host: Host | None = None,
     ) -> None:
         super().__init__()
+        self.host = host  # the machine "runs here" means; None: no marks, no filter
+        self.here_only = False
         self.sources = list(sources or [])
         self.cache_dir = cache_dir
         self.use_cache = use_cache
@@ -228,6 +233,7 @@ class CacheTuiApp(App[str | None]):
     def on_mount(self) -> None:
         self._exit_on_signals()
         self._fit_size(self.size.width, self.size.height)
+        self.search.show_host(str(self.host) if self.host is not None else "")
         if self.catalog is not None:
             self.search.input.focus()
             self._catalog_ready(self.catalog)
@@ -324,7 +330,7 @@ class CacheTuiApp(App[str | None]):
 
     def _catalog_ready(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        self.model = BrowseModel(catalog)
+        self.model = BrowseModel(catalog, self.host)
         self.loading = False
         self._show_loading(False)
         if self.focused is None:
@@ -380,7 +386,7 @@ class CacheTuiApp(App[str | None]):
         if model is None:
             return
         try:
-            view, error = model.run_query(text), None
+            view, error = model.run_query(text, self.here_only), None
         except QueryError as exc:
             view, error = None, exc
         except Exception as exc:  # a bug must not leave the results stale without a word
@@ -413,7 +419,14 @@ class CacheTuiApp(App[str | None]):
         selected = self.tree.show(self.model, view, self.effective_grouping, keep=self._map_selection(keep))
         tip = PICK_HINT if self.pick else START_HINT
         self.search.show_hint(view.hint or (tip if view.is_empty else ""), tip=view.is_empty)
-        self.search.show_counter(len(view.packages), view.num_specs, everything=view.is_empty)
+        self.search.show_counter(
+            len(view.packages),
+            view.num_specs,
+            everything=view.is_empty,
+            here=view.here,
+            here_only=view.here_only,
+            before_here=view.before_here,
+        )
         self._select(selected, debounce=False)
         if self._focus_after_query is not None:
             target, self._focus_after_query = self._focus_after_query, None
@@ -468,7 +481,7 @@ class CacheTuiApp(App[str | None]):
             self._detail_timer.stop()
             self._detail_timer = None
         self._wanted = selection
-        if (selection, self.view.text if self.view else None) == self._detail_key:
+        if (selection, self.view.key if self.view else None) == self._detail_key:
             return  # already shown, or on its way
         if debounce:
             self._detail_timer = self.set_timer(self.detail_debounce, self._start_detail)
@@ -477,7 +490,7 @@ class CacheTuiApp(App[str | None]):
 
     def _start_detail(self) -> None:
         self._detail_timer = None
-        self._detail_key = (self._wanted, self.view.text if self.view else None)
+        self._detail_key = (self._wanted, self.view.key if self.view else None)
         if self._wanted.is_empty or self.view is None or self.model is None:
             self._detail_answered = self._detail_requested
             no_match = self.view is not None and not self.view.packages
@@ -538,10 +551,10 @@ class CacheTuiApp(App[str | None]):
         if self.pick:
             self.pick_spec(message.spec)
         else:
-            self.push_screen(SpecScreen(message.spec, pick=self.pick))
+            self.push_screen(SpecScreen(message.spec, pick=self.pick, host=self.host))
 
     def on_spec_details_requested(self, message: SpecDetailsRequested) -> None:
-        self.push_screen(SpecScreen(message.spec, pick=self.pick))
+        self.push_screen(SpecScreen(message.spec, pick=self.pick, host=self.host))
 
     def pick_spec(self, spec: Spec) -> None:
         """Pick mode: leave the browser returning the spec's full hash."""
@@ -640,6 +653,19 @@ class CacheTuiApp(App[str | None]):
         else:
             self.search.input.focus()
 
+    def action_toggle_here(self) -> None:
+        """H: show only the specs that run on this machine (or --host), or all of them again."""
+        if self.host is None:
+            self.notify(
+                "No machine is known here (archspec could not tell); start with --host.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.here_only = not self.here_only
+        if self.model is not None:
+            self._request_query(self.search.text)
+
     def action_toggle_grouping(self) -> None:
         keep = self.tree.selection
         self.grouping = GROUP_BY_PACKAGE if self.effective_grouping == GROUP_BY_TAG else GROUP_BY_TAG
@@ -651,7 +677,7 @@ class CacheTuiApp(App[str | None]):
     def action_open_spec(self) -> None:
         spec = self.table.current_spec
         if spec is not None:
-            self.push_screen(SpecScreen(spec, pick=self.pick))
+            self.push_screen(SpecScreen(spec, pick=self.pick, host=self.host))
 
     def action_sort_next(self) -> None:
         self.table.action_sort_next()
@@ -692,9 +718,11 @@ class CacheTuiApp(App[str | None]):
         return self._query_answered < self._query_requested or self._detail_answered < self._detail_requested
 
 
-def run_browser(sources: list[str], *, cache_dir: str | None, use_cache: bool, pick: bool = False) -> str | None:
+def run_browser(
+    sources: list[str], *, cache_dir: str | None, use_cache: bool, pick: bool = False, host: Host | None = None
+) -> str | None:
     """Run the browser over ``sources``; in pick mode return the picked spec's full hash (None if quit)."""
-    app = CacheTuiApp(sources=sources, cache_dir=cache_dir, use_cache=use_cache, pick=pick)
+    app = CacheTuiApp(sources=sources, cache_dir=cache_dir, use_cache=use_cache, pick=pick, host=host)
     picked = app.run()
     if (app.return_code or 0) >= 128:  # ended by a signal: the caller exits with 128 + its number
         raise SystemExit(app.return_code)

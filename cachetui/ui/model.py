@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cachetui.catalog import Catalog, QueryResult, Spec, Summary, mirror_add_command
+from cachetui.catalog import Catalog, QueryResult, Spec, Summary, mirror_add_command, parse_query
+from cachetui.catalog.microarch import Host
 
 GROUP_BY_TAG = "tag"
 GROUP_BY_PACKAGE = "package"
@@ -25,6 +26,7 @@ TABLE_CAP = 200
 
 SORT_COLUMNS = ("hash", "version", "tag", "package", "compiler", "arch", "variants", "stacks", "size")
 COLUMN_TITLES = {
+    "here": "run",
     "hash": "hash",
     "version": "version",
     "tag": "tag",
@@ -94,10 +96,18 @@ class QueryView:
     tags: list[tuple[str, int]]  # site order
     num_specs: int
     hint: str = ""  # hash lookup, "cannot match" notes, suggestions
+    here_only: bool = False  # narrowed to the specs that run on the host
+    here: int | None = None  # matching specs that run on the host (None: no host)
+    before_here: int = 0  # matching specs before the "runs here" filter
 
     @property
     def is_empty(self) -> bool:
         return self.result is None
+
+    @property
+    def key(self) -> tuple[str, bool]:
+        """What makes two views differ: the text, and whether only specs that run here are shown."""
+        return (self.text, self.here_only)
 
     @property
     def has_names(self) -> bool:
@@ -122,6 +132,7 @@ class DetailData:
     columns: tuple[str, ...] = ()
     tag_counts: list[tuple[str, int]] = field(default_factory=list)  # when the selection spans tags
     package_count: int = 0  # when the selection spans packages
+    runs_here: frozenset[int] = frozenset()  # catalog rows among ``specs`` that run on the host
 
     @property
     def matched(self) -> int:
@@ -136,13 +147,15 @@ class DetailData:
         return mirror_add_command(self.selection.tag) if self.selection.tag else None
 
 
-def table_columns(selection: Selection) -> tuple[str, ...]:
+def table_columns(selection: Selection, host: Host | None = None) -> tuple[str, ...]:
     """Spec table columns: a package column when the selection spans packages, a tag column when it spans tags.
 
     The tag comes after platform-os-target so that at 80 columns hash, version,
-    compiler and platform-os-target are whole.
+    compiler and platform-os-target are whole. With a host, a narrow first
+    column marks the specs that run on it (a check mark, readable without colour).
     """
-    columns = ["hash"]
+    columns = ["here"] if host is not None else []
+    columns.append("hash")
     if selection.package is None:
         columns.append("package")
     columns += ["version", "compiler", "arch"]
@@ -155,8 +168,9 @@ def table_columns(selection: Selection) -> tuple[str, ...]:
 class BrowseModel:
     """Read-only views of one catalog for the browser, with per-catalog caches."""
 
-    def __init__(self, catalog: Catalog):
+    def __init__(self, catalog: Catalog, host: Host | None = None):
         self.catalog = catalog
+        self.host = host
         self._package_totals: dict[str, int] | None = None
         self._tag_totals: dict[str, int] | None = None
 
@@ -187,9 +201,16 @@ class BrowseModel:
 
     # --- queries --------------------------------------------------------------------
 
-    def run_query(self, text: str) -> QueryView:
-        """Run ``text`` (raises QueryError) and gather the lists the tree needs."""
+    def run_query(self, text: str, here_only: bool = False) -> QueryView:
+        """Run ``text`` (raises QueryError) and gather the lists the tree needs.
+
+        With a host, also count the matches that run on it; with ``here_only``,
+        keep only those (the browser's "runs here" filter).
+        """
         cat = self.catalog
+        host = self.host
+        if host is not None:
+            return self._run_with_host(text, host, here_only)
         if not text.strip():
             totals = self.package_totals
             tag_totals = self.tag_totals
@@ -205,6 +226,31 @@ class BrowseModel:
             text=text, result=result, packages=result.packages(), tags=result.tags(), num_specs=result.count
         )
         view.hint = self._hint(view)
+        return view
+
+    def _run_with_host(self, text: str, host: Host, here_only: bool) -> QueryView:
+        cat = self.catalog
+        query = parse_query(text)
+        result = cat.query(query)
+        here = cat.runs_here(result.rows, host)
+        count = int(here.sum())
+        if here_only:
+            result = QueryResult(cat, query.with_host(host), result.rows[here], result.ranking)
+        if query.is_empty and not here_only:
+            totals, tag_totals = self.package_totals, self.tag_totals
+            view = QueryView(
+                text=text,
+                result=None,
+                packages=[(name, totals[name]) for name in cat.packages],
+                tags=[(tag, tag_totals.get(tag, 0)) for tag in cat.tags],
+                num_specs=cat.num_specs,
+            )
+        else:
+            view = QueryView(
+                text=text, result=result, packages=result.packages(), tags=result.tags(), num_specs=result.count
+            )
+            view.hint = self._hint(view)
+        view.here_only, view.here, view.before_here = here_only, count, len(here)
         return view
 
     def _hint(self, view: QueryView) -> str:
@@ -306,7 +352,8 @@ class BrowseModel:
             summary=cat.summary(rows) if len(rows) else None,
             specs=cat.specs(ordered[:TABLE_CAP]),
             sort=sort,
-            columns=table_columns(selection),
+            columns=table_columns(selection, self.host),
+            runs_here=self._runs_here(ordered[:TABLE_CAP]),
         )
         if len(rows) and selection.tag is None:
             data.tag_counts = cat.tags_of_rows(rows)
@@ -328,7 +375,20 @@ class BrowseModel:
             columns=data.columns,
             tag_counts=data.tag_counts,
             package_count=data.package_count,
+            runs_here=self._runs_here(ordered[:TABLE_CAP]),
         )
+
+    def _runs_here(self, rows: np.ndarray) -> frozenset[int]:
+        if self.host is None or not len(rows):
+            return frozenset()
+        return frozenset(rows[self.catalog.runs_here(rows, self.host)].tolist())
+
+    def why_not_here(self, spec: Spec) -> str | None:
+        """None if ``spec`` runs on the host; else why not, in one line."""
+        from cachetui.catalog.microarch import why_not
+
+        assert self.host is not None
+        return why_not(spec.platform, spec.os, spec.target, self.host)
 
     # --- sorting --------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ def fake_ui(monkeypatch):
     module.result = None
     module.error = None
 
-    def run_browser(sources, *, cache_dir, use_cache, pick=False):
+    def run_browser(sources, *, cache_dir, use_cache, pick=False, host=None):
         calls.append({"sources": list(sources), "cache_dir": cache_dir, "use_cache": use_cache, "pick": pick})
         if module.error is not None:
             raise module.error

@@ -10,11 +10,20 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from cachetui.catalog import LEGACY_TAG, Spec, human_size, install_command, mirror_add_command
+from cachetui.catalog.microarch import Host, why_not
 
 from ..safe import literal
 
 
-def spec_fields(spec: Spec) -> list[tuple[str, Text]]:
+def runs_here_text(spec: Spec, host: Host) -> Text:
+    """``yes, on linux-ubuntu22.04-zen3`` or ``no: needs x86_64_v4 (avx512); this machine is zen3``."""
+    reason = why_not(spec.platform, spec.os, spec.target, host)
+    if reason is None:
+        return Text.assemble(("yes", "bold"), ", on ", literal(str(host)))
+    return Text.assemble(("no", "bold"), ": ", literal(reason))
+
+
+def spec_fields(spec: Spec, host: Host | None = None) -> list[tuple[str, Text]]:
     """(label, value) pairs; every value is a literal Text."""
 
     def value(v: object) -> Text:
@@ -35,6 +44,7 @@ def spec_fields(spec: Spec) -> list[tuple[str, Text]]:
         ("platform", value(spec.platform)),
         ("os", value(spec.os)),
         ("target", value(spec.target)),
+        *([("runs here", runs_here_text(spec, host))] if host is not None else []),
         ("variants", value(" ".join(spec.variants))),
         ("stacks", value(" ".join(spec.stacks))),
         ("size", Text(human_size(spec.size))),
@@ -63,17 +73,18 @@ class SpecScreen(ModalScreen[None]):
         Binding("k,up", "scroll_up", "Up", show=False),
     ]
 
-    def __init__(self, spec: Spec, *, pick: bool = False) -> None:
+    def __init__(self, spec: Spec, *, pick: bool = False, host: Host | None = None) -> None:
         super().__init__()
         self.spec = spec
         self.pick = pick
+        self.host = host
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="spec-box", classes="dialog") as box:
             box.border_title = "spec"
             keys = "y hash · Y /hash7 · i install · m mirror · esc back"
             box.border_subtitle = ("enter picks · " + keys) if self.pick else keys
-            for label, value in spec_fields(self.spec):
+            for label, value in spec_fields(self.spec, self.host):
                 with Horizontal(classes="field"):
                     yield Static(Text(label, style="bold"), classes="field-name", markup=False)
                     yield Static(value, classes="field-value", markup=False)

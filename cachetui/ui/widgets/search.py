@@ -59,6 +59,7 @@ class SearchBar(Vertical):
         with Horizontal(id="search-row"):
             yield Label("Search", id="search-label")
             yield QueryInput(placeholder=PLACEHOLDER, id="query", compact=True, select_on_focus=False)
+            yield Static("", id="host", markup=False)
         with Horizontal(id="status-row"):
             yield Static("", id="hint", markup=False)
             yield Static("", id="counter", markup=False)
@@ -90,11 +91,35 @@ class SearchBar(Vertical):
         widget.set_class(error, "-error")
         widget.set_class(bool(hint) and not error and not tip, "-note")
 
-    def show_counter(self, packages: int, specs: int, *, everything: bool = False, stale: bool = False) -> None:
-        """``N packages / M specs match`` (or the catalog's size for the empty query)."""
+    def show_host(self, host: str) -> None:
+        """The machine "runs here" means, at the right of the search row."""
+        self.query_one("#host", Static).update(Text.assemble(("here: ", "dim"), literal(host)) if host else "")
+
+    def show_counter(
+        self,
+        packages: int,
+        specs: int,
+        *,
+        everything: bool = False,
+        stale: bool = False,
+        here: int | None = None,
+        here_only: bool = False,
+        before_here: int = 0,
+    ) -> None:
+        """``N packages / M specs match`` (or the catalog's size for the empty query), and what runs here.
+
+        With the "runs here" filter on: ``runs here: 412 of 1,649 specs``;
+        off: ``... · 412 run here``.
+        """
         p = "package" if packages == 1 else "packages"
         s = "spec" if specs == 1 else "specs"
-        text = f"{packages:,} {p} / {specs:,} {s}" + ("" if everything else " match")
+        if here_only:
+            total = "spec" if before_here == 1 else "specs"
+            text = f"runs here: {specs:,} of {before_here:,} {total} · {packages:,} {p}"
+        else:
+            text = f"{packages:,} {p} / {specs:,} {s}" + ("" if everything else " match")
+            if here is not None:
+                text += f" · {here:,} run here"
         counter = self.query_one("#counter", Static)
         counter.update(Text(text))
         counter.set_class(stale, "-stale")

@@ -22,8 +22,14 @@ from ..safe import literal
 WIDTH_CAPS = {"variants": 40, "stacks": 28, "package": 24, "tag": 20, "compiler": 18}
 
 
-def cell(spec: Spec, column: str) -> Text:
+RUNS_HERE = "✓"
+UNSORTABLE = frozenset({"here"})  # the mark is per host, not a catalog column
+
+
+def cell(spec: Spec, column: str, runs_here: frozenset[int] = frozenset()) -> Text:
     """One cell of a spec row; page strings are shown literally."""
+    if column == "here":
+        return Text(RUNS_HERE if spec.row in runs_here else "", justify="center")
     if column == "hash":
         return Text(spec.short_hash or "-")
     if column == "package":
@@ -85,7 +91,7 @@ class SpecTable(DataTable):
         for spec in data.specs:
             row = []
             for column in data.columns:
-                text = cell(spec, column)
+                text = cell(spec, column, data.runs_here)
                 cap = caps.get(column)
                 if cap is not None and text.cell_len > cap:
                     text.truncate(cap, overflow="ellipsis")
@@ -124,7 +130,7 @@ class SpecTable(DataTable):
 
     def action_sort_next(self) -> None:
         """Cycle the sort column through the visible columns (then back to the natural order)."""
-        columns = list(self.columns_shown)
+        columns = [c for c in self.columns_shown if c not in UNSORTABLE]
         if not columns:
             return
         if self.spec_sort.column in columns:
@@ -140,5 +146,7 @@ class SpecTable(DataTable):
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         event.stop()
         column = event.column_key.value
+        if column in UNSORTABLE:
+            return
         reverse = not self.spec_sort.reverse if column == self.spec_sort.column else False
         self.post_message(SortRequested(SortOrder(column, reverse)))
