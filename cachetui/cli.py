@@ -40,7 +40,8 @@ if TYPE_CHECKING:  # the catalog is imported lazily at run time (see above)
     from .catalog.microarch import Host
 
 PROG = "cachetui"
-COMMANDS = ("browse", "pick", "find", "show", "hash", "index", "arch")
+COMMANDS = ("browse", "pick", "find", "show", "hash", "index", "arch", "diff", "history")
+QUERY_COMMANDS = ("find", "diff", "history")  # their trailing words are query text
 ENV_CATALOG = "CACHETUI_CATALOG"
 DEFAULT_LIMIT = 50
 
@@ -190,6 +191,8 @@ commands:
   {PROG} hash PREFIX           every occurrence of the spec(s) with that hash prefix
   {PROG} index [PATH ...]      build or refresh the snapshot and list problems
   {PROG} arch                  this machine as Spack names it (platform-os-target), like 'spack arch'
+  {PROG} diff TAG_A TAG_B [QUERY...]   specs added and removed between two tags
+  {PROG} history PACKAGE [QUERY...]    per version, the tags it is in
 
 exit codes: 0 ok, 1 nothing found, 2 usage error / bad query / no catalog, 130 interrupted,
             141 output pipe closed (| head)
@@ -269,6 +272,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON document")
     p.set_defaults(func=cmd_index)
 
+    p = command(
+        "diff",
+        "specs added and removed between two tags",
+        description="Specs (by hash) in TAG_B and not in TAG_A (added, +) and in TAG_A and not in TAG_B "
+        "(removed, -).\nA QUERY narrows both sides. Tags: a name, a glob matching one tag, "
+        "latest-release or latest-snapshot. Examples:\n"
+        "  cachetui diff v0.22.0 v0.23.0\n"
+        "  cachetui diff latest-release develop hdf5 +mpi",
+    )
+    p.add_argument("tag_a", metavar="TAG_A")
+    p.add_argument("tag_b", metavar="TAG_B")
+    p.add_argument("query", nargs="*", metavar="QUERY", help="narrows both sides (the find query language)")
+    p.add_argument("--json", action="store_true", help="one JSON object per changed spec")
+    p.set_defaults(func=cmd_diff)
+
+    p = command(
+        "history",
+        "per version of a package, the tags it is in",
+        description="Per version of PACKAGE (newest first): the tags it appears in with their spec counts, "
+        "and the first and last of them.\nA QUERY narrows the specs counted. Example:\n"
+        "  cachetui history hdf5 +mpi",
+    )
+    p.add_argument("package", metavar="PACKAGE")
+    p.add_argument("query", nargs="*", metavar="QUERY", help="narrows the specs counted")
+    p.add_argument("--json", action="store_true", help="one JSON document")
+    p.set_defaults(func=cmd_history)
+
     p = command("arch", "this machine as Spack names it: platform-os-target (like 'spack arch')")
     p.add_argument("--json", action="store_true", help="the parts, the target's ancestors and where it came from")
     p.set_defaults(func=cmd_arch)
@@ -312,13 +342,13 @@ def with_default_command(argv: list[str]) -> list[str]:
 
 
 def _spack_negations(argv: list[str]) -> list[str]:
-    """In ``find``'s arguments, read Spack's ``-variant`` as ``~variant``.
+    """In the arguments of a command that takes a query, read Spack's ``-variant`` as ``~variant``.
 
     Otherwise argparse would take ``-hl`` (hdf5's ``hl`` variant) for ``-h``.
     Only lowercase names longer than one letter: ``-h``, ``-q`` and ``-Cpath`` stay options.
     """
     i = _command_position(argv)
-    if i >= len(argv) or argv[i] != "find":
+    if i >= len(argv) or argv[i] not in QUERY_COMMANDS:
         return argv
     out = argv[: i + 1]
     previous = ""
@@ -339,7 +369,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     if extra:
         # find: query words after an option ('find hdf5 --json +mpi') land here;
         # anything starting with '--' is a real mistake.
-        if opts.command == "find" and not any(a.startswith("--") for a in extra):
+        if opts.command in QUERY_COMMANDS and not any(a.startswith("--") for a in extra):
             opts.query = list(opts.query) + extra
         else:
             raise CliError(
@@ -732,6 +762,92 @@ def cmd_hash(opts: argparse.Namespace) -> int:
         else:
             _out(spec_line(spec, full_hash=True))
     return EXIT_OK
+
+
+def _resolve_tag(catalog: Catalog, wanted: str) -> str:
+    from .catalog.changes import UnknownTagError, resolve_tag
+
+    try:
+        return resolve_tag(catalog, wanted)
+    except UnknownTagError as exc:
+        raise CliError(_printable(str(exc)), EXIT_USAGE) from None
+
+
+def cmd_diff(opts: argparse.Namespace) -> int:
+    from .catalog import parse_query
+    from .catalog.changes import diff_tags
+
+    query = parse_query(" ".join(opts.query))
+    sources, origin = resolve_sources(opts)
+    catalog = load(opts, sources)
+    tag_a, tag_b = _resolve_tag(catalog, opts.tag_a), _resolve_tag(catalog, opts.tag_b)
+    change = diff_tags(catalog, tag_a, tag_b, query)
+    added, removed = catalog.specs(change.added), catalog.specs(change.removed)
+    order = {name: i for i, name in enumerate(catalog.packages)}
+
+    if opts.json:
+        for spec, kind in sorted(
+            [(s, "added") for s in added] + [(s, "removed") for s in removed],
+            key=lambda item: (order[item[0].package], item[1] == "added", item[0].version, item[0].hash or ""),
+        ):
+            _json_line({**spec.to_dict(), "change": kind})
+    else:
+        _out(_printable(f"{tag_a} -> {tag_b}: {change.summary()}"))
+        for item in change.packages:
+            state = " (new)" if item.new else " (gone)" if item.gone else ""
+            parts = [f"+{item.added}", f"-{item.removed}"]
+            if item.versions_added:
+                parts.append("versions added: " + ", ".join(item.versions_added))
+            if item.versions_dropped:
+                parts.append("dropped: " + ", ".join(item.versions_dropped))
+            _out(_printable(f"  {item.package}{state}: " + "  ".join(parts)))
+        by_package: dict[str, list[tuple[str, Spec]]] = {}
+        for sign, specs in (("-", removed), ("+", added)):
+            for spec in specs:
+                by_package.setdefault(spec.package, []).append((sign, spec))
+        if by_package:
+            _out()
+        for package in sorted(by_package, key=order.__getitem__):
+            for sign, spec in by_package[package]:
+                _out(sign + " " + spec_line(spec))
+    problems_note(opts, catalog, sources, origin)
+    return EXIT_NOTHING if change.unchanged else EXIT_OK
+
+
+def cmd_history(opts: argparse.Namespace) -> int:
+    from .catalog import parse_query
+    from .catalog.changes import package_history
+    from .catalog.text import sparkline
+
+    query = parse_query(" ".join(opts.query))
+    sources, origin = resolve_sources(opts)
+    catalog = load(opts, sources)
+    package = _find_package(catalog, opts.package)
+    if package is None:
+        closest = catalog.package_index.closest(opts.package, limit=5)
+        hint = f" (did you mean: {', '.join(closest)}?)" if closest else ""
+        problems_note(opts, catalog, sources, origin)
+        raise CliError(_printable(f"no package named '{opts.package}'{hint}"))
+    history = package_history(catalog, package, query)
+    problems_note(opts, catalog, sources, origin)
+    if opts.json:
+        _json_line(history.to_dict())
+        return EXIT_OK if history.versions else EXIT_NOTHING
+    total = sum(history.tag_counts.values())
+    _out(
+        _printable(
+            f"{package}: {_plural(len(history.versions), 'version')}, {_plural(total, 'spec')} "
+            f"in {_plural(len(history.tag_counts), 'tag')}"
+        )
+    )
+    snapshots = history.snapshot_counts(catalog)
+    if snapshots and any(count for _, count in snapshots):
+        line = sparkline([count for _, count in snapshots], width=60)
+        _out(_printable(f"  weekly snapshots {snapshots[0][0]} .. {snapshots[-1][0]}: {line}"))
+    for version in history.versions:
+        tags = ", ".join(f"{tag} ({count})" for tag, count in version.tags.items())
+        _out(_printable(f"  {version.version}: first {version.first}, last {version.last}; {tags}"))
+    return EXIT_OK if history.versions else EXIT_NOTHING
 
 
 def the_host(opts: argparse.Namespace) -> Host:

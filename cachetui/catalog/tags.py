@@ -30,3 +30,13 @@ def tag_sort_key(tag: str) -> tuple[Any, ...]:
 
 def sort_tags(tags: Iterable[str]) -> list[str]:
     return sorted(tags, key=tag_sort_key)
+
+
+def is_release(tag: str) -> bool:
+    """``v0.23.0``, ``0.22.1``: a release tag."""
+    return _RELEASE.match(tag) is not None
+
+
+def is_snapshot(tag: str) -> bool:
+    """``develop-2025-07-13``: a weekly snapshot tag."""
+    return _SNAPSHOT.match(tag) is not None

@@ -43,3 +43,21 @@ def printable(text: str) -> str:
 def is_plain(text: str) -> bool:
     """True if ``text`` has only printable characters (spaces allowed): safe to paste as is."""
     return text.isprintable() or text.replace(" ", "").isprintable()
+
+
+SPARK_LEVELS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[int], width: int | None = None) -> str:
+    """``▁▂▅█▇ `` for a list of counts: a space for zero, eight levels up to the largest.
+
+    With ``width``, consecutive values are merged (their maximum) to fit.
+    """
+    if width is not None and width > 0 and len(values) > width:
+        step = len(values) / width
+        values = [max(values[int(i * step) : max(int((i + 1) * step), int(i * step) + 1)]) for i in range(width)]
+    top = max(values, default=0)
+    if top <= 0:
+        return " " * len(values)
+    levels = len(SPARK_LEVELS)
+    return "".join(" " if v <= 0 else SPARK_LEVELS[min(levels - 1, (v * levels - 1) // top)] for v in values)

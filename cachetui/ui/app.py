@@ -39,6 +39,7 @@ from cachetui.catalog import (
     sample_catalog_path,
 )
 from cachetui.catalog.microarch import Host
+from cachetui.catalog.tags import is_release
 
 from .clipboard import Copier, TmuxLoader
 from .commands import BrowserCommands
@@ -56,9 +57,18 @@ from .messages import (
     SpecChosen,
     SpecDetailsRequested,
 )
-from .model import GROUP_BY_PACKAGE, GROUP_BY_TAG, BrowseModel, DetailData, QueryView, Selection, SortOrder
+from .model import (
+    GROUP_BY_PACKAGE,
+    GROUP_BY_TAG,
+    BrowseModel,
+    DetailData,
+    DiffMode,
+    QueryView,
+    Selection,
+    SortOrder,
+)
 from .safe import plain
-from .screens import HelpScreen, ProblemsScreen, SpecScreen
+from .screens import HelpScreen, ProblemsScreen, SpecScreen, TagPairScreen
 from .widgets import DetailPane, LoadingPanel, PackageTree, SearchBar, SpecTable
 from .widgets.search import QueryInput
 
@@ -128,6 +138,7 @@ class CacheTuiApp(App[str | None]):
         Binding("i", "copy_install", "Install"),
         Binding("m", "copy_mirror", "Mirror"),
         Binding("H", "toggle_here", "Runs here", show=False),
+        Binding("D", "compare_tags", "Diff", show=False),
         Binding("p", "show_problems", "Problems", show=False),
         Binding("question_mark,f1", "help", "Help"),
         Binding("q", "leave", "Quit"),  # ctrl+q (Textual's own binding) quits too, even while typing
@@ -150,6 +161,7 @@ class CacheTuiApp(App[str | None]):
         super().__init__()
         self.host = host  # the machine "runs here" means; None: no marks, no filter
         self.here_only = False
+        self.diff: DiffMode | None = None  # comparing two tags
         self.sources = list(sources or [])
         self.cache_dir = cache_dir
         self.use_cache = use_cache
@@ -262,7 +274,10 @@ class CacheTuiApp(App[str | None]):
         self.main_area.display = not loading
 
     def _update_tree_title(self) -> None:
-        self.tree.border_title = "tags › packages" if self.effective_grouping == GROUP_BY_TAG else "packages › tags"
+        title = "tags › packages" if self.effective_grouping == GROUP_BY_TAG else "packages › tags"
+        if self.diff is not None:
+            title = f"diff {self.diff.tag_a} → {self.diff.tag_b} · {title}"
+        self.tree.border_title = title
 
     # --- loading ------------------------------------------------------------------
 
@@ -386,7 +401,7 @@ class CacheTuiApp(App[str | None]):
         if model is None:
             return
         try:
-            view, error = model.run_query(text, self.here_only), None
+            view, error = model.run_query(text, self.here_only, self.diff), None
         except QueryError as exc:
             view, error = None, exc
         except Exception as exc:  # a bug must not leave the results stale without a word
@@ -426,6 +441,7 @@ class CacheTuiApp(App[str | None]):
             here=view.here,
             here_only=view.here_only,
             before_here=view.before_here,
+            diff=(view.diff.tag_a, view.diff.tag_b, view.added, view.removed) if view.diff else None,
         )
         self._select(selected, debounce=False)
         if self._focus_after_query is not None:
@@ -665,6 +681,27 @@ class CacheTuiApp(App[str | None]):
         self.here_only = not self.here_only
         if self.model is not None:
             self._request_query(self.search.text)
+
+    def action_compare_tags(self) -> None:
+        """D: compare two tags (only added and removed specs, marked + and -), or stop comparing."""
+        if self.catalog is None or self.model is None:
+            return
+        if self.diff is not None:
+            self.diff = None
+            self._update_tree_title()
+            self._request_query(self.search.text)
+            return
+        tags = self.catalog.tags
+        releases = [t for t in tags if is_release(t)]
+        newest = "develop" if "develop" in tags else (tags[0] if tags else None)
+        self.push_screen(TagPairScreen(tags, releases[0] if releases else None, newest), self._compare)
+
+    def _compare(self, pair: tuple[str, str] | None) -> None:
+        if pair is None or self.model is None:
+            return
+        self.diff = self.model.compare(*pair)
+        self._update_tree_title()
+        self._request_query(self.search.text)
 
     def action_toggle_grouping(self) -> None:
         keep = self.tree.selection

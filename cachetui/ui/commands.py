@@ -15,6 +15,7 @@ BROWSER_COMMANDS: list[tuple[str, str, str]] = [
     ("Copy /hash7", "copy_short_hash", "Copy /<first 7 characters of the hash> (Y)"),
     ("Copy spack install command", "copy_install", "spack install --use-buildcache only /<hash> (i)"),
     ("Copy spack mirror add command", "copy_mirror", "The tag's spack mirror add ... line (m)"),
+    ("Compare two tags", "compare_tags", "Only the specs added or removed between two tags, or stop (D)"),
     ("Toggle runs here", "toggle_here", "Only specs that run on this machine, or all again (H)"),
     ("Open spec", "open_spec", "Show every field of the selected spec (space)"),
     ("Sort specs by next column", "sort_next", "Change the spec table's order (s)"),

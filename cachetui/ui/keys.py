@@ -19,6 +19,7 @@ KEY_HELP: list[tuple[str, list[tuple[str, str]]]] = [
             ("esc", "clear the search, or go back (spec -> table -> tree -> search)"),
             ("g", "toggle grouping: tags -> packages / packages -> tags"),
             ("s / r", "sort the spec table by the next column / reverse the order"),
+            ("D", "compare two tags: pick A, then B; only added (+) and removed (-) specs are shown; D again stops"),
             ("H", "only specs that run on this machine (or --host), or all again; ✓ marks them in the table"),
         ],
     ),

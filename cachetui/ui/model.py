@@ -14,6 +14,7 @@ import numpy as np
 
 from cachetui.catalog import Catalog, QueryResult, Spec, Summary, mirror_add_command, parse_query
 from cachetui.catalog.microarch import Host
+from cachetui.catalog.tags import is_snapshot
 
 GROUP_BY_TAG = "tag"
 GROUP_BY_PACKAGE = "package"
@@ -26,6 +27,7 @@ TABLE_CAP = 200
 
 SORT_COLUMNS = ("hash", "version", "tag", "package", "compiler", "arch", "variants", "stacks", "size")
 COLUMN_TITLES = {
+    "change": "+/-",
     "here": "run",
     "hash": "hash",
     "version": "version",
@@ -86,6 +88,21 @@ class SortOrder:
     reverse: bool = False
 
 
+@dataclass(frozen=True)
+class DiffMode:
+    """The browser compares two tags: only specs added (in B, not A) or removed (in A, not B) are shown."""
+
+    tag_a: str
+    tag_b: str
+    rows: np.ndarray  # every changed row, ascending
+    added: np.ndarray  # the added ones (rows of B), ascending
+
+    def signs(self, rows: np.ndarray) -> dict[int, str]:
+        """``+`` or ``-`` for each of ``rows`` (all of them changed rows)."""
+        plus = np.isin(rows, self.added, assume_unique=True)
+        return {int(r): "+" if p else "-" for r, p in zip(rows.tolist(), plus.tolist())}
+
+
 @dataclass
 class QueryView:
     """A query's result plus what the tree and the status line need, computed once in a worker."""
@@ -99,15 +116,18 @@ class QueryView:
     here_only: bool = False  # narrowed to the specs that run on the host
     here: int | None = None  # matching specs that run on the host (None: no host)
     before_here: int = 0  # matching specs before the "runs here" filter
+    diff: DiffMode | None = None  # comparing two tags
+    added: int = 0  # in diff mode: matching specs added ...
+    removed: int = 0  # ... and removed
 
     @property
     def is_empty(self) -> bool:
         return self.result is None
 
     @property
-    def key(self) -> tuple[str, bool]:
-        """What makes two views differ: the text, and whether only specs that run here are shown."""
-        return (self.text, self.here_only)
+    def key(self) -> tuple[str, bool, tuple[str, str] | None]:
+        """What makes two views differ: the text, the "runs here" filter and the compared tags."""
+        return (self.text, self.here_only, (self.diff.tag_a, self.diff.tag_b) if self.diff else None)
 
     @property
     def has_names(self) -> bool:
@@ -133,6 +153,9 @@ class DetailData:
     tag_counts: list[tuple[str, int]] = field(default_factory=list)  # when the selection spans tags
     package_count: int = 0  # when the selection spans packages
     runs_here: frozenset[int] = frozenset()  # catalog rows among ``specs`` that run on the host
+    history: list[tuple[str, int]] = field(default_factory=list)  # weekly snapshots, oldest first: (tag, specs)
+    changes: dict[int, str] = field(default_factory=dict)  # diff mode: "+" or "-" for the rows of ``specs``
+    diff: DiffMode | None = None
 
     @property
     def matched(self) -> int:
@@ -147,14 +170,16 @@ class DetailData:
         return mirror_add_command(self.selection.tag) if self.selection.tag else None
 
 
-def table_columns(selection: Selection, host: Host | None = None) -> tuple[str, ...]:
+def table_columns(selection: Selection, host: Host | None = None, diff: bool = False) -> tuple[str, ...]:
     """Spec table columns: a package column when the selection spans packages, a tag column when it spans tags.
 
     The tag comes after platform-os-target so that at 80 columns hash, version,
     compiler and platform-os-target are whole. With a host, a narrow first
     column marks the specs that run on it (a check mark, readable without colour).
     """
-    columns = ["here"] if host is not None else []
+    columns = ["change"] if diff else []
+    if host is not None:
+        columns.append("here")
     columns.append("hash")
     if selection.package is None:
         columns.append("package")
@@ -201,7 +226,14 @@ class BrowseModel:
 
     # --- queries --------------------------------------------------------------------
 
-    def run_query(self, text: str, here_only: bool = False) -> QueryView:
+    def compare(self, tag_a: str, tag_b: str) -> DiffMode:
+        """The diff mode for two tags (every changed spec; queries narrow it later)."""
+        from cachetui.catalog.changes import diff_tags
+
+        change = diff_tags(self.catalog, tag_a, tag_b)
+        return DiffMode(tag_a, tag_b, np.union1d(change.added, change.removed), np.sort(change.added))
+
+    def run_query(self, text: str, here_only: bool = False, diff: DiffMode | None = None) -> QueryView:
         """Run ``text`` (raises QueryError) and gather the lists the tree needs.
 
         With a host, also count the matches that run on it; with ``here_only``,
@@ -209,8 +241,8 @@ class BrowseModel:
         """
         cat = self.catalog
         host = self.host
-        if host is not None:
-            return self._run_with_host(text, host, here_only)
+        if host is not None or diff is not None:
+            return self._run_narrowed(text, host, here_only, diff)
         if not text.strip():
             totals = self.package_totals
             tag_totals = self.tag_totals
@@ -228,15 +260,21 @@ class BrowseModel:
         view.hint = self._hint(view)
         return view
 
-    def _run_with_host(self, text: str, host: Host, here_only: bool) -> QueryView:
+    def _run_narrowed(self, text: str, host: Host | None, here_only: bool, diff: DiffMode | None) -> QueryView:
+        """A query narrowed to the changed specs of a diff and/or counted (or filtered) by what runs here."""
         cat = self.catalog
         query = parse_query(text)
         result = cat.query(query)
-        here = cat.runs_here(result.rows, host)
-        count = int(here.sum())
-        if here_only:
-            result = QueryResult(cat, query.with_host(host), result.rows[here], result.ranking)
-        if query.is_empty and not here_only:
+        if diff is not None:
+            rows = np.intersect1d(result.rows, diff.rows, assume_unique=True)
+            result = QueryResult(cat, query, rows, result.ranking)
+        count, before = None, len(result.rows)
+        if host is not None:
+            here = cat.runs_here(result.rows, host)
+            count = int(here.sum())
+            if here_only:
+                result = QueryResult(cat, query.with_host(host), result.rows[here], result.ranking)
+        if query.is_empty and not here_only and diff is None:
             totals, tag_totals = self.package_totals, self.tag_totals
             view = QueryView(
                 text=text,
@@ -250,7 +288,11 @@ class BrowseModel:
                 text=text, result=result, packages=result.packages(), tags=result.tags(), num_specs=result.count
             )
             view.hint = self._hint(view)
-        view.here_only, view.here, view.before_here = here_only, count, len(here)
+        view.here_only, view.here, view.before_here = here_only and host is not None, count, before
+        if diff is not None:
+            view.diff = diff
+            view.added = int(np.isin(result.rows, diff.added, assume_unique=True).sum())
+            view.removed = len(result.rows) - view.added
         return view
 
     def _hint(self, view: QueryView) -> str:
@@ -352,14 +394,24 @@ class BrowseModel:
             summary=cat.summary(rows) if len(rows) else None,
             specs=cat.specs(ordered[:TABLE_CAP]),
             sort=sort,
-            columns=table_columns(selection, self.host),
+            columns=table_columns(selection, self.host, view.diff is not None),
             runs_here=self._runs_here(ordered[:TABLE_CAP]),
+            changes=view.diff.signs(ordered[:TABLE_CAP]) if view.diff is not None else {},
+            diff=view.diff,
         )
         if len(rows) and selection.tag is None:
             data.tag_counts = cat.tags_of_rows(rows)
         if len(rows) and selection.package is None:
             data.package_count = cat.package_count_of_rows(rows)
+        if selection.package is not None:
+            data.history = self.snapshot_history(view, selection.package)
         return data
+
+    def snapshot_history(self, view: QueryView, package: str) -> list[tuple[str, int]]:
+        """Matching specs of ``package`` in every weekly snapshot, oldest first (zeros included)."""
+        cat = self.catalog
+        counts = dict(cat.tags_of_rows(self.rows(view, Selection(None, package))))
+        return [(tag, counts.get(tag, 0)) for tag in reversed(cat.tags) if is_snapshot(tag)]
 
     def resort(self, data: DetailData, sort: SortOrder) -> DetailData:
         """The same detail in another order (no new query)."""
@@ -376,6 +428,9 @@ class BrowseModel:
             tag_counts=data.tag_counts,
             package_count=data.package_count,
             runs_here=self._runs_here(ordered[:TABLE_CAP]),
+            history=data.history,
+            changes=data.diff.signs(ordered[:TABLE_CAP]) if data.diff is not None else {},
+            diff=data.diff,
         )
 
     def _runs_here(self, rows: np.ndarray) -> frozenset[int]:

@@ -3,5 +3,6 @@
 from .help import HelpScreen
 from .problems import ProblemsScreen
 from .spec import SpecScreen
+from .tags import TagPairScreen
 
-__all__ = ["HelpScreen", "ProblemsScreen", "SpecScreen"]
+__all__ = ["HelpScreen", "ProblemsScreen", "SpecScreen", "TagPairScreen"]

@@ -8,6 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from cachetui.catalog import LEGACY_TAG, human_size
+from cachetui.catalog.text import sparkline
 
 from ..model import DetailData, Selection
 from ..safe import literal
@@ -74,7 +75,28 @@ def summary_lines(data: DetailData) -> list[Text]:
         lines.append(_facet_line("stacks", summary.stacks))
     if data.selection.tag is None:
         lines.append(_facet_line("tags", data.tag_counts))
+    if data.history and any(count for _, count in data.history):
+        lines.append(history_line(data.history))
     return lines
+
+
+def history_line(history: list[tuple[str, int]], width: int = 32) -> Text:
+    """``history   ▁▃▅█▇ develop-2024-06-09 → develop-2025-07-13``: matching specs per weekly snapshot.
+
+    The sparkline runs from the oldest snapshot the package is in to the newest
+    one; a blank is a snapshot without it.
+    """
+    present = [i for i, (_, count) in enumerate(history) if count]
+    window = history[present[0] : present[-1] + 1]
+    line = Text()
+    line.append("history".ljust(LABEL_WIDTH), style="bold")
+    line.append(sparkline([count for _, count in window], width=width))
+    line.append(" ")
+    line.append_text(literal(window[0][0]))
+    if len(window) > 1:
+        line.append(" → ", style="dim")
+        line.append_text(literal(window[-1][0]))
+    return line
 
 
 def mirror_text(data: DetailData) -> Text:

@@ -105,6 +105,7 @@ class SearchBar(Vertical):
         here: int | None = None,
         here_only: bool = False,
         before_here: int = 0,
+        diff: tuple[str, str, int, int] | None = None,
     ) -> None:
         """``N packages / M specs match`` (or the catalog's size for the empty query), and what runs here.
 
@@ -113,7 +114,12 @@ class SearchBar(Vertical):
         """
         p = "package" if packages == 1 else "packages"
         s = "spec" if specs == 1 else "specs"
-        if here_only:
+        if diff is not None:
+            tag_a, tag_b, added, removed = diff
+            text = f"{tag_a} → {tag_b}: +{added:,} −{removed:,} · {packages:,} {p}"
+            if here is not None:
+                text += f" · {here:,} run here" if not here_only else f" · only the {here:,} that run here"
+        elif here_only:
             total = "spec" if before_here == 1 else "specs"
             text = f"runs here: {specs:,} of {before_here:,} {total} · {packages:,} {p}"
         else:

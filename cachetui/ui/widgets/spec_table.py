@@ -23,12 +23,17 @@ WIDTH_CAPS = {"variants": 40, "stacks": 28, "package": 24, "tag": 20, "compiler"
 
 
 RUNS_HERE = "✓"
-UNSORTABLE = frozenset({"here"})  # the mark is per host, not a catalog column
+UNSORTABLE = frozenset({"here", "change"})  # marks per host or per diff, not catalog columns
+CHANGE_STYLES = {"+": "bold green", "-": "bold red"}
 
 
-def cell(spec: Spec, column: str, runs_here: frozenset[int] = frozenset()) -> Text:
+def cell(spec: Spec, column: str, data: DetailData | None = None) -> Text:
     """One cell of a spec row; page strings are shown literally."""
+    if column == "change":
+        sign = data.changes.get(spec.row, "") if data is not None else ""
+        return Text(sign, style=CHANGE_STYLES.get(sign, ""), justify="center")  # the sign reads without colour
     if column == "here":
+        runs_here = data.runs_here if data is not None else frozenset()
         return Text(RUNS_HERE if spec.row in runs_here else "", justify="center")
     if column == "hash":
         return Text(spec.short_hash or "-")
@@ -91,7 +96,7 @@ class SpecTable(DataTable):
         for spec in data.specs:
             row = []
             for column in data.columns:
-                text = cell(spec, column, data.runs_here)
+                text = cell(spec, column, data)
                 cap = caps.get(column)
                 if cap is not None and text.cell_len > cap:
                     text.truncate(cap, overflow="ellipsis")

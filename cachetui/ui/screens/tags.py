@@ -1,0 +1,65 @@
+"""Pick two tags to compare: first the older side (A), then the newer (B)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..safe import literal
+
+
+class TagPairScreen(ModalScreen[tuple[str, str] | None]):
+    """Two picks from the list of tags; esc cancels (or goes back from B to A)."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("q", "app.leave", "Quit", show=False),
+    ]
+
+    def __init__(self, tags: list[str], first: str | None = None, second: str | None = None) -> None:
+        super().__init__()
+        self.tags = tags
+        self.defaults = (first, second)
+        self.tag_a: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="tags-box", classes="dialog") as box:
+            box.border_title = "compare two tags"
+            box.border_subtitle = "enter picks · esc back"
+            yield Static("", id="tags-prompt", markup=False)
+            yield OptionList(*(Option(literal(tag), id=str(i)) for i, tag in enumerate(self.tags)), id="tags-list")
+
+    def on_mount(self) -> None:
+        self._ask(0)
+
+    def _ask(self, side: int) -> None:
+        prompt = (
+            "A: the tag to compare from (older), e.g. the release you use"
+            if side == 0
+            else f"B: the tag to compare {self.tag_a} with (newer)"
+        )
+        self.query_one("#tags-prompt", Static).update(prompt)
+        options = self.query_one(OptionList)
+        default = self.defaults[side]
+        options.highlighted = self.tags.index(default) if default in self.tags else 0
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        tag = self.tags[int(event.option.id or 0)]
+        if self.tag_a is None:
+            self.tag_a = tag
+            self._ask(1)
+        else:
+            self.dismiss((self.tag_a, tag))
+
+    def action_back(self) -> None:
+        if self.tag_a is not None:
+            self.tag_a = None
+            self._ask(0)
+        else:
+            self.dismiss(None)

@@ -1,0 +1,84 @@
+"""The browser's diff view (D: pick two tags) and the history sparkline in a package's summary."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_helpers import screen_text, settle, type_query
+
+from cachetui.catalog.changes import diff_tags
+from cachetui.ui.app import CacheTuiApp
+from cachetui.ui.screens import TagPairScreen
+
+
+async def pick(pilot, tag: str) -> None:
+    """Highlight ``tag`` in the tag list and choose it, with the keys a user presses."""
+    app = pilot.app
+    screen = app.screen
+    assert isinstance(screen, TagPairScreen)
+    await pilot.press("home")
+    for _ in range(screen.tags.index(tag)):
+        await pilot.press("down")
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+async def test_diff_view_marks_added_and_removed(sample_catalog, tmux, size):
+    change = diff_tags(sample_catalog, "v0.23.0", "develop-2025-07-13")
+    cmake_added = sum(s.package == "cmake" for s in sample_catalog.specs(change.added))
+    cmake_removed = sum(s.package == "cmake" for s in sample_catalog.specs(change.removed))
+    app = CacheTuiApp(catalog=sample_catalog, environ={}, tmux_loader=tmux)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "cmake")
+        app.tree.focus()
+        await pilot.press("D")
+        await pilot.pause()
+        assert "A: the tag to compare from" in screen_text(app)
+        await pick(pilot, "v0.23.0")
+        assert "B: the tag to compare v0.23.0 with" in screen_text(app)
+        await pick(pilot, "develop-2025-07-13")
+        await settle(pilot)
+        text = screen_text(app)
+        assert f"v0.23.0 → develop-2025-07-13: +{cmake_added} −{cmake_removed}" in text
+        if size[0] >= 120:  # at 80 columns the tree's title is cut; the counter line says it
+            assert "diff v0.23.0 → develop-2025-07-13" in text
+        app.table.focus()
+        await settle(pilot)
+        marks = dict(
+            (m.group(2), m.group(1)) for m in re.finditer(r"(?m)^[^+\-\n]*?([+-])\s+([a-z2-7]{7})\b", screen_text(app))
+        )
+        expected = {s.short_hash: "+" if s.tag == "develop-2025-07-13" else "-" for s in app.table.specs}
+        assert marks and all(expected[h] == sign for h, sign in marks.items())  # marks read without colour
+        assert {s.tag for s in app.table.specs} <= {"v0.23.0", "develop-2025-07-13"}
+        await pilot.press("D")  # stop comparing
+        await settle(pilot)
+        assert "→" not in screen_text(app).splitlines()[1]
+
+
+async def test_escape_in_the_picker_goes_back_then_cancels(sample_catalog, tmux):
+    app = CacheTuiApp(catalog=sample_catalog, environ={}, tmux_loader=tmux)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.tree.focus()
+        await pilot.press("D")
+        await pilot.pause()
+        await pick(pilot, "develop")
+        await pilot.press("escape")
+        assert "A: the tag to compare from" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, TagPairScreen) and app.diff is None
+
+
+async def test_history_sparkline_in_the_package_summary(sample_catalog, tmux):
+    app = CacheTuiApp(catalog=sample_catalog, environ={}, tmux_loader=tmux)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "zlib")
+        text = screen_text(app)
+        line = next(line for line in text.splitlines() if "history" in line)
+        assert "develop-2023-12-10" in line  # zlib is in the oldest snapshot of the sample
+        assert any(c in line for c in "▁▂▃▄▅▆▇█")
