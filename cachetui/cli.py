@@ -166,6 +166,13 @@ def _add_common(parser: argparse.ArgumentParser, prefix: str) -> None:
         help="no notes or progress on stderr (errors are still reported)",
     )
     group.add_argument(
+        "--refresh",
+        dest=prefix + "refresh",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="check every page now, even within the snapshot's TTL ($CACHETUI_TTL, default 600 s)",
+    )
+    group.add_argument(
         "--host",
         dest=prefix + "host",
         metavar="PLATFORM-OS-TARGET",
@@ -376,7 +383,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                 f"unrecognized arguments: {' '.join(extra)} (see '{PROG} {opts.command} --help')", EXIT_USAGE
             )
     merged = vars(opts)
-    for name, default in (("cache_dir", None), ("no_cache", False), ("quiet", False), ("debug", False), ("host", None)):
+    for name, default in (
+        ("cache_dir", None),
+        ("no_cache", False),
+        ("quiet", False),
+        ("debug", False),
+        ("host", None),
+        ("refresh", False),
+    ):
         global_value = merged.pop("g_" + name, default)
         merged[name] = merged.pop("s_" + name, global_value)  # after the command wins
     opts.catalog = list(merged.pop("g_catalog", [])) + list(merged.pop("s_catalog", []))
@@ -507,7 +521,14 @@ def load(opts: argparse.Namespace, sources: list[str], progress: Progress | None
     if progress is None and not opts.quiet and _isatty(sys.stderr):
         progress = Progress(tty=True, plain=False, delay=0.5)
     try:
-        catalog = load_catalog(sources, cache_dir=opts.cache_dir, use_cache=not opts.no_cache, progress=progress)
+        catalog = load_catalog(
+            sources,
+            cache_dir=opts.cache_dir,
+            use_cache=not opts.no_cache,
+            progress=progress,
+            refresh=opts.refresh or opts.command == "index",  # index is the explicit refresh
+            rebuild=getattr(opts, "rebuild", False),
+        )
     finally:
         if progress is not None:
             progress.finish()
@@ -974,6 +995,12 @@ def _install_signal_handlers() -> None:
                 pass  # not the main thread (an embedding program): leave its handlers alone
 
 
+def _damaged_snapshot(exc: BaseException) -> bool:
+    """A value read from the snapshot was found damaged while answering (the catalog says which)."""
+    store = sys.modules.get("cachetui.catalog.store")
+    return store is not None and isinstance(exc, store.DamagedStoreError)
+
+
 def _flush_stdout() -> None:
     """Flush, turning a failed write (disk full, closed pipe) into an error rather than exit 0."""
     try:
@@ -1002,7 +1029,14 @@ def main(argv: list[str] | None = None) -> int:
         try:
             opts = parse_args(argv)
             debug = opts.debug
-            code: int = opts.func(opts)
+            try:
+                code: int = opts.func(opts)
+            except Exception as exc:
+                if not _damaged_snapshot(exc) or getattr(opts, "rebuild", False):
+                    raise
+                _note(opts, f"the snapshot was damaged ({exc}); rebuilding it")
+                opts.rebuild = True
+                code = opts.func(opts)
         except SystemExit as exc:  # --help, --version
             code = EXIT_OK if exc.code is None else exc.code if isinstance(exc.code, int) else EXIT_NOTHING
         _flush_stdout()

@@ -17,3 +17,16 @@ def _no_settle_window(monkeypatch, request):
     """
     if request.node.get_closest_marker("settle_window") is None:
         monkeypatch.setattr(discovery, "SETTLE_NS", 0)
+
+
+@pytest.fixture(autouse=True)
+def _no_ttl(monkeypatch, request):
+    """Every load checks the sources, unless a test is about the TTL (``@pytest.mark.ttl``).
+
+    Tests change their trees between loads in ways the O(1) checks are
+    documented not to see (a page edited in place); with the default 600 s TTL
+    the second load would rightly trust the snapshot.
+    """
+    if request.node.get_closest_marker("ttl") is None:
+        monkeypatch.setenv("CACHETUI_TTL", "0")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(request.getfixturevalue("tmp_path_factory").mktemp("xdg-config")))

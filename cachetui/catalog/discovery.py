@@ -310,7 +310,7 @@ def discover(
 
 
 def _is_snapshot_name(name: str) -> bool:
-    return name.startswith("catalog-") and name.endswith(".snap")
+    return name.startswith("catalog-") and name.endswith((".snap", ".fresh"))
 
 
 def _dir_key(path: str | None) -> tuple[int, int] | None:

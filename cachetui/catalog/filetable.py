@@ -6,12 +6,13 @@ arrays and interned string lists they cost milliseconds.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .discovery import FileInfo, Stamp
+from .mapfile import Subset
 from .model import Problem
 from .pagetable import PageTable
 
@@ -23,7 +24,7 @@ LOWEST_CODE = UNREADABLE
 
 @dataclass
 class FileTable:
-    paths: list[str]
+    paths: Sequence[str]  # a list, or the lazy strings of a mapped snapshot
     size: np.ndarray  # int64
     mtime: np.ndarray  # int64 (ns)
     ctime: np.ndarray  # int64 (ns)
@@ -44,14 +45,14 @@ class FileTable:
         is_page = self.rows >= 0
         rows = self.rows[is_page]
         stop = np.cumsum(rows)
-        index = np.flatnonzero(is_page).tolist()
+        index = np.flatnonzero(is_page)
         paths = self.paths
         pages = PageTable(
             self.names,
             self.tag[is_page],
             self.package[is_page],
             self.format[is_page],
-            [paths[i] for i in index],
+            Subset(paths, index) if not isinstance(paths, list) else [paths[i] for i in index.tolist()],
             stop - rows,
             stop,
             self.declared[is_page],

@@ -68,8 +68,9 @@ class HashIndex:
         low = np.searchsorted(self.sorted_keys, np.uint64(_pack(prefix, "a")), "left")
         high = np.searchsorted(self.sorted_keys, np.uint64(_pack(prefix, "7")), "right")
         rows = self.order[low:high].astype(np.int64)
-        if len(prefix) > _KEY_CHARS and len(rows):
-            wanted = prefix.encode("ascii")
-            rows = rows[np.char.startswith(self.hashes[rows], wanted)]
+        if len(rows):
+            # Also checks the (mapped, not fully verified) index: a row the keys name whose
+            # hash lacks the prefix is never answered.
+            rows = rows[np.char.startswith(self.hashes[rows], prefix.encode("ascii"))]
         rows.sort()
         return rows

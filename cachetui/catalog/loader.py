@@ -7,8 +7,10 @@ of it, and only for files whose (size, mtime) changed since the snapshot.
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -20,12 +22,12 @@ from . import discovery
 from .catalog import Catalog
 from .discovery import PAGE_NAMES, FileInfo, Previous, Stamp, discover, still_same
 from .filetable import FileTable, FileTableBuilder
+from .freshness import Evidence, evidence, read_config, settled_before, still_fresh, ttl_seconds
 from .hashindex import HashIndex
 from .model import Problem
 from .parser import NOT_A_PAGE_REASONS, PageError, is_read_failure, read_page
 from .snapshot import SnapshotData, SnapshotError, default_cache_dir, read_snapshot, snapshot_path, write_snapshot
-from .store import ChunkBuilder, SpecStore
-from .workers import POOL_ERRORS, parallel_map
+from .store import ChunkBuilder, DuplicateValueError, SpecStore
 
 PARALLEL_THRESHOLD = 4000  # pages; below this, worker start-up costs more than it saves
 CHUNK_FILES = 1500
@@ -100,16 +102,27 @@ def load_catalog(
     use_cache: bool = True,
     progress: ProgressCallback | None = None,
     workers: int | None = None,
+    ttl: float | None = None,
+    refresh: bool = False,
+    rebuild: bool = False,
 ) -> Catalog:
     """Load every page under ``sources``. Never raises for bad pages; NoSourceError if nothing exists.
 
     With a snapshot, the result is the same as without one (same pages, specs
-    and problems): only what the scan proves unchanged is reused.
+    and problems): only what the scan proves unchanged is reused. Within the
+    TTL (``ttl`` seconds; default from ``CACHETUI_TTL``, the config file, or
+    600) a snapshot whose O(1) evidence still holds is trusted without a scan
+    (see ``freshness``); ``refresh`` always scans; ``rebuild`` ignores the
+    snapshot on disk (found damaged while answering) and writes a new one.
     """
     started = time.perf_counter()
     report = progress or (lambda p: None)
     sources = [os.path.abspath(os.path.expanduser(str(s))) for s in sources]
     notices: list[str] = []
+    if ttl is None:
+        config, problem = read_config()
+        ttl, ttl_problem = ttl_seconds(config)
+        notices.extend(n for n in (problem, ttl_problem) if n)
     cache_root = cache_dir or default_cache_dir()
     if use_cache and not cache_root:
         notices.append(
@@ -119,7 +132,7 @@ def load_catalog(
         use_cache = False
     snap_file = snapshot_path(os.path.abspath(os.path.expanduser(cache_root)), sources) if cache_root else None
     snapshot: SnapshotData | None = None
-    if use_cache and snap_file:
+    if use_cache and snap_file and not rebuild:
         report(LoadProgress("snapshot"))
         try:
             snapshot = read_snapshot(snap_file)
@@ -130,47 +143,129 @@ def load_catalog(
         except SnapshotError as exc:
             notices.append(str(exc))
             snapshot = None
-    report(LoadProgress("scan"))
-    refresh: _Refresh | None = None
-    if snapshot is not None and snapshot.complete and still_same(snapshot.dir_stamps(), snapshot.file_stamps()):
-        # Nothing changed since the snapshot: no walk, no parse, no write.
+    trusted = None
+    if snapshot is not None and snap_file and not refresh:
+        trusted = read_freshness(snap_file, snapshot, ttl, sources)
+    scan_started = time.time_ns()
+    fresh_evidence = None
+    refreshed: _Refresh | None = None
+    if trusted is not None:
+        # Within the TTL and nothing the O(1) checks see has moved: no walk at all.
+        assert snapshot is not None
         files, store, hash_index, walk_problems, unchanged = (
             snapshot.files,
             snapshot.store,
             snapshot.hash_index(),
-            [],
+            trusted,
             True,
         )
     else:
-        refresh = _refresh(sources, snapshot, snap_file if use_cache else None, report, workers)
-        files, store, hash_index, walk_problems, unchanged = (
-            refresh.files,
-            refresh.store,
-            refresh.hash_index,
-            refresh.walk_problems,
-            refresh.unchanged,
-        )
+        report(LoadProgress("scan"))
+        fresh_evidence = evidence(sources) if use_cache else None
+        if snapshot is not None and snapshot.complete and still_same(snapshot.dir_stamps(), snapshot.file_stamps()):
+            # Nothing changed since the snapshot: no walk, no parse, no write.
+            files, store, hash_index, walk_problems, unchanged = (
+                snapshot.files,
+                snapshot.store,
+                snapshot.hash_index(),
+                [],
+                True,
+            )
+        else:
+            try:
+                refreshed = _refresh(sources, snapshot, snap_file if use_cache else None, report, workers)
+            except DuplicateValueError:  # a damaged snapshot that only interning noticed
+                notices.append("snapshot tables hold a value twice; rebuilding")
+                snapshot = None
+                refreshed = _refresh(sources, None, snap_file if use_cache else None, report, workers)
+            files, store, hash_index, walk_problems, unchanged = (
+                refreshed.files,
+                refreshed.store,
+                refreshed.hash_index,
+                refreshed.walk_problems,
+                refreshed.unchanged,
+            )
     pages, page_problems = files.pages_and_problems()
     catalog = Catalog(pages, store, walk_problems + page_problems, notices, sources, hash_index)
     catalog.problems.extend(catalog.duplicate_problems())
 
     wrote = False
-    if use_cache and snap_file and refresh is not None and refresh.to_save is not None:
+    snapshot_scan = snapshot.scan_ns if snapshot is not None else 0
+    if use_cache and snap_file and refreshed is not None and refreshed.to_save is not None:
         report(LoadProgress("save"))
         try:
-            write_snapshot(snap_file, refresh.to_save)
+            write_snapshot(snap_file, refreshed.to_save)
             wrote = True
+            snapshot_scan = refreshed.to_save.scan_ns
         except OSError as exc:
             reason = exc.strerror or str(exc)
             catalog.notices.append(f"working without a snapshot: cannot write {snap_file}: {reason}")
+    on_disk_is_verified = wrote or (snapshot is not None and (refreshed is None or refreshed.to_save is None))
+    if use_cache and snap_file and fresh_evidence is not None and on_disk_is_verified:
+        write_freshness(snap_file, snapshot_scan, scan_started, fresh_evidence, walk_problems)
     if not unchanged:
         _release_free_memory()
     catalog.load_seconds = time.perf_counter() - started
     catalog.from_snapshot = unchanged
+    catalog.trusted_by_ttl = trusted is not None
+    catalog.changed_files = refreshed.changed if refreshed is not None else 0
     catalog.snapshot_written = wrote
     catalog.snapshot_file = snap_file if use_cache else None
     report(LoadProgress("done", len(pages), len(pages)))
     return catalog
+
+
+def _freshness_file(snap_file: str) -> str:
+    return snap_file[: -len(".snap")] + ".fresh" if snap_file.endswith(".snap") else snap_file + ".fresh"
+
+
+def read_freshness(snap_file: str, snapshot: SnapshotData, ttl: float, sources: list[str]) -> list[Problem] | None:
+    """The walk problems to report if the snapshot may be trusted without a scan now; else None."""
+    if ttl <= 0:
+        return None
+    try:
+        with open(_freshness_file(snap_file), encoding="utf-8") as handle:
+            record = json.load(handle)
+        verified, scan, recorded, problems = (
+            record["verified_ns"],
+            record["snapshot_scan_ns"],
+            record["evidence"],
+            record["problems"],
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if scan != snapshot.scan_ns or type(verified) is not int or not isinstance(problems, list):
+        return None
+    if not 0 <= time.time_ns() - verified < ttl * 1e9:
+        return None
+    if not settled_before(recorded, verified - discovery.SETTLE_NS):
+        return None  # something moved within the settle window of that check: it may move again unseen
+    if not still_fresh(recorded, sources):
+        return None
+    try:
+        return [Problem(str(path), str(reason)) for path, reason in problems]
+    except (TypeError, ValueError):
+        return None
+
+
+def write_freshness(
+    snap_file: str, snapshot_scan_ns: int, verified_ns: int, found: Evidence, problems: list[Problem]
+) -> None:
+    """Record that a full check at ``verified_ns`` found the snapshot right (a small file beside it)."""
+    record = {
+        "snapshot_scan_ns": snapshot_scan_ns,
+        "verified_ns": verified_ns,
+        "evidence": found,
+        "problems": [[p.path, p.reason] for p in problems],
+    }
+    path = _freshness_file(snap_file)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".fresh-", suffix=".tmp", dir=os.path.dirname(path))
+        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as handle:
+            json.dump(record, handle)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # without it the next start checks everything: slower, never wrong
 
 
 @dataclass
@@ -181,6 +276,7 @@ class _Refresh:
     walk_problems: list[Problem]
     unchanged: bool  # every page was reused from the snapshot
     to_save: SnapshotData | None  # what to write, or None when the snapshot on disk is already this
+    changed: int = 0  # files parsed again or gone since the snapshot
 
 
 def _refresh(
@@ -254,7 +350,9 @@ def _refresh(
     to_save = (
         None if same else SnapshotData(sources, files, store, hash_index.order, found.dirs, found.scan_ns, complete)
     )
-    return _Refresh(files, store, hash_index, walk_problems, unchanged, to_save)
+    seen = {info.path for info in found.files}
+    changed = len(fresh) + sum(path not in seen for path in files_before)  # parsed again, or gone
+    return _Refresh(files, store, hash_index, walk_problems, unchanged, to_save, changed)
 
 
 def _build(
@@ -324,6 +422,8 @@ def _build(
     nworkers = workers if workers is not None else min(os.cpu_count() or 1, 8)
     absorbed = 0
     if total >= PARALLEL_THRESHOLD and nworkers > 1:
+        from .workers import POOL_ERRORS, parallel_map  # multiprocessing only when there is a lot to parse
+
         try:
             for results, export in parallel_map(_parse_chunk, chunks, nworkers):
                 absorb(results, export)  # its progress report may raise to cancel the load

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz, process, utils
-
 EXACT = 100.0  # score of an exact name match
 PREFIX = 90.0  # lowest score of a name that starts with the text
 FUZZY_CUTOFF = 66
@@ -39,6 +37,8 @@ class PackageIndex:
             elif text in name:
                 scored[i] = 80.0 + 9.0 * len(text) / len(name)
         if len(text) >= 3:
+            from rapidfuzz import fuzz, process, utils  # imported on the first fuzzy search, not at start
+
             # Plain edit-distance ratio for typos ("opnempi" -> openmpi); word-set ratio when
             # several words are typed ("py numpy"). WRatio's partial matching ranks short
             # unrelated names ("nem") above the intended one.
@@ -60,6 +60,8 @@ class PackageIndex:
         """Suggestions for an unknown name (looser than search)."""
         found = [name for name, _ in self.search(text, limit)]
         if len(found) < limit:
+            from rapidfuzz import fuzz, process
+
             for _, _, i in process.extract(text.lower(), self._lower, scorer=fuzz.ratio, limit=limit, score_cutoff=50):
                 real = self.names[i]
                 if real not in found:

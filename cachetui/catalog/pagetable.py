@@ -20,11 +20,11 @@ class PageTable(Sequence[Page]):
         tag: np.ndarray,
         package: np.ndarray,
         format: np.ndarray,
-        sources: list[str],
+        sources: Sequence[str],
         start: np.ndarray,
         stop: np.ndarray,
         declared: np.ndarray,
-    ):
+    ) -> None:
         self.names = names  # interned tag, package and format strings
         self.tag = tag  # ids into names
         self.package = package

@@ -16,8 +16,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from .model import HASH_LENGTH, Problem
 from .specstring import parse_root_spec
 from .tags import LEGACY_TAG
@@ -91,21 +89,7 @@ class PageError(Exception):
     """Raised inside the reader; turned into a Problem at its boundary."""
 
 
-_FIRST_LINE = 2  # file line number of the front matter's first line (after the opening '---')
-
-
-class _NoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors/aliases, so a YAML bomb costs nothing."""
-
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
-        event = self.peek_event()  # type: ignore[no-untyped-call]  # PyYAML's stubs leave it untyped
-        line = event.start_mark.line + _FIRST_LINE if event.start_mark is not None else "?"
-        if isinstance(event, yaml.AliasEvent):
-            raise PageError(f"YAML aliases are not allowed (line {line})")
-        if getattr(event, "anchor", None):  # nodes do not keep their anchor: check the event
-            raise PageError(f"YAML anchors are not allowed (line {line})")
-        node: yaml.Node | None = super().compose_node(parent, index)  # type: ignore[arg-type]  # stubs say Node
-        return node
+FIRST_LINE = 2  # file line number of the front matter's first line (after the opening '---')
 
 
 def looks_like_page(head: bytes) -> bool:
@@ -222,13 +206,18 @@ def _fast_fields(front: str) -> dict[str, Any] | None:
 
 
 def _yaml_fields(front: str) -> dict[str, Any]:
+    """The front matter read as YAML (safe loading, anchors and aliases refused); yaml is imported only here."""
+    import yaml
+
+    from .yamlfront import load_front_matter
+
     try:
-        doc = yaml.load(front, Loader=_NoAliasLoader)
+        doc = load_front_matter(front, PageError)
     except PageError:
         raise
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + _FIRST_LINE}" if mark is not None else ""
+        where = f" at line {mark.line + FIRST_LINE}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
         raise PageError(f"front matter is not valid YAML{where}: {problem}") from None
     if doc is None:

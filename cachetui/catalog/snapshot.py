@@ -1,36 +1,39 @@
-"""The on-disk snapshot: parsed columns and the file table, so a second start skips parsing.
+"""The on-disk snapshot: parsed columns and the file table, so a start skips parsing.
 
-Format: a zip of ``.npy`` arrays (numpy's ``.npz``) plus a JSON document, read
-with ``allow_pickle=False`` so nothing in it can run code. zip CRCs catch
-accidental corruption; a format number and structural checks catch the rest,
-including a file edited on purpose: every id is in range, interned tables hold
-unique values of the right type, hashes are base32, the hash order really
-sorts the hashes (its keys are recomputed, not read), and page ids tile the
-rows. Any doubt means "rebuild", never "trust". Writes go to a temporary file
-in the same directory and are renamed into place, so readers (and a second
-instance writing at the same time) only ever see a whole snapshot; temporary
-files left by a killed writer are removed by the next write.
+One file that opens by mapping (``mapfile``): a checksummed header, then
+aligned arrays that stay on disk until used; string tables and paths decode
+one string at a time. Nothing in it can run code (plain numeric and byte
+arrays, JSON). A format number and structural checks catch damage and
+tampering: every id column within its table, small interned tables holding
+unique values of the right type, hashes base32, the hash index sorted and its
+keys matching the hashes it orders (on a sample here, and on every answer),
+page ids tiling the rows. Any doubt means "rebuild", never "trust". Writes go
+to a temporary file in the same directory and are renamed into place, so
+readers (and a second instance writing at the same time) only ever see a whole
+snapshot; temporary files left by a killed writer are removed by the next write.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import socket
 import tempfile
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
+from . import mapfile
 from .discovery import DirInfo, DirStamp, Stamp
 from .filetable import LOWEST_CODE, NOT_A_PAGE, UNREADABLE, FileTable
-from .hashindex import HashIndex, hash_keys, valid_hash_bytes
-from .store import ID_COLUMNS, STRING_TABLES, TUPLE_TABLES, SpecStore, Table
+from .hashindex import HashIndex, valid_hash_bytes
+from .hashindex import hash_keys as hash_keys_of
+from .mapfile import encode_strings
+from .store import ID_COLUMNS, STRING_TABLES, TUPLE_TABLES, ReservedPrefix, SpecStore, Table
 
-FORMAT = 5
+FORMAT = 6
 MAGIC = "cachetui-snapshot"
 TEMP_PREFIX = ".snapshot-"
 TEMP_SUFFIX = ".tmp"
@@ -70,16 +73,40 @@ def snapshot_path(cache_dir: str, sources: list[str]) -> str:
     return os.path.join(cache_dir, f"catalog-{digest}.snap")
 
 
-@dataclass
 class SnapshotData:
-    sources: list[str]
-    files: FileTable
-    store: SpecStore
-    hash_order: np.ndarray
-    dirs: list[DirInfo]  # every directory the scan walked
-    scan_ns: int = 0  # when the scan that made it began (wall clock, ns)
-    complete: bool = False  # a stat pass over `dirs` and the files can prove nothing changed
-    hash_keys: np.ndarray | None = field(default=None, repr=False)  # recomputed on read, never stored
+    """A catalog's parsed columns and what the scan that made them saw.
+
+    Read from disk, every array is a view of the mapped file and every string
+    list decodes on access; the directory list is built only when a refresh
+    asks for it.
+    """
+
+    def __init__(
+        self,
+        sources: list[str],
+        files: FileTable,
+        store: SpecStore,
+        hash_order: np.ndarray,
+        dirs: Sequence[DirInfo] | Callable[[], list[DirInfo]],
+        scan_ns: int = 0,
+        complete: bool = False,
+        hash_keys: np.ndarray | None = None,
+    ) -> None:
+        self.sources = sources
+        self.files = files
+        self.store = store
+        self.hash_order = hash_order
+        self._dirs = dirs
+        self.scan_ns = scan_ns
+        self.complete = complete  # a stat pass over the directories and files can prove nothing changed
+        self.hash_keys = hash_keys
+
+    @property
+    def dirs(self) -> list[DirInfo]:
+        """Every directory the scan walked."""
+        if callable(self._dirs):
+            self._dirs = self._dirs()
+        return list(self._dirs)
 
     def hash_index(self) -> HashIndex:
         """The saved hash index, without sorting again."""
@@ -99,18 +126,19 @@ class SnapshotData:
 def write_snapshot(path: str, data: SnapshotData) -> None:
     """Write atomically; raises OSError (disk full, read-only, ...) with nothing left behind."""
     store = data.store
-    meta = {
+    files = data.files
+    dirs = data.dirs
+    tarballs = store.tables["tarball"].items
+    header = {
         "magic": MAGIC,
         "format": FORMAT,
         "sources": data.sources,
         "rows": len(store),
-        "file_paths": data.files.paths,
-        "file_names": data.files.names,
-        "file_notes": {str(k): v for k, v in data.files.notes.items()},
-        "dirs": [d.path for d in data.dirs],
         "scan_ns": int(data.scan_ns),
         "complete": bool(data.complete),
-        "tables": {name: store.tables[name].items for name in STRING_TABLES + TUPLE_TABLES},
+        "file_names": files.names,
+        "file_notes": {str(k): v for k, v in files.notes.items()},
+        "tuple_tables": {name: [list(item) for item in store.tables[name].items] for name in TUPLE_TABLES},
     }
     arrays = {f"col_{name}": store.columns[name] for name in ID_COLUMNS}
     arrays.update(
@@ -118,28 +146,35 @@ def write_snapshot(path: str, data: SnapshotData) -> None:
         hashes=store.hashes,
         page=store.page,
         hash_order=data.hash_order,
-        file_size=data.files.size,
-        file_mtime=data.files.mtime,
-        file_ctime=data.files.ctime,
-        file_ino=data.files.ino,
-        file_rows=data.files.rows,
-        file_declared=data.files.declared,
-        file_package=data.files.package,
-        file_tag=data.files.tag,
-        file_format=data.files.format,
-        dir_mtime=np.array([d.mtime_ns for d in data.dirs], dtype=np.int64),
-        dir_ctime=np.array([d.ctime_ns for d in data.dirs], dtype=np.int64),
-        dir_ino=np.array([d.ino for d in data.dirs], dtype=np.uint64),
-        dir_trusted=np.array([d.trusted for d in data.dirs], dtype=np.bool_),
-        meta=np.frombuffer(json.dumps(meta, separators=(",", ":")).encode("utf-8", "surrogateescape"), dtype=np.uint8),
+        hash_keys=data.hash_index().sorted_keys,
+        file_size=files.size,
+        file_mtime=files.mtime,
+        file_ctime=files.ctime,
+        file_ino=files.ino,
+        file_rows=files.rows,
+        file_declared=files.declared,
+        file_package=files.package,
+        file_tag=files.tag,
+        file_format=files.format,
+        dir_mtime=np.array([d.mtime_ns for d in dirs], dtype=np.int64),
+        dir_ctime=np.array([d.ctime_ns for d in dirs], dtype=np.int64),
+        dir_ino=np.array([d.ino for d in dirs], dtype=np.uint64),
+        dir_trusted=np.array([d.trusted for d in dirs], dtype=np.bool_),
     )
+    for name in STRING_TABLES:
+        items = list(store.tables[name].items)
+        arrays.update(encode_strings(f"table_{name}", items[2:] if name == "tarball" else items))
+    arrays.update(encode_strings("file_paths", list(files.paths)))
+    arrays.update(encode_strings("dir_paths", [d.path for d in dirs]))
+    if tarballs[:2] != [None, False]:
+        raise ValueError("tarball table lost its reserved ids")
     directory = os.path.dirname(path)
     os.makedirs(directory, exist_ok=True)
     remove_stale_temp_files(directory)
     fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(), suffix=TEMP_SUFFIX, dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, **arrays)  # type: ignore[arg-type]  # numpy stubs type **kwds as allow_pickle
+            mapfile.write(handle, header, arrays)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -205,141 +240,149 @@ def _pid_alive(pid: int) -> bool:
 
 
 def read_snapshot(path: str) -> SnapshotData:
-    """Load and validate a snapshot; raise SnapshotError (or FileNotFoundError) if unusable."""
+    """Open a snapshot by mapping it and check its structure; SnapshotError (or FileNotFoundError) if unusable.
+
+    The checks are vectorised and touch each id column once (a ``max``); the
+    hash index is checked on a sample of its entries here and on every answer
+    it gives (``HashIndex.lookup`` keeps only rows whose hash has the prefix).
+    """
     try:
-        with np.load(path, allow_pickle=False) as npz:
-            arrays = {name: npz[name] for name in npz.files}
+        snap = mapfile.MapFile(path)
     except FileNotFoundError:
         raise
     except PermissionError as exc:
         raise SnapshotError(f"cannot read snapshot: {exc.strerror or exc}") from None
-    except Exception as exc:  # zip, npy and pickle-refusal errors all mean damage
-        raise SnapshotError(f"snapshot is damaged ({type(exc).__name__}); rebuilding") from None
+    except IsADirectoryError:
+        raise SnapshotError("snapshot is a directory; rebuilding") from None
+    except (mapfile.MapFileError, ValueError, OSError) as exc:
+        raise SnapshotError(
+            f"{exc}; rebuilding"
+            if isinstance(exc, mapfile.MapFileError)
+            else f"snapshot is damaged ({type(exc).__name__}); rebuilding"
+        ) from None
     try:
-        meta = json.loads(arrays["meta"].tobytes().decode("utf-8", "surrogateescape"))
-        if not isinstance(meta, dict) or meta.get("magic") != MAGIC:
-            raise SnapshotError("not a cachetui snapshot; rebuilding")
-        if meta.get("format") != FORMAT:
-            raise SnapshotError(f"snapshot format {meta.get('format')} is not {FORMAT}; rebuilding")
-        rows = meta["rows"]
-        if type(rows) is not int or rows < 0:
-            raise SnapshotError("snapshot row count is damaged; rebuilding")
-        tables = {name: _table(meta["tables"][name], tuples=False) for name in STRING_TABLES if name != "tarball"}
-        tables["tarball"] = _tarball_table(meta["tables"]["tarball"])
-        for name in TUPLE_TABLES:
-            tables[name] = _table(meta["tables"][name], tuples=True)
-        columns = {name: arrays[f"col_{name}"] for name in ID_COLUMNS}
-        store = SpecStore(tables, columns, arrays["size"], arrays["hashes"], arrays["page"])
-        hash_order = arrays["hash_order"]
-        checks = [
-            len(a) == rows and a.ndim == 1
-            for a in (*columns.values(), store.size, store.hashes, store.page, hash_order)
-        ]
-        if not all(checks) or store.hashes.dtype != np.dtype("S32"):
-            raise SnapshotError("snapshot arrays disagree in length; rebuilding")
-        kinds = [a.dtype.kind == "u" for a in (*columns.values(), store.page, hash_order)]
-        if not all(kinds) or store.size.dtype != np.int64:
-            raise SnapshotError("snapshot arrays have the wrong types; rebuilding")
-        for name in ID_COLUMNS:
-            col = columns[name]
-            if len(col) and int(col.max()) >= len(tables[name]):
-                raise SnapshotError("snapshot refers to missing strings; rebuilding")
-        if rows and int(store.size.min()) < -1:
-            raise SnapshotError("snapshot sizes are damaged; rebuilding")
-        if not valid_hash_bytes(store.hashes):
-            raise SnapshotError("snapshot hashes are damaged; rebuilding")
-        keys = None
-        if rows:
-            if int(hash_order.max()) >= rows or np.bincount(hash_order, minlength=rows).max() != 1:
-                raise SnapshotError("snapshot hash index is damaged; rebuilding")
-            # The order must really sort the hashes: recompute its keys rather than trust stored ones.
-            keys = hash_keys(store.hashes[hash_order])
-            if np.any(keys[1:] < keys[:-1]):
-                raise SnapshotError("snapshot hash index is out of order; rebuilding")
-        sources = meta["sources"]
-        if not (isinstance(sources, list) and all(isinstance(src, str) for src in sources)):
-            raise SnapshotError("snapshot source list is damaged; rebuilding")
-        files = _file_table(meta, arrays)
-        page_rows = files.rows[files.rows >= 0]
-        if int(page_rows.sum()) != rows or not np.array_equal(
-            store.page, np.repeat(np.arange(len(page_rows)), page_rows)
-        ):
-            raise SnapshotError("snapshot page ids are damaged; rebuilding")
-        dirs = _dirs(meta, arrays)
-        scan_ns = meta.get("scan_ns")
-        if type(scan_ns) is not int:
-            raise SnapshotError("snapshot scan time is damaged; rebuilding")
-        complete = meta.get("complete") is True
-        return SnapshotData(sources, files, store, hash_order, dirs, scan_ns, complete, keys)
+        return _read(snap)
     except SnapshotError:
         raise
-    except (KeyError, TypeError, ValueError, AttributeError, UnicodeDecodeError, OverflowError) as exc:
+    except mapfile.MapFileError as exc:
+        raise SnapshotError(f"{exc}; rebuilding") from None
+    except (KeyError, TypeError, ValueError, AttributeError, UnicodeDecodeError, OverflowError, IndexError) as exc:
         raise SnapshotError(f"snapshot is damaged ({type(exc).__name__}); rebuilding") from None
 
 
-def _table(items: Any, *, tuples: bool) -> Table:
-    """An interned table: a list of unique strings (or tuples of strings)."""
-    if not isinstance(items, list):
-        raise SnapshotError("snapshot tables are damaged; rebuilding")
-    if tuples:
-        if not all(isinstance(item, list) and all(type(x) is str for x in item) for item in items):
-            raise SnapshotError("snapshot tables have the wrong types; rebuilding")
-        values: list[Any] = [tuple(item) for item in items]
-    else:
-        if not all(type(item) is str for item in items):
-            raise SnapshotError("snapshot tables have the wrong types; rebuilding")
-        values = items
-    table = Table(values)
-    if len(table) != len(values):
-        raise SnapshotError("snapshot tables hold a value twice; rebuilding")
-    return table
-
-
-def _tarball_table(items: Any) -> Table:
-    """Tarball URLs: ids 0 and 1 are reserved (None, False), the rest unique strings."""
-    if not (isinstance(items, list) and len(items) >= 2 and items[0] is None and items[1] is False):
-        raise SnapshotError("snapshot tables are damaged; rebuilding")
-    rest = _table(items[2:], tuples=False)
-    return Table([None, False, *rest.items])
-
-
-def _dirs(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> list[DirInfo]:
-    paths = meta["dirs"]
-    columns = [arrays[f"dir_{name}"] for name in ("mtime", "ctime", "ino", "trusted")]
-    if not (
-        isinstance(paths, list)
-        and all(isinstance(d, str) for d in paths)
-        and all(len(c) == len(paths) and c.ndim == 1 for c in columns)
-    ):
+def _read(snap: mapfile.MapFile) -> SnapshotData:
+    meta = snap.header
+    if meta.get("magic") != MAGIC:
+        raise SnapshotError("not a cachetui snapshot; rebuilding")
+    if meta.get("format") != FORMAT:
+        raise SnapshotError(f"snapshot format {meta.get('format')} is not {FORMAT}; rebuilding")
+    rows = meta["rows"]
+    if type(rows) is not int or rows < 0:
+        raise SnapshotError("snapshot row count is damaged; rebuilding")
+    tables: dict[str, Table] = {}
+    for name in STRING_TABLES:
+        strings = snap.strings(f"table_{name}")
+        if name == "tarball":
+            tables[name] = Table(ReservedPrefix([None, False], strings))  # checked when interned into
+        else:
+            tables[name] = _table(strings, tuples=False)
+    tuple_tables = meta["tuple_tables"]
+    for name in TUPLE_TABLES:
+        tables[name] = _table(tuple_tables[name], tuples=True)
+    columns = {name: snap.array(f"col_{name}") for name in ID_COLUMNS}
+    store = SpecStore(tables, columns, snap.array("size"), snap.array("hashes"), snap.array("page"))
+    hash_order, hash_keys = snap.array("hash_order"), snap.array("hash_keys")
+    lengths = (*columns.values(), store.size, store.hashes, store.page, hash_order, hash_keys)
+    if not all(len(a) == rows for a in lengths) or store.hashes.dtype != np.dtype("S32"):
+        raise SnapshotError("snapshot arrays disagree in length; rebuilding")
+    kinds = [a.dtype.kind == "u" for a in (*columns.values(), store.page, hash_order)]
+    if not all(kinds) or store.size.dtype != np.int64 or hash_keys.dtype != np.uint64:
+        raise SnapshotError("snapshot arrays have the wrong types; rebuilding")
+    for name in ID_COLUMNS:
+        col = columns[name]
+        if len(col) and int(col.max()) >= len(tables[name]):
+            raise SnapshotError("snapshot refers to missing strings; rebuilding")
+    if rows:
+        if int(hash_order.max()) >= rows or np.any(hash_keys[1:] < hash_keys[:-1]):
+            raise SnapshotError("snapshot hash index is damaged; rebuilding")
+        # The keys must be those of the hashes the order names: checked on a spread sample
+        # (a reversed or shuffled order fails it), and every lookup re-checks what it returns.
+        # (A small sample: each probe maps a whole page of the hash column around it.)
+        sample = np.unique(np.linspace(0, rows - 1, num=min(rows, 64)).astype(np.int64))
+        picked = store.hashes[hash_order[sample]]
+        if not valid_hash_bytes(picked) or np.any(hash_keys_of(picked) != hash_keys[sample]):
+            raise SnapshotError("snapshot hash index is out of order; rebuilding")
+    sources = meta["sources"]
+    if not (isinstance(sources, list) and all(isinstance(src, str) for src in sources)):
+        raise SnapshotError("snapshot source list is damaged; rebuilding")
+    files = _file_table(meta, snap)
+    page_rows = files.rows[files.rows >= 0]
+    if int(page_rows.sum()) != rows or (rows and not _tiles(store.page, page_rows)):
+        raise SnapshotError("snapshot page ids are damaged; rebuilding")
+    scan_ns = meta.get("scan_ns")
+    if type(scan_ns) is not int:
+        raise SnapshotError("snapshot scan time is damaged; rebuilding")
+    complete = meta.get("complete") is True
+    dir_paths = snap.strings("dir_paths")
+    dir_arrays = [snap.array(f"dir_{name}") for name in ("mtime", "ctime", "ino", "trusted")]
+    if not all(len(a) == len(dir_paths) for a in dir_arrays):
         raise SnapshotError("snapshot directory list is damaged; rebuilding")
-    mtime, ctime, ino, trusted = columns
-    if mtime.dtype != np.int64 or ctime.dtype != np.int64 or ino.dtype != np.uint64 or trusted.dtype != np.bool_:
+    if (
+        dir_arrays[0].dtype != np.int64
+        or dir_arrays[1].dtype != np.int64
+        or dir_arrays[2].dtype != np.uint64
+        or dir_arrays[3].dtype != np.bool_
+    ):
         raise SnapshotError("snapshot directory list has the wrong types; rebuilding")
-    return [
-        DirInfo(p, m, c, i, t)
-        for p, m, c, i, t in zip(paths, mtime.tolist(), ctime.tolist(), ino.tolist(), trusted.tolist())
-    ]
+
+    def dirs() -> list[DirInfo]:
+        mtime, ctime, ino, trusted = (a.tolist() for a in dir_arrays)
+        return [DirInfo(*fields) for fields in zip(dir_paths, mtime, ctime, ino, trusted)]
+
+    return SnapshotData(sources, files, store, hash_order, dirs, scan_ns, complete, hash_keys)
 
 
-def _file_table(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> FileTable:
+def _tiles(page: np.ndarray, page_rows: np.ndarray) -> bool:
+    """Page ids run 0, 0, ..., 1, 1, ... with each page's row count: non-decreasing, right counts."""
+    if len(page) and np.any(page[1:] < page[:-1]):
+        return False
+    return bool(np.array_equal(np.bincount(page, minlength=len(page_rows)), page_rows))
+
+
+def _table(items: Sequence[Any], *, tuples: bool) -> Table:
+    """An interned table: unique strings (or tuples of strings). These tables are small (versions,
+    compilers, OSes, targets, variant sets): checking them whole on open costs little."""
+    if tuples:
+        if not isinstance(items, list) or not all(
+            isinstance(item, list) and all(type(x) is str for x in item) for item in items
+        ):
+            raise SnapshotError("snapshot tables have the wrong types; rebuilding")
+        values: Sequence[Any] = [tuple(item) for item in items]
+    else:
+        values = items
+    if len(set(values)) != len(values):
+        raise SnapshotError("snapshot tables hold a value twice; rebuilding")
+    return Table(values)
+
+
+def _file_table(meta: dict[str, Any], snap: mapfile.MapFile) -> FileTable:
     """The file table, checked for every type and range the loader relies on."""
-    paths, names, notes = meta["file_paths"], meta["file_names"], meta["file_notes"]
+    paths = snap.strings("file_paths")
+    names, notes = meta["file_names"], meta["file_notes"]
     if not (
-        isinstance(paths, list)
-        and all(isinstance(p, str) for p in paths)
-        and isinstance(names, list)
+        isinstance(names, list)
         and all(isinstance(n, str) for n in names)
         and isinstance(notes, dict)
         and all(isinstance(v, str) for v in notes.values())
     ):
         raise SnapshotError("snapshot file table is damaged; rebuilding")
     columns = [
-        arrays[f"file_{name}"]
+        snap.array(f"file_{name}")
         for name in ("size", "mtime", "ctime", "ino", "rows", "declared", "package", "tag", "format")
     ]
     size, mtime, ctime, ino, rows, declared, package, tag, fmt = columns
     n = len(paths)
-    if not all(len(c) == n and c.ndim == 1 for c in columns):
+    if not all(len(c) == n for c in columns):
         raise SnapshotError("snapshot file table is damaged; rebuilding")
     if (
         not all(c.dtype == np.int64 for c in (size, mtime, ctime, rows, declared))

@@ -7,7 +7,7 @@ integer ids cost tens of bytes per spec and make filtering a vectorised gather.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -41,33 +41,90 @@ def derived_tarball(
 class Table:
     """Interned values (strings or tuples of strings) with stable integer ids.
 
-    ``index`` maps value -> id and is the source of truth (ids are insertion
-    order, so hot loops may intern with ``index.setdefault(v, len(index))``);
-    ``items`` (id -> value) is rebuilt from it when it falls behind.
+    ``items`` (id -> value) may be a lazy sequence (a mapped snapshot's
+    strings): nothing is decoded until asked for. ``index`` (value -> id) is
+    built on first use, for interning; from then on it is the source of truth
+    (ids are insertion order, so hot loops may intern with
+    ``index.setdefault(v, len(index))``) and ``items`` is rebuilt from it when
+    it falls behind. A table whose items are not unique cannot be interned into
+    (``DuplicateValueError``).
     """
 
-    __slots__ = ("_items", "index")
+    __slots__ = ("_index", "_items")
 
     def __init__(self, items: Iterable[Any] = ()) -> None:
-        self._items: list[Any] = list(items)
-        self.index = {item: i for i, item in enumerate(self._items)}
+        self._items: Sequence[Any] = (
+            items if isinstance(items, Sequence) and not isinstance(items, list) else list(items)
+        )
+        self._index: dict[Any, int] | None = None
 
     @property
-    def items(self) -> list[Any]:
-        if len(self._items) != len(self.index):
-            self._items = list(self.index)
+    def index(self) -> dict[Any, int]:
+        if self._index is None:
+            index = {item: i for i, item in enumerate(self._items)}
+            if len(index) != len(self._items):
+                raise DuplicateValueError("an interned table holds a value twice")
+            self._index = index
+        return self._index
+
+    @property
+    def items(self) -> Sequence[Any]:
+        if self._index is not None and len(self._items) != len(self._index):
+            self._items = list(self._index)
         return self._items
 
     def intern(self, item: Any) -> int:
         return self.index.setdefault(item, len(self.index))
 
     def __len__(self) -> int:
-        return len(self.index)
+        return len(self._index) if self._index is not None else len(self._items)
 
     def remap_from(self, other_items: Sequence[Any]) -> np.ndarray:
         """Ids in this table for each item of another table (interning as needed)."""
         intern = self.intern
         return np.fromiter((intern(item) for item in other_items), dtype=np.uint32, count=len(other_items))
+
+
+_BASE32 = frozenset(b"abcdefghijklmnopqrstuvwxyz234567")
+
+
+class DamagedStoreError(ValueError):
+    """A value read from a (mapped) snapshot is not what a page can produce: the snapshot is damaged.
+
+    Columns of a mapped snapshot are checked on open where that is cheap (ids in
+    range, the hash index); a hash is checked when it is read, and this is raised
+    so the caller rebuilds rather than answers from it.
+    """
+
+
+class DuplicateValueError(ValueError):
+    """A table (from a damaged snapshot) holds a value twice, so values cannot be interned into it."""
+
+
+class ReservedPrefix(Sequence[Any]):
+    """A few reserved values followed by a (lazy) sequence: the tarball table's ids 0 and 1, then URLs."""
+
+    __slots__ = ("_head", "_tail")
+
+    def __init__(self, head: list[Any], tail: Sequence[Any]) -> None:
+        self._head = head
+        self._tail = tail
+
+    def __len__(self) -> int:
+        return len(self._head) + len(self._tail)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if index < len(self._head):
+            return self._head[index]
+        return self._tail[index - len(self._head)]
+
+    def __iter__(self) -> Iterator[Any]:
+        yield from self._head
+        yield from self._tail
 
 
 def new_tables() -> dict[str, Table]:
@@ -210,7 +267,10 @@ class SpecStore:
     def spec(self, row: int, tag: str, package: str, source: str = "") -> Spec:
         t = self.tables
         c = self.columns
-        digest = self.hashes[row].decode("ascii") or None
+        raw = bytes(self.hashes[row])
+        if raw and not (len(raw) == 32 and _BASE32.issuperset(raw)):
+            raise DamagedStoreError("the snapshot holds a hash that is not 32 base32 characters")
+        digest = raw.decode("ascii") or None
         version = t["version"].items[c["version"][row]]
         compiler = t["compiler"].items[c["compiler"][row]]
         platform = t["platform"].items[c["platform"][row]]

@@ -45,7 +45,7 @@ def _counts(store: SpecStore, name: str, rows: np.ndarray) -> Counter[Any]:
     ids = store.columns[name][rows]
     counts = np.bincount(ids, minlength=0)
     nonzero = np.flatnonzero(counts)
-    return Counter({table[i]: int(counts[i]) for i in nonzero})
+    return Counter({table[i]: int(counts[i]) for i in nonzero.tolist()})
 
 
 def _by_count(counter: Counter[str]) -> dict[str, int]:

@@ -47,6 +47,7 @@ from .messages import (
     CatalogLoaded,
     CatalogLoadFailed,
     CatalogLoadProgress,
+    CatalogRefreshed,
     DetailReady,
     QueryEdited,
     QueryFinished,
@@ -330,6 +331,30 @@ class CacheTuiApp(App[str | None]):
             done.set()
         if not self._load_cancel.is_set():
             self.post_message(CatalogLoaded(catalog))
+            if catalog.trusted_by_ttl:
+                self._revalidate_in_background()
+
+    def _revalidate_in_background(self) -> None:
+        """The snapshot was shown at once (within its TTL); check the sources now and update in place."""
+
+        def check() -> None:
+            try:
+                fresh = load_catalog(self.sources, cache_dir=self.cache_dir, use_cache=self.use_cache, refresh=True)
+            except Exception:  # the shown catalog stays; the next start checks again
+                return
+            if not self._load_cancel.is_set() and (fresh.changed_files or not fresh.from_snapshot):
+                self.post_message(CatalogRefreshed(fresh))
+
+        threading.Thread(target=check, name="cachetui-revalidate", daemon=True).start()
+
+    def on_catalog_refreshed(self, message: CatalogRefreshed) -> None:
+        changed = message.catalog.changed_files
+        self.catalog = message.catalog
+        self.model = BrowseModel(message.catalog, self.host)
+        if self.diff is not None:
+            self.diff = self.model.compare(self.diff.tag_a, self.diff.tag_b)
+        self._request_query(self.search.text)
+        self.notify(f"catalog updated: {changed:,} page{'s' if changed != 1 else ''} changed", markup=False)
 
     def on_catalog_load_progress(self, message: CatalogLoadProgress) -> None:
         if self.loading:

@@ -103,6 +103,14 @@ class CatalogLoaded(Message):
         self.catalog = catalog
 
 
+class CatalogRefreshed(Message):
+    """A background check of the sources found changes since the snapshot that was shown."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        super().__init__()
+        self.catalog = catalog
+
+
 class CatalogLoadFailed(Message):
     """The catalog could not be loaded at all (e.g. none of the sources exists)."""
 

@@ -141,11 +141,11 @@ def test_killed_writer_leaves_nothing_after_the_next_run(tmp_path):
         write_page(pages, f"develop/p{i}/specs.md", page_text(f"p{i}", "develop", [make_spec(versions=[str(i)])]))
     cache = tmp_path / "cache"
     script = (
-        "import os, numpy as np, sys\n"
-        "import cachetui.catalog.snapshot as s\n"
-        "def die(handle, **arrays):\n"
+        "import os, sys\n"
+        "import cachetui.catalog.mapfile as m\n"
+        "def die(handle, header, arrays):\n"
         "    handle.write(b'partial'); handle.flush(); os.kill(os.getpid(), 9)\n"
-        "np.savez = die\n"
+        "m.write = die\n"
         "from cachetui.catalog import load_catalog\n"
         f"load_catalog([{str(pages)!r}], cache_dir={str(cache)!r})\n"
     )

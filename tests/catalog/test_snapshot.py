@@ -6,6 +6,7 @@ import errno
 import glob
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import numpy as np
 import pytest
 
 import cachetui.catalog.snapshot as snapshot_mod
-from cachetui.catalog import load_catalog
+from cachetui.catalog import load_catalog, mapfile
 from cachetui.catalog.snapshot import FORMAT, SnapshotError, read_snapshot, snapshot_path
 
 from .helpers import REAL, SEEDS, bump_mtime, make_spec, page_text, problems_for, write_page
@@ -197,18 +198,42 @@ def _flip_bytes(path, tmp_path):
     path.write_bytes(bytes(data))
 
 
+def _load(path):
+    """(header, arrays) of a snapshot file, read with the reader's own opener."""
+    snap = mapfile.MapFile(str(path))
+    header = dict(snap.header)
+    arrays = {name: snap.array(name).copy() for name in header.pop("arrays")}
+    return header, arrays
+
+
+def _save(path, header, arrays):
+    """An independent writer of the file layout: any dtype at all (an object array is written as pickle bytes)."""
+    import struct
+    import zlib
+
+    directory, blobs, offset = {}, [], 0
+    for name, array in arrays.items():
+        data = pickle.dumps(array[0]) if array.dtype == object else np.ascontiguousarray(array).tobytes()
+        directory[name] = [array.dtype.str, len(array), offset]
+        padded = data + b"\0" * (-len(data) % 64)
+        blobs.append(padded)
+        offset += len(padded)
+    body = json.dumps({**header, "arrays": directory}).encode()
+    start = (16 + len(body) + 63) // 64 * 64
+    with open(path, "wb") as handle:
+        handle.write(struct.pack("<8sII", mapfile.MAGIC, len(body), zlib.crc32(body)) + body)
+        handle.write(b"\0" * (start - 16 - len(body)))
+        handle.write(b"".join(blobs))
+
+
 def _rewrite(path, change_meta=None, extra=None, drop=None):
-    with np.load(path, allow_pickle=False) as npz:
-        arrays = {name: npz[name] for name in npz.files}
-    meta = json.loads(arrays["meta"].tobytes())
+    header, arrays = _load(path)
     if change_meta:
-        change_meta(meta)
-    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+        change_meta(header)
     arrays.update(extra or {})
     for name in drop or ():
         arrays.pop(name)
-    with open(path, "wb") as handle:
-        np.savez(handle, **arrays)
+    _save(path, header, arrays)
 
 
 def _other_format(path, tmp_path):
@@ -231,8 +256,6 @@ def _pickled_meta(path, tmp_path):
 
 
 def _raw_pickle(path, tmp_path):
-    import pickle
-
     path.write_bytes(pickle.dumps(_Evil(tmp_path / "pwned")))
 
 
@@ -241,21 +264,20 @@ def _missing_array(path, tmp_path):
 
 
 def _short_column(path, tmp_path):
-    with np.load(path, allow_pickle=False) as npz:
-        size = npz["size"]
-    _rewrite(path, extra={"size": size[:-5]})
+    _, arrays = _load(path)
+    _rewrite(path, extra={"size": arrays["size"][:-5]})
 
 
 def _bad_string_ids(path, tmp_path):
-    with np.load(path, allow_pickle=False) as npz:
-        col = npz["col_version"].astype(np.uint32)
+    _, arrays = _load(path)
+    col = arrays["col_version"].astype(np.uint32)
     col[0] = 10**6
     _rewrite(path, extra={"col_version": col})
 
 
 def _hash_order_out_of_range(path, tmp_path):
-    with np.load(path, allow_pickle=False) as npz:
-        order = npz["hash_order"].copy()
+    _, arrays = _load(path)
+    order = arrays["hash_order"]
     order[0] = len(order) + 1000
     _rewrite(path, extra={"hash_order": order})
 
@@ -266,34 +288,31 @@ def _sources_not_strings(path, tmp_path):
 
 def _reversed_hash_order(path, tmp_path):
     """Edited on purpose: `hash jasonju` would return another package's spec if this were trusted."""
-    with np.load(path, allow_pickle=False) as npz:
-        order = npz["hash_order"][::-1].copy()
-    _rewrite(path, extra={"hash_order": order})
+    _, arrays = _load(path)
+    _rewrite(path, extra={"hash_order": arrays["hash_order"][::-1].copy()})
 
 
 def _duplicated_interned_value(path, tmp_path):
     """Two equal entries in the OS table would relabel every spec's OS."""
-
-    def change(meta):
-        table = meta["tables"]["os"]
-        assert len(table) > 1
-        table.insert(0, table[-1])
-
-    _rewrite(path, change_meta=change)
+    snap = mapfile.MapFile(str(path))
+    table = list(snap.strings("table_os"))
+    assert len(table) > 1
+    table.insert(0, table[-1])
+    _rewrite(path, extra=mapfile.encode_strings("table_os", table))
 
 
 def _non_base32_hash_byte(path, tmp_path):
-    with np.load(path, allow_pickle=False) as npz:
-        hashes = npz["hashes"].copy()
+    _, arrays = _load(path)
+    hashes = arrays["hashes"]
     raw = hashes.view(np.uint8).reshape(len(hashes), 32)
     first = int(np.flatnonzero(raw[:, 0])[0])
     raw[first, 3] = 0xE9
     _rewrite(path, extra={"hashes": hashes})
 
 
-def _integer_in_version_table(path, tmp_path):
+def _integer_in_variants_table(path, tmp_path):
     def change(meta):
-        meta["tables"]["version"][0] = 42
+        meta["tuple_tables"]["variants"][0] = [42]
 
     _rewrite(path, change_meta=change)
 
@@ -320,8 +339,7 @@ CORRUPTIONS = [
     _sources_not_strings,
     _reversed_hash_order,
     _duplicated_interned_value,
-    _non_base32_hash_byte,
-    _integer_in_version_table,
+    _integer_in_variants_table,
 ]
 
 
@@ -382,9 +400,7 @@ def test_every_damaged_array_or_meta_field_is_survived(tmp_path):
     good = load_catalog([root], cache_dir=cache)
     snap = _snap_file(cache, root)
     pristine = snap.read_bytes()
-    with np.load(snap, allow_pickle=False) as npz:
-        arrays = {name: npz[name] for name in npz.files}
-    meta = json.loads(arrays["meta"].tobytes())
+    meta, arrays = _load(snap)
     tried = 0
     failures = []
     for label, key, value in [*_array_mutations(arrays), *_meta_mutations(meta)]:
@@ -445,7 +461,7 @@ def test_read_snapshot_refuses_pickles_directly(tmp_path):
 
 
 def _no_temp_files(cache):
-    return [name for name in os.listdir(cache) if not name.endswith(".snap")] if cache.exists() else []
+    return [name for name in os.listdir(cache) if not name.endswith((".snap", ".fresh"))] if cache.exists() else []
 
 
 @pytest.mark.parametrize("code", [errno.EROFS, errno.ENOSPC, errno.EACCES])
@@ -483,13 +499,13 @@ def test_cache_dir_is_a_file(tree, tmp_path):
     assert blocker.read_text() == "not a directory"
 
 
-def _savez_then_disk_full(handle, **arrays):
-    handle.write(b"PK\x03\x04 half a snapshot")
+def _write_then_disk_full(handle, header, arrays):
+    handle.write(mapfile.MAGIC + b" half a snapshot")
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
 def test_disk_full_first_write_leaves_nothing(tree, cache, monkeypatch):
-    monkeypatch.setattr(snapshot_mod.np, "savez", _savez_then_disk_full)
+    monkeypatch.setattr(mapfile, "write", _write_then_disk_full)
     cat = load_catalog([tree], cache_dir=cache)
     assert _state(cat) == _fresh(tree)
     (notice,) = cat.notices
@@ -505,7 +521,7 @@ def test_disk_full_keeps_old_snapshot_intact(tree, cache, monkeypatch):
     page.write_text(page_text("attr", "develop", [make_spec(versions=["new"])]))
     bump_mtime(page)
     with monkeypatch.context() as patch:
-        patch.setattr(snapshot_mod.np, "savez", _savez_then_disk_full)
+        patch.setattr(mapfile, "write", _write_then_disk_full)
         cat = load_catalog([tree], cache_dir=cache)
     assert [s.version for s in cat.specs(cat.rows_of("develop", "attr"))] == ["new"]
     assert cat.notices[0].startswith("working without a snapshot")
@@ -583,3 +599,27 @@ def test_odd_strings_survive_the_snapshot(tmp_path):
     assert [s.version for s in second.specs(range(len(odd)))] == odd
     assert [s.tarball for s in second.specs(range(len(odd)))] == [v or None for v in odd]
     assert second.packages == ["odd\udce9"]
+
+
+def test_a_damaged_hash_is_never_answered_and_the_cli_rebuilds(tree, cache, tmp_path, capsys):
+    """A byte that is not base32 in the mapped hash column: reading that spec raises, and `find` rebuilds."""
+    from cachetui.catalog.store import DamagedStoreError
+    from cachetui.cli import main
+
+    good = load_catalog([tree], cache_dir=cache)
+    expected = sorted(s.hash for s in good.specs(good.rows_of(package="bc")))
+    snap = _snap_file(cache, tree)
+    _, arrays = _load(snap)
+    hashes = arrays["hashes"]
+    row = int(good.rows_of(package="bc")[0])
+    hashes.view(np.uint8).reshape(len(hashes), 32)[row, 3] = 0xE9
+    _rewrite(snap, extra={"hashes": hashes})
+    damaged = load_catalog([tree], cache_dir=cache)
+    with pytest.raises(DamagedStoreError):
+        damaged.specs(damaged.rows_of(package="bc"))
+    capsys.readouterr()
+    code = main(["find", "bc", "--json", "--limit", "0", "-C", str(tree), "--cache-dir", str(cache)])
+    out, err = capsys.readouterr()
+    assert code == 0 and sorted(json.loads(line)["hash"] for line in out.splitlines()) == expected
+    assert "the snapshot was damaged" in err and "rebuilding it" in err
+    assert load_catalog([tree], cache_dir=cache).specs(good.rows_of(package="bc"))  # rewritten whole
