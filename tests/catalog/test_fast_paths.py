@@ -64,7 +64,7 @@ def test_odd_specs_read_the_same_both_ways(specs):
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as patch:
-        write_page(tmp, "develop/p/specs.md", page_text("p", "develop", [make_spec(versions=["1"])] + specs))
+        write_page(tmp, "develop/p/specs.md", page_text("p", "develop", [make_spec(versions=["1"]), *specs]))
         fast = observed(load_catalog([tmp], use_cache=False))
         general_only(patch)
         assert observed(load_catalog([tmp], use_cache=False)) == fast
