@@ -44,6 +44,7 @@ COMMANDS = ("browse", "pick", "find", "show", "hash", "index", "arch", "diff", "
 QUERY_COMMANDS = ("find", "diff", "history")  # their trailing words are query text
 ENV_CATALOG = "CACHETUI_CATALOG"
 DEFAULT_LIMIT = 50
+FIND_BATCH = 10_000  # specs built (and printed) at a time by `find`
 
 EXIT_OK = 0
 EXIT_NOTHING = 1
@@ -666,15 +667,15 @@ def cmd_find(opts: argparse.Namespace) -> int:
         if unknown:
             shown = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
             _note(opts, _printable(f"targets archspec does not know never count as compatible: {shown}"))
-    limit = opts.limit or None
-    specs = result.specs(limit)
-    for spec in specs:
-        if opts.json:
-            _json_line(spec.to_dict())
-        else:
-            _out(spec_line(spec))
-    if result.count > len(specs):
-        _note(opts, f"{result.count - len(specs)} more not shown (use --limit N, or --limit 0 for all)")
+    rows = result.ordered_rows(opts.limit or None)
+    for start in range(0, len(rows), FIND_BATCH):  # Spec objects for a batch at a time: 3M specs fit
+        for spec in catalog.specs(rows[start : start + FIND_BATCH]):
+            if opts.json:
+                _json_line(spec.to_dict())
+            else:
+                _out(spec_line(spec))
+    if result.count > len(rows):
+        _note(opts, f"{result.count - len(rows)} more not shown (use --limit N, or --limit 0 for all)")
     problems_note(opts, catalog, sources, origin)
     return EXIT_OK if result.count else EXIT_NOTHING
 
