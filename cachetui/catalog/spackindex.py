@@ -1,0 +1,325 @@
+"""Spack's own build-cache indexes: the Database JSON (DB 5 to 9) and where mirrors keep it.
+
+A mirror's build cache has one index listing every spec in the cache (each
+pushed spec and its dependencies), keyed by DAG hash; Spack keeps a copy of
+every mirror's index it has used. The formats, with their sources, are
+described in the project's index format note; in short:
+
+* layouts: ``build_cache/index.json`` (+ ``index.json.hash``, sha256 of it) up
+  to Spack 0.23; ``v3/manifests/index/index.manifest.json`` naming a blob
+  ``blobs/sha256/<2>/<checksum>`` from Spack 1.0 (the newest DB media type we
+  read is taken); Spack's cache ``indices/contents.json`` naming cached files;
+* nodes: a one-key dict ``{name: node}`` (DB 5) or a dict with ``name``;
+* dependencies: a dict (DB 5), a list with ``type`` (DB 6) or with
+  ``parameters`` (DB 7+);
+* compilers: a ``compiler`` attribute (DB <= 7) or, from Spack 1.0, the
+  dependency whose edge provides ``c``, then ``cxx``, then ``fortran``;
+  converted records keep it in ``annotations.compiler`` (``gcc@=10.2.1``);
+* targets: a string, or a dict with ``name``.
+
+Only records whose binary is in the cache (``in_buildcache``, not external)
+are specs; the others give their names to the dependency lists.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+FLAG_KEYS = frozenset({"cflags", "cppflags", "cxxflags", "fflags", "ldflags", "ldlibs"})
+COMPILER_VIRTUALS = ("c", "cxx", "fortran")
+DB_MEDIA = re.compile(r"application/vnd\.spack\.db\.v([0-9]+)\+json\Z")
+SUPPORTED_DB = frozenset({"5", "6", "7", "8", "9"})
+INDEX_NAMES = ("index.json",)
+V3_MANIFEST = os.path.join("v3", "manifests", "index", "index.manifest.json")
+V2_INDEX = os.path.join("build_cache", "index.json")
+CACHE_CONTENTS = "contents.json"
+_KEY_SUFFIX = re.compile(r"__v[0-9]+(?:__.*)?\Z")
+
+
+class IndexError_(ValueError):
+    """An index that cannot be read; the message says why, in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Dependency:
+    hash: str
+    name: str  # "" when the index does not hold the dependency's record
+    version: str
+    binary: bool  # its binary is in this cache
+
+
+@dataclass(frozen=True, slots=True)
+class IndexRecord:
+    hash: str
+    name: str
+    version: str
+    compiler: str | None
+    platform: str
+    os: str
+    target: str
+    variants: tuple[str, ...]
+    root: bool  # no other record of the index depends on it
+    dependencies: tuple[Dependency, ...]
+    in_buildcache: bool
+    external: bool
+
+    @property
+    def is_binary(self) -> bool:
+        """A binary one can install from this cache."""
+        return self.in_buildcache and not self.external
+
+
+def read_database(data: bytes) -> tuple[str, dict[str, Any]]:
+    """(DB version, installs) of a Database JSON; IndexError_ says what is wrong."""
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise IndexError_(f"index is gzip data but cannot be decompressed: {exc}") from None
+    try:
+        doc = json.loads(data)
+    except ValueError as exc:
+        raise IndexError_(f"index is not valid JSON: {exc}") from None
+    database = doc.get("database") if isinstance(doc, dict) else None
+    if not isinstance(database, dict) or not isinstance(database.get("installs"), dict):
+        raise IndexError_("not a Spack database (no database.installs)")
+    version = str(database.get("version", ""))
+    if version not in SUPPORTED_DB:
+        raise IndexError_(f"database version {version or '?'} is not one of {', '.join(sorted(SUPPORTED_DB))}")
+    return version, database["installs"]
+
+
+def _node(record: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    spec = record.get("spec")
+    if not isinstance(spec, dict):
+        raise ValueError("no spec")
+    if "name" in spec:
+        return str(spec["name"]), spec
+    if len(spec) == 1:  # DB 5: {"<name>": {...}}
+        name, node = next(iter(spec.items()))
+        if isinstance(node, dict):
+            return str(name), node
+    raise ValueError("spec has no name")
+
+
+def _edges(node: dict[str, Any]) -> Iterator[tuple[str, str, list[str], list[str]]]:
+    """(name, hash, deptypes, virtuals) of each dependency edge, in any DB version's shape."""
+    deps = node.get("dependencies")
+    if isinstance(deps, dict):  # DB 5
+        for name, dep in deps.items():
+            if isinstance(dep, dict):
+                digest = dep.get("hash") or dep.get("full_hash") or dep.get("build_hash") or ""
+                yield str(name), str(digest), list(dep.get("type") or []), []
+    elif isinstance(deps, list):
+        for dep in deps:
+            if not isinstance(dep, dict):
+                continue
+            digest = dep.get("hash") or dep.get("full_hash") or dep.get("build_hash") or ""
+            params = dep.get("parameters")
+            if isinstance(params, dict):
+                types, virtuals = list(params.get("deptypes") or []), list(params.get("virtuals") or [])
+            else:
+                types, virtuals = list(dep.get("type") or []), []
+            yield str(dep.get("name", "")), str(digest), types, virtuals
+
+
+def variant_strings(parameters: object) -> tuple[str, ...]:
+    """Variants as Spack writes them (``+mpi``, ``~shared``, ``build_type=Release``, ``libs=shared,static``,
+    patches as 7-character prefixes), sorted by variant name as the site lists them."""
+    if not isinstance(parameters, dict):
+        return ()
+    found = []
+    for name, value in parameters.items():
+        if name in FLAG_KEYS:
+            continue
+        if isinstance(value, bool):
+            found.append((name, ("+" if value else "~") + name))
+        elif isinstance(value, list):
+            values = [str(v)[:7] if name == "patches" else str(v) for v in value]
+            found.append((name, f"{name}={','.join(sorted(values) if name != 'patches' else values)}"))
+        else:
+            found.append((name, f"{name}={value}"))
+    return tuple(text for _, text in sorted(found))
+
+
+def _target(arch: dict[str, Any]) -> str:
+    target = arch.get("target", "")
+    if isinstance(target, dict):
+        return str(target.get("name", ""))
+    return str(target)
+
+
+def records(installs: dict[str, Any]) -> tuple[list[IndexRecord], list[str]]:
+    """Every record of an index, and notes on records that could not be read (skipped)."""
+    nodes: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {}
+    notes: list[str] = []
+    for digest, record in installs.items():
+        try:
+            name, node = _node(record)
+        except (ValueError, AttributeError):
+            notes.append(f"record {str(digest)[:7]} has no readable spec")
+            continue
+        nodes[str(digest)] = (name, node, record)
+    depended: set[str] = set()
+    for _, node, _ in nodes.values():
+        depended.update(digest for _, digest, _, _ in _edges(node))
+    found = []
+    for digest, (name, node, record) in nodes.items():
+        arch = node.get("arch") if isinstance(node.get("arch"), dict) else {}
+        edges = list(_edges(node))
+        dependencies = []
+        for dep_name, dep_hash, _, _ in edges:
+            known = nodes.get(dep_hash)
+            in_cache = known is not None and bool(known[2].get("in_buildcache")) and not known[1].get("external")
+            dependencies.append(
+                Dependency(
+                    dep_hash,
+                    known[0] if known else dep_name,
+                    str(known[1].get("version", "")) if known else "",
+                    in_cache,
+                )
+            )
+        ref_count = record.get("ref_count")
+        root = ref_count == 0 if isinstance(ref_count, int) else digest not in depended
+        found.append(
+            IndexRecord(
+                hash=digest,
+                name=name,
+                version=str(node.get("version", "")),
+                compiler=_compiler(node, edges, nodes),
+                platform=str(arch.get("platform", "")),
+                os=str(arch.get("platform_os", "")),
+                target=_target(arch),
+                variants=variant_strings(node.get("parameters")),
+                root=root,
+                dependencies=tuple(dependencies),
+                in_buildcache=bool(record.get("in_buildcache")),
+                external=bool(node.get("external")),
+            )
+        )
+    return found, notes
+
+
+def _compiler(
+    node: dict[str, Any],
+    edges: list[tuple[str, str, list[str], list[str]]],
+    nodes: dict[str, tuple[str, dict[str, Any], dict[str, Any]]],
+) -> str | None:
+    compiler = node.get("compiler")
+    if isinstance(compiler, dict) and compiler.get("name"):  # DB <= 7
+        version = str(compiler.get("version", "")).lstrip("=")
+        return f"{compiler['name']}@{version}" if version else str(compiler["name"])
+    annotations = node.get("annotations")
+    if isinstance(annotations, dict) and isinstance(annotations.get("compiler"), str):
+        return annotations["compiler"].replace("@=", "@")  # a record converted from an older spec file
+    for virtual in COMPILER_VIRTUALS:
+        for _, digest, _, virtuals in edges:
+            if virtual in virtuals and digest in nodes:
+                dep_name, dep_node, _ = nodes[digest]
+                version = str(dep_node.get("version", ""))
+                return f"{dep_name}@{version}" if version else dep_name
+    return None
+
+
+# --- where an index is ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndexSource:
+    """One index to read: the file that names it (what the snapshot stamps), its data, and its mirror."""
+
+    path: str  # index.json, index.manifest.json, or the cache's contents.json
+    mirror: str  # the tag: mirror name, or the URL without scheme and layout suffix
+    url: str  # what `spack mirror add` takes
+
+
+def mirror_root_kind(directory: str) -> str | None:
+    """ "v3" or "v2" if ``directory`` is a mirror root (its index where Spack keeps it), "cache" for
+    Spack's index cache directory, else None."""
+    if os.path.isfile(os.path.join(directory, V3_MANIFEST)):
+        return "v3"
+    if os.path.isfile(os.path.join(directory, V2_INDEX)):
+        return "v2"
+    if os.path.isfile(os.path.join(directory, CACHE_CONTENTS)) and _looks_like_cache(directory):
+        return "cache"
+    return None
+
+
+def _looks_like_cache(directory: str) -> bool:
+    try:
+        with open(os.path.join(directory, CACHE_CONTENTS), "rb") as handle:
+            doc = json.loads(handle.read(1 << 20))
+    except (OSError, ValueError):
+        return False
+    return isinstance(doc, dict) and all(isinstance(v, dict) and "index_path" in v for v in doc.values())
+
+
+def mirror_name_of_url(url: str) -> str:
+    """``https://binaries.spack.io/develop__v3`` -> ``binaries.spack.io/develop``; ``file:///srv/m`` -> ``/srv/m``."""
+    text = _KEY_SUFFIX.sub("", url)
+    text = re.sub(r"\A[a-zA-Z][a-zA-Z0-9+.-]*://", "", text)
+    return text.rstrip("/") or url
+
+
+def read_v3_manifest(root: str, manifest: bytes) -> tuple[bytes, str]:
+    """The index blob a v3 manifest names (newest DB media type we read first), checked; and its DB version."""
+    text = manifest.decode("utf-8", "replace")
+    if text.lstrip().startswith("-----BEGIN PGP SIGNED MESSAGE-----"):
+        text = _strip_clearsign(text)
+    try:
+        doc = json.loads(text)
+    except ValueError as exc:
+        raise IndexError_(f"index manifest is not valid JSON: {exc}") from None
+    entries = doc.get("data") if isinstance(doc, dict) else None
+    if not isinstance(entries, list):
+        raise IndexError_("index manifest lists no data")
+    candidates = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        match = DB_MEDIA.match(str(entry.get("mediaType", "")))
+        if match and match.group(1) in SUPPORTED_DB:
+            candidates.append((int(match.group(1)), entry))
+    if not candidates:
+        raise IndexError_("index manifest names no database version this reader knows (5 to 9)")
+    candidates.sort(key=lambda item: -item[0])
+    _, entry = candidates[0]
+    algorithm, checksum = str(entry.get("checksumAlgorithm", "sha256")), str(entry.get("checksum", ""))
+    if algorithm != "sha256" or not re.fullmatch(r"[0-9a-f]{64}", checksum):
+        raise IndexError_(f"index manifest names a blob by {algorithm} {checksum[:16]!r}; expected sha256")
+    blob_path = os.path.join(root, "blobs", "sha256", checksum[:2], checksum)
+    try:
+        with open(blob_path, "rb") as handle:
+            blob = handle.read()
+    except OSError as exc:
+        raise IndexError_(f"index blob {blob_path}: {exc.strerror or exc}") from None
+    if hashlib.sha256(blob).hexdigest() != checksum:
+        raise IndexError_(f"index blob {checksum[:12]}… does not match its sha256 (damaged or partial download)")
+    length = entry.get("contentLength")
+    if isinstance(length, int) and length != len(blob):
+        raise IndexError_(f"index blob {checksum[:12]}… has {len(blob)} bytes, the manifest says {length}")
+    return blob, str(candidates[0][0])
+
+
+def _strip_clearsign(text: str) -> str:
+    body = text.split("\n\n", 1)[1] if "\n\n" in text else text
+    return body.split("-----BEGIN PGP SIGNATURE-----", 1)[0]
+
+
+def check_v2_hash(index_path: str, data: bytes) -> str | None:
+    """A note if ``index.json.hash`` exists and does not match (Spack >= 1.0 ignores that for v2, as we do)."""
+    try:
+        with open(index_path + ".hash", "rb") as handle:
+            recorded = handle.read(64).decode("ascii", "replace").strip()
+    except OSError:
+        return None
+    if re.fullmatch(r"[0-9a-f]{64}", recorded) and recorded != hashlib.sha256(data).hexdigest():
+        return "index.json.hash does not match index.json (an index being updated?); read anyway"
+    return None
