@@ -172,7 +172,8 @@ def records(installs: dict[str, Any]) -> tuple[list[IndexRecord], list[str]]:
         depended.update(digest for _, digest, _, _ in _edges(node))
     found = []
     for digest, (name, node, record) in nodes.items():
-        arch = node.get("arch") if isinstance(node.get("arch"), dict) else {}
+        raw_arch = node.get("arch")
+        arch: dict[str, Any] = raw_arch if isinstance(raw_arch, dict) else {}
         edges = list(_edges(node))
         dependencies = []
         for dep_name, dep_hash, _, _ in edges:
@@ -218,7 +219,8 @@ def _compiler(
         return f"{compiler['name']}@{version}" if version else str(compiler["name"])
     annotations = node.get("annotations")
     if isinstance(annotations, dict) and isinstance(annotations.get("compiler"), str):
-        return annotations["compiler"].replace("@=", "@")  # a record converted from an older spec file
+        converted: str = annotations["compiler"]  # a record converted from an older spec file
+        return converted.replace("@=", "@")
     for virtual in COMPILER_VIRTUALS:
         for _, digest, _, virtuals in edges:
             if virtual in virtuals and digest in nodes:
