@@ -47,6 +47,23 @@ class Page(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class DependencyRef:
+    """A dependency of a spec from a Spack index; name and version are empty when the index lacks its record."""
+
+    hash: str
+    name: str
+    version: str
+    binary: bool  # its binary is in the same cache
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}@{self.version}" if self.version else self.name or "?"
+
+    def to_dict(self) -> dict[str, object]:
+        return {"name": self.name or None, "version": self.version or None, "hash": self.hash, "binary": self.binary}
+
+
+@dataclass(frozen=True, slots=True)
 class Spec:
     """One binary in one tag. ``hash`` is None for legacy pages, which have none."""
 
@@ -64,6 +81,8 @@ class Spec:
     size: int | None
     tarball: str | None
     source: str = field(default="", compare=False)
+    root: bool | None = field(default=None, compare=False)  # None: a page's spec (pages do not say)
+    dependencies: tuple[DependencyRef, ...] | None = field(default=None, compare=False)  # None: a page's spec
 
     @property
     def short_hash(self) -> str:
@@ -102,6 +121,8 @@ class Spec:
             "size": self.size,
             "tarball": self.tarball,
             "source": self.source,
+            "root": self.root,
+            "dependencies": None if self.dependencies is None else [d.to_dict() for d in self.dependencies],
         }
 
 

@@ -31,9 +31,9 @@ from .filetable import LOWEST_CODE, NOT_A_PAGE, UNREADABLE, FileTable
 from .hashindex import HashIndex, valid_hash_bytes
 from .hashindex import hash_keys as hash_keys_of
 from .mapfile import encode_strings
-from .store import ID_COLUMNS, STRING_TABLES, TUPLE_TABLES, ReservedPrefix, SpecStore, Table
+from .store import ID_COLUMNS, STRING_TABLES, TUPLE_TABLES, Dependencies, ReservedPrefix, SpecStore, Table
 
-FORMAT = 6
+FORMAT = 7
 MAGIC = "cachetui-snapshot"
 TEMP_PREFIX = ".snapshot-"
 TEMP_SUFFIX = ".tmp"
@@ -147,6 +147,11 @@ def write_snapshot(path: str, data: SnapshotData) -> None:
         page=store.page,
         hash_order=data.hash_order,
         hash_keys=data.hash_index().sorted_keys,
+        root=store.root.astype(np.int8, copy=False),
+        dep_row=store.deps.row.astype(np.uint32, copy=False),
+        dep_hash=store.deps.hash,
+        dep_label=store.deps.label.astype(np.uint32, copy=False),
+        dep_binary=store.deps.binary.astype(np.bool_, copy=False),
         file_size=files.size,
         file_mtime=files.mtime,
         file_ctime=files.ctime,
@@ -290,7 +295,27 @@ def _read(snap: mapfile.MapFile) -> SnapshotData:
     for name in TUPLE_TABLES:
         tables[name] = _table(tuple_tables[name], tuples=True)
     columns = {name: snap.array(f"col_{name}") for name in ID_COLUMNS}
-    store = SpecStore(tables, columns, snap.array("size"), snap.array("hashes"), snap.array("page"))
+    deps = Dependencies(
+        snap.array("dep_row"), snap.array("dep_hash"), snap.array("dep_label"), snap.array("dep_binary")
+    )
+    root = snap.array("root")
+    store = SpecStore(tables, columns, snap.array("size"), snap.array("hashes"), snap.array("page"), root, deps)
+    if root.dtype != np.int8 or len(root) != rows or (rows and (int(root.min()) < -1 or int(root.max()) > 1)):
+        raise SnapshotError("snapshot root flags are damaged; rebuilding")
+    if (
+        deps.row.dtype != np.uint32
+        or deps.hash.dtype != np.dtype("S32")
+        or deps.label.dtype != np.uint32
+        or deps.binary.dtype != np.bool_
+        or len({len(deps.row), len(deps.hash), len(deps.label), len(deps.binary)}) != 1
+    ):
+        raise SnapshotError("snapshot dependencies are damaged; rebuilding")
+    if len(deps.row) and (
+        int(deps.row.max()) >= rows
+        or np.any(deps.row[1:] < deps.row[:-1])
+        or int(deps.label.max()) >= len(tables["deplabel"])
+    ):
+        raise SnapshotError("snapshot dependencies are damaged; rebuilding")
     hash_order, hash_keys = snap.array("hash_order"), snap.array("hash_keys")
     lengths = (*columns.values(), store.size, store.hashes, store.page, hash_order, hash_keys)
     if not all(len(a) == rows for a in lengths) or store.hashes.dtype != np.dtype("S32"):

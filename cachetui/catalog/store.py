@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .model import Spec, compiler_name, compiler_version
+from .model import DependencyRef, Spec, compiler_name, compiler_version
 from .rows import Columns, Row
 
 # Per-spec integer columns (id into a table, or a plain number).
 ID_COLUMNS = ("version", "compiler", "platform", "os", "target", "variants", "stacks", "tarball")
-STRING_TABLES = ("version", "compiler", "platform", "os", "target", "tarball")
+STRING_TABLES = ("version", "compiler", "platform", "os", "target", "tarball", "deplabel")
 TUPLE_TABLES = ("variants", "stacks")
 NO_SIZE = -1
 TARBALL_NONE = 0
@@ -132,6 +133,26 @@ def new_tables() -> dict[str, Table]:
     return tables
 
 
+ROOT_UNKNOWN = -1  # `root` of a spec from a page: pages list root specs only, but do not say so
+
+
+@dataclass
+class Dependencies:
+    """Every dependency edge of the specs from Spack indexes, as flat arrays sorted by ``row``."""
+
+    row: np.ndarray  # uint32: the spec (store row) that depends
+    hash: np.ndarray  # S32: the dependency's hash
+    label: np.ndarray  # uint32 into tables["deplabel"]: "name@version", or "name" when unknown
+    binary: np.ndarray  # bool: the dependency's binary is in the same cache
+
+    @classmethod
+    def empty(cls) -> Dependencies:
+        return cls(np.zeros(0, np.uint32), np.zeros(0, "S32"), np.zeros(0, np.uint32), np.zeros(0, np.bool_))
+
+    def __len__(self) -> int:
+        return len(self.row)
+
+
 class ChunkBuilder:
     """Appends parsed rows to compact columns; what a worker sends back to the loader."""
 
@@ -140,14 +161,39 @@ class ChunkBuilder:
         self.columns = {name: array("I") for name in ID_COLUMNS}
         self.size = array("q")
         self.hashes = bytearray()
+        self.root = array("b")
+        self.dep_row = array("I")
+        self.dep_hash = bytearray()
+        self.dep_label = array("I")
+        self.dep_binary = array("B")
 
-    def add(self, tag: str, package: str, rows: Iterable[Row]) -> int:
-        """Append rows; a list is interned column by column (comprehensions, ~2x the row loop)."""
+    def add(
+        self, tag: str, package: str, rows: Iterable[Row], extras: Sequence[tuple[bool, Sequence[Any]]] | None = None
+    ) -> int:
+        """Append rows; a list is interned column by column (comprehensions, ~2x the row loop).
+
+        ``extras`` (specs from a Spack index) gives each row's (root, dependencies),
+        each dependency with ``hash``, ``name``, ``version`` and ``binary``.
+        """
+        first = len(self.size)
         if isinstance(rows, Columns):
-            return self._add_columns(tag, package, rows.columns)
-        if isinstance(rows, list):
-            return self._add_columns(tag, package, list(zip(*rows)) if rows else [])
-        return self._add_rows(tag, package, rows)
+            n = self._add_columns(tag, package, rows.columns)
+        elif isinstance(rows, list):
+            n = self._add_columns(tag, package, list(zip(*rows)) if rows else [])
+        else:
+            n = self._add_rows(tag, package, rows)
+        if extras is None:
+            self.root.extend([ROOT_UNKNOWN] * n)
+            return n
+        label = self.tables["deplabel"].intern
+        for offset, (is_root, deps) in enumerate(extras):
+            self.root.append(1 if is_root else 0)
+            for dep in deps:
+                self.dep_row.append(first + offset)
+                self.dep_hash += dep.hash.encode("ascii", "replace")[:32].ljust(32, b"\0")
+                self.dep_label.append(label(f"{dep.name}@{dep.version}" if dep.version else dep.name))
+                self.dep_binary.append(1 if dep.binary else 0)
+        return n
 
     def _add_columns(self, tag: str, package: str, columns: Sequence[Sequence[Any]]) -> int:
         if not columns or not len(columns[0]):
@@ -233,6 +279,10 @@ class ChunkBuilder:
             del column[rows:]
         del self.size[rows:]
         del self.hashes[rows * 32 :]
+        del self.root[rows:]
+        keep = sum(1 for r in self.dep_row if r < rows)  # edges are appended in row order
+        del self.dep_row[keep:], self.dep_label[keep:], self.dep_binary[keep:]
+        del self.dep_hash[keep * 32 :]
 
     def export(self) -> dict[str, Any]:
         """Picklable, compact form (bytes and lists) for crossing a process boundary."""
@@ -241,7 +291,17 @@ class ChunkBuilder:
             "columns": {name: col.tobytes() for name, col in self.columns.items()},
             "size": self.size.tobytes(),
             "hashes": bytes(self.hashes),
+            "root": self.root.tobytes(),
+            "dep_row": self.dep_row.tobytes(),
+            "dep_hash": bytes(self.dep_hash),
+            "dep_label": self.dep_label.tobytes(),
+            "dep_binary": self.dep_binary.tobytes(),
         }
+
+
+def _split_label(label: str) -> tuple[str, str]:
+    name, _, version = label.partition("@")
+    return name, version
 
 
 def _smallest_uint(n: int) -> type[np.unsignedinteger[Any]]:
@@ -258,12 +318,27 @@ class SpecStore:
         size: np.ndarray,
         hashes: np.ndarray,
         page: np.ndarray,
+        root: np.ndarray | None = None,
+        deps: Dependencies | None = None,
     ):
         self.tables = tables
         self.columns = columns
         self.size = size
         self.hashes = hashes  # dtype S32; b"" for specs without a hash (legacy pages)
         self.page = page  # page id of each row
+        self.root = root if root is not None else np.full(len(size), ROOT_UNKNOWN, np.int8)  # 1, 0, or -1: unknown
+        self.deps = deps if deps is not None else Dependencies.empty()
+
+    def dependencies_of(self, row: int) -> list[tuple[str, str, bool]]:
+        """(hash, "name@version", binary in the cache) of each dependency of ``row``; empty for page specs."""
+        deps = self.deps
+        low = int(np.searchsorted(deps.row, row, "left"))
+        high = int(np.searchsorted(deps.row, row, "right"))
+        labels = self.tables["deplabel"].items
+        return [
+            (bytes(deps.hash[i]).decode("ascii", "replace"), labels[int(deps.label[i])], bool(deps.binary[i]))
+            for i in range(low, high)
+        ]
 
     def __len__(self) -> int:
         return len(self.size)
@@ -287,20 +362,46 @@ class SpecStore:
         sizes: list[np.ndarray] = []
         hashes: list[np.ndarray] = []
         pages: list[np.ndarray] = []
+        roots: list[np.ndarray] = []
+        dep_parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        offset = 0
         if base is not None and keep is not None:
             for name in ID_COLUMNS:
                 cols[name].append(base.columns[name][keep].astype(np.uint32))
             sizes.append(base.size[keep])
             hashes.append(base.hashes[keep])
+            roots.append(base.root[keep])
             pages.append(keep_pages if keep_pages is not None else np.zeros(len(keep), np.uint32))  # new page ids
+            old = base.deps
+            if len(old):
+                new_row = np.full(len(base), -1, dtype=np.int64)
+                new_row[keep] = np.arange(len(keep))
+                moved = new_row[old.row]
+                kept = moved >= 0
+                dep_parts.append((moved[kept].astype(np.uint32), old.hash[kept], old.label[kept], old.binary[kept]))
+            offset = len(keep)
         for part, page_of_rows in zip(parts, page_ids):
             for name in ID_COLUMNS:
                 local = np.frombuffer(part["columns"][name], dtype=np.uint32)
                 remap = tables[name].remap_from(part["tables"][name])
                 cols[name].append(remap[local] if len(local) else local)
-            sizes.append(np.frombuffer(part["size"], dtype=np.int64))
+            part_size = np.frombuffer(part["size"], dtype=np.int64)
+            sizes.append(part_size)
             hashes.append(np.frombuffer(part["hashes"], dtype="S32"))
+            roots.append(np.frombuffer(part["root"], dtype=np.int8))
             pages.append(page_of_rows)
+            dep_row = np.frombuffer(part["dep_row"], dtype=np.uint32)
+            if len(dep_row):
+                labels = tables["deplabel"].remap_from(part["tables"]["deplabel"])
+                dep_parts.append(
+                    (
+                        (dep_row.astype(np.int64) + offset).astype(np.uint32),
+                        np.frombuffer(part["dep_hash"], dtype="S32"),
+                        labels[np.frombuffer(part["dep_label"], dtype=np.uint32)],
+                        np.frombuffer(part["dep_binary"], dtype=np.uint8).astype(np.bool_),
+                    )
+                )
+            offset += len(part_size)
         columns = {}
         for name in ID_COLUMNS:
             joined = np.concatenate(cols[name]) if cols[name] else np.zeros(0, np.uint32)
@@ -308,7 +409,13 @@ class SpecStore:
         size = np.concatenate(sizes) if sizes else np.zeros(0, np.int64)
         hash_col = np.concatenate(hashes) if hashes else np.zeros(0, "S32")
         page = np.concatenate(pages).astype(np.uint32, copy=False) if pages else np.zeros(0, np.uint32)
-        return cls(tables, columns, size, hash_col, page)
+        root = np.concatenate(roots).astype(np.int8, copy=False) if roots else np.zeros(0, np.int8)
+        deps = Dependencies.empty()
+        if dep_parts:
+            row, dep_hash, label, binary = (np.concatenate(list(column)) for column in zip(*dep_parts))
+            order = np.argsort(row, kind="stable")
+            deps = Dependencies(row[order], dep_hash[order], label[order].astype(np.uint32), binary[order])
+        return cls(tables, columns, size, hash_col, page, root, deps)
 
     def value(self, name: str, row: int) -> Any:
         return self.tables[name].items[int(self.columns[name][row])]
@@ -333,6 +440,7 @@ class SpecStore:
         else:
             tarball = t["tarball"].items[tarball_id]
         size = int(self.size[row])
+        root_flag = int(self.root[row])
         return Spec(
             row=int(row),
             hash=digest,
@@ -348,6 +456,13 @@ class SpecStore:
             size=None if size == NO_SIZE else size,
             tarball=tarball,
             source=source,
+            root=None if root_flag == ROOT_UNKNOWN else bool(root_flag),
+            dependencies=None
+            if root_flag == ROOT_UNKNOWN
+            else tuple(
+                DependencyRef(digest, *_split_label(label), binary)
+                for digest, label, binary in self.dependencies_of(row)
+            ),
         )
 
     def nbytes(self) -> int:

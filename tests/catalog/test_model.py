@@ -60,8 +60,11 @@ def test_to_dict_is_the_json_object():
         "size",
         "tarball",
         "source",
+        "root",
+        "dependencies",
     ]
     assert d["variants"] == ["+mpi", "build_type=Release"] and d["size"] == 2048
+    assert d["root"] is None and d["dependencies"] is None  # a page's spec: pages do not say
     json.dumps(d)
 
 

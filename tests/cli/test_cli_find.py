@@ -8,6 +8,8 @@ from cachetui.catalog import sample_catalog_path
 
 JSON_KEYS = {
     "tag",
+    "root",
+    "dependencies",
     "package",
     "hash",
     "version",
