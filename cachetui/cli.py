@@ -420,7 +420,9 @@ def resolve_sources(opts: argparse.Namespace, paths: Sequence[str] = ()) -> tupl
 
 def check_sources(opts: argparse.Namespace, sources: list[str]) -> None:
     """Exit 2 when no source exists; a note for each missing one otherwise."""
-    missing = [s for s in sources if not os.path.exists(os.path.expanduser(s))]
+    from .catalog.loader import split_source
+
+    missing = [s for s in sources if not os.path.exists(split_source(s)[1])]
     if not missing:
         return
     if len(missing) == len(sources):

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from .model import Problem
 from .parser import EMPTY_FILE, NO_FRONT_MATTER, looks_like_page
+from .spackindex import CACHE_CONTENTS, V2_INDEX, V3_MANIFEST, looks_like_index_cache
 
 # Names the site uses for pages; a file so named that is not a page is worth reporting.
 PAGE_NAMES = frozenset({"specs.md", "index.md"})
@@ -203,7 +204,7 @@ def discover(
         except OSError as exc:
             problems.append(Problem(path, f"cannot read: {exc.strerror or exc}"))
             return
-        if looks_like_page(head):
+        if looks_like_page(head) or head.lstrip()[:1] == b"{":  # a page, or a Spack index given by name
             files.append(info)
         else:
             reason = EMPTY_FILE if st.st_size == 0 else NO_FRONT_MATTER
@@ -271,6 +272,8 @@ def discover(
                 listing = list_trusted(directory)
             if listing is None:
                 listing = list_directory(directory)
+                if listing is not None:
+                    listing = index_of_mirror(directory, *listing) or listing
             if listing is None:
                 continue
             subdirs, found = listing
@@ -307,6 +310,32 @@ def discover(
         for path, st in scanned
     ]
     return Discovery(files, problems, missing, problem_files, dirs, ignored, scan_ns)
+
+
+def index_of_mirror(
+    directory: str, subdirs: list[str], found: list[tuple[str, os.stat_result]]
+) -> tuple[list[str], list[tuple[str, os.stat_result]]] | None:
+    """For a Spack mirror root or index cache, only the file that names its index, and no descent.
+
+    A mirror's ``build_cache`` or ``blobs`` may hold thousands of tarballs;
+    they are not pages, and the index says everything about them.
+    """
+    names = {os.path.basename(d) for d in subdirs}
+    candidates = []
+    if "v3" in names:
+        candidates.append(os.path.join(directory, V3_MANIFEST))
+    if "build_cache" in names:
+        candidates.append(os.path.join(directory, V2_INDEX))
+    if any(os.path.basename(p) == CACHE_CONTENTS for p, _ in found):
+        candidates.append(os.path.join(directory, CACHE_CONTENTS))
+    for path in candidates:
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode) and (not path.endswith(CACHE_CONTENTS) or looks_like_index_cache(directory)):
+            return [], [(path, st)]
+    return None
 
 
 def _is_snapshot_name(name: str) -> bool:

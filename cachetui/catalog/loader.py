@@ -24,8 +24,9 @@ from .discovery import PAGE_NAMES, FileInfo, Previous, Stamp, discover, still_sa
 from .filetable import FileTable, FileTableBuilder
 from .freshness import Evidence, evidence, read_config, settled_before, still_fresh, ttl_seconds
 from .hashindex import HashIndex
+from .indexsource import is_index_file, read_index_pages
 from .model import Problem
-from .parser import NOT_A_PAGE_REASONS, PageError, is_read_failure, read_page
+from .parser import NOT_A_PAGE_REASONS, PageError, ParsedPage, is_read_failure, read_page
 from .snapshot import SnapshotData, SnapshotError, default_cache_dir, read_snapshot, snapshot_path, write_snapshot
 from .store import ChunkBuilder, DuplicateValueError, SpecStore
 
@@ -57,42 +58,71 @@ ProgressCallback = Callable[[LoadProgress], None]
 FileResult = tuple[str, dict[str, Any] | None, str | None]
 
 
-def _parse_chunk(paths: list[str]) -> tuple[list[FileResult], dict[str, Any]]:
-    """Worker: parse files into (per-file results, one exported column chunk)."""
+def _parse_chunk(items: list[tuple[str, str]]) -> tuple[list[FileResult], dict[str, Any]]:
+    """Worker: parse (path, source name) items into per-page results and one exported column chunk.
+
+    A page file gives one result; a Spack index gives one per package (all with its path).
+    """
     builder = ChunkBuilder()
     results: list[FileResult] = []
-    for path in paths:
-        parsed = read_page(path)
-        if isinstance(parsed, Problem):
-            results.append((path, None, parsed.reason))
-            continue
-        before = len(builder)
-        try:
-            n = builder.add(parsed.tag, parsed.package, parsed.rows)
-        except PageError as exc:  # a giant page whose JSON broke off half way: none of it loads
-            builder.truncate(before)
-            results.append((path, None, str(exc)))
-            continue
-        problem = parsed.problem()
-        results.append(
-            (
-                path,
-                {
-                    "package": parsed.package,
-                    "tag": parsed.tag,
-                    "format": parsed.format,
-                    "declared": parsed.declared_specs,
-                    "rows": n,
-                    "note": problem.reason if problem else None,
-                },
-                None,
+    for path, name in items:
+        pages: list[ParsedPage | Problem]
+        if is_index_file(path):
+            found = read_index_pages(path, name or None)
+            pages = [found] if isinstance(found, Problem) else list(found)
+        else:
+            pages = [read_page(path)]
+        for parsed in pages:
+            if isinstance(parsed, Problem):
+                results.append((path, None, parsed.reason))
+                continue
+            before = len(builder)
+            try:
+                n = builder.add(parsed.tag, parsed.package, parsed.rows, parsed.extras)
+            except PageError as exc:  # a giant page whose JSON broke off half way: none of it loads
+                builder.truncate(before)
+                results.append((path, None, str(exc)))
+                continue
+            problem = parsed.problem()
+            results.append(
+                (
+                    path,
+                    {
+                        "package": parsed.package,
+                        "tag": parsed.tag,
+                        "format": parsed.format,
+                        "declared": parsed.declared_specs,
+                        "rows": n,
+                        "note": problem.reason if problem else None,
+                    },
+                    None,
+                )
             )
-        )
     return results, builder.export()
 
 
-def _chunks(files: list[FileInfo], size: int) -> list[list[str]]:
-    return [[f.path for f in files[i : i + size]] for i in range(0, len(files), size)]
+def _chunks(files: list[FileInfo], size: int, names: dict[str, str]) -> list[list[tuple[str, str]]]:
+    """Work for the parse workers: (path, name of the source it is under) in batches."""
+    items = [(f.path, source_name(f.path, names)) for f in files]
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def source_name(path: str, names: dict[str, str]) -> str:
+    """The ``NAME`` of the ``NAME=PATH`` source that holds ``path`` (the innermost), or ""."""
+    best, found = -1, ""
+    for root, name in names.items():
+        if (path == root or path.startswith(root.rstrip(os.sep) + os.sep)) and len(root) > best:
+            best, found = len(root), name
+    return found
+
+
+def split_source(text: str) -> tuple[str, str]:
+    """``NAME=PATH`` -> (NAME, absolute PATH); a plain path (or one that exists with its '=') -> ("", path)."""
+    text = str(text)
+    name, sep, rest = text.partition("=")
+    if sep and name and os.sep not in name and rest and not os.path.exists(os.path.expanduser(text)):
+        return name, os.path.abspath(os.path.expanduser(rest))
+    return "", os.path.abspath(os.path.expanduser(text))
 
 
 def load_catalog(
@@ -117,7 +147,10 @@ def load_catalog(
     """
     started = time.perf_counter()
     report = progress or (lambda p: None)
-    sources = [os.path.abspath(os.path.expanduser(str(s))) for s in sources]
+    named = [split_source(s) for s in sources]
+    sources = [path for _, path in named]
+    names = {path: name for name, path in named if name}
+    keys = [f"{name}={path}" if name else path for name, path in named]  # what the snapshot is for
     notices: list[str] = []
     if ttl is None:
         config, problem = read_config()
@@ -130,13 +163,13 @@ def load_catalog(
             "(neither XDG_CACHE_HOME nor HOME is an absolute path; use --cache-dir)"
         )
         use_cache = False
-    snap_file = snapshot_path(os.path.abspath(os.path.expanduser(cache_root)), sources) if cache_root else None
+    snap_file = snapshot_path(os.path.abspath(os.path.expanduser(cache_root)), keys) if cache_root else None
     snapshot: SnapshotData | None = None
     if use_cache and snap_file and not rebuild:
         report(LoadProgress("snapshot"))
         try:
             snapshot = read_snapshot(snap_file)
-            if sorted(snapshot.sources) != sorted(sources):
+            if sorted(snapshot.sources) != sorted(keys):
                 snapshot = None
         except FileNotFoundError:
             snapshot = None
@@ -173,11 +206,11 @@ def load_catalog(
             )
         else:
             try:
-                refreshed = _refresh(sources, snapshot, snap_file if use_cache else None, report, workers)
+                refreshed = _refresh(sources, snapshot, snap_file if use_cache else None, report, workers, names, keys)
             except DuplicateValueError:  # a damaged snapshot that only interning noticed
                 notices.append("snapshot tables hold a value twice; rebuilding")
                 snapshot = None
-                refreshed = _refresh(sources, None, snap_file if use_cache else None, report, workers)
+                refreshed = _refresh(sources, None, snap_file if use_cache else None, report, workers, names, keys)
             files, store, hash_index, walk_problems, unchanged = (
                 refreshed.files,
                 refreshed.store,
@@ -186,7 +219,7 @@ def load_catalog(
                 refreshed.unchanged,
             )
     pages, page_problems = files.pages_and_problems()
-    catalog = Catalog(pages, store, walk_problems + page_problems, notices, sources, hash_index)
+    catalog = Catalog(pages, store, walk_problems + page_problems, notices, keys, hash_index)
     catalog.problems.extend(catalog.duplicate_problems())
 
     wrote = False
@@ -285,8 +318,14 @@ def _refresh(
     snap_file: str | None,
     report: ProgressCallback,
     workers: int | None,
+    names: dict[str, str] | None = None,
+    keys: list[str] | None = None,
 ) -> _Refresh:
-    """Walk the sources, reuse what the snapshot has of unchanged files, parse the rest."""
+    """Walk the sources, reuse what the snapshot has of unchanged files, parse the rest.
+
+    A file may hold several pages (a Spack index: one per package); they are
+    reused or parsed again together.
+    """
     old = snapshot.files if snapshot is not None else None
     previous = None
     if snapshot is not None and old is not None:
@@ -307,13 +346,18 @@ def _refresh(
     walk_problems = [p for p in found.problems if p.path not in problem_paths]
     walk_problems += [Problem(m, "no such file or directory") for m in found.missing]
 
-    old_index = {path: i for i, path in enumerate(old.paths)} if old is not None else {}
+    old_index: dict[str, list[int]] = {}
+    if old is not None:
+        for i, path in enumerate(old.paths):
+            old_index.setdefault(path, []).append(i)
     reuse: list[int] = []
     fresh: list[FileInfo] = []
+    reused_paths = 0
     for info in found.files:
-        i = old_index.get(info.path)
-        if i is not None and files_before.get(info.path) == info.stamp:
-            reuse.append(i)
+        entries = old_index.get(info.path)
+        if entries is not None and files_before.get(info.path) == info.stamp:
+            reuse.extend(entries)
+            reused_paths += 1
         else:
             fresh.append(info)
     unchanged = (
@@ -321,7 +365,7 @@ def _refresh(
         and old is not None
         and not fresh
         and not found.problem_files
-        and len(reuse) == len(files_before)
+        and reused_paths == len(files_before)
     )
 
     ignored_now: dict[str, Stamp | None] = {info.path: info.stamp for info in found.ignored}
@@ -337,7 +381,9 @@ def _refresh(
         store = snapshot.store
         hash_index = snapshot.hash_index()
     else:
-        files, store, hash_index = _build(snapshot, reuse, fresh, found.problem_files, found.ignored, report, workers)
+        files, store, hash_index = _build(
+            snapshot, reuse, fresh, found.problem_files, found.ignored, report, workers, names or {}
+        )
 
     complete = found.complete and files.reusable(found.settled_ns)
     same = (
@@ -348,7 +394,9 @@ def _refresh(
         and snapshot.complete == complete
     )
     to_save = (
-        None if same else SnapshotData(sources, files, store, hash_index.order, found.dirs, found.scan_ns, complete)
+        None
+        if same
+        else SnapshotData(keys or sources, files, store, hash_index.order, found.dirs, found.scan_ns, complete)
     )
     seen = {info.path for info in found.files}
     changed = len(fresh) + sum(path not in seen for path in files_before)  # parsed again, or gone
@@ -363,6 +411,7 @@ def _build(
     ignored: list[FileInfo],
     report: ProgressCallback,
     workers: int | None,
+    names: dict[str, str],
 ) -> tuple[FileTable, SpecStore, HashIndex]:
     """Keep the rows of unchanged pages, parse the rest, and index the result."""
     table = FileTableBuilder()
@@ -392,6 +441,7 @@ def _build(
     parts: list[dict[str, Any]] = []
     part_pages: list[np.ndarray] = []
     info_by_path = {f.path: f for f in fresh}
+    counted: set[str] = set()
     done = done_bytes = 0
 
     def absorb(results: list[FileResult], export: dict[str, Any]) -> None:
@@ -400,8 +450,10 @@ def _build(
         first_page = npages
         for path, entry, reason in results:
             info = info_by_path[path]
-            done += 1
-            done_bytes += info.size
+            if path not in counted:  # a Spack index gives several pages: count its file once
+                counted.add(path)
+                done += 1
+                done_bytes += info.size
             if entry is None:
                 reason = reason or "unreadable page"
                 if reason in NOT_A_PAGE_REASONS and os.path.basename(path) not in PAGE_NAMES:
@@ -418,7 +470,7 @@ def _build(
         part_pages.append(np.repeat(np.arange(first_page, npages, dtype=np.uint32), page_rows))
         report(LoadProgress("parse", done, total, done_bytes, bytes_total))
 
-    chunks = _chunks(fresh, CHUNK_FILES)
+    chunks = _chunks(fresh, CHUNK_FILES, names)
     nworkers = workers if workers is not None else min(os.cpu_count() or 1, 8)
     absorbed = 0
     if total >= PARALLEL_THRESHOLD and nworkers > 1:

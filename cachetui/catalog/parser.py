@@ -66,6 +66,7 @@ class ParsedPage:
     notes: list[str] = field(default_factory=list)  # reasons some specs were skipped or altered
     skipped: int = 0
     streamed: int = 0  # rows an iterator has yielded so far
+    extras: list[tuple[bool, Any]] | None = None  # from a Spack index: each row's (root, dependencies)
 
     @property
     def found(self) -> int:

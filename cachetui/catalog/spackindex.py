@@ -249,12 +249,13 @@ def mirror_root_kind(directory: str) -> str | None:
         return "v3"
     if os.path.isfile(os.path.join(directory, V2_INDEX)):
         return "v2"
-    if os.path.isfile(os.path.join(directory, CACHE_CONTENTS)) and _looks_like_cache(directory):
+    if os.path.isfile(os.path.join(directory, CACHE_CONTENTS)) and looks_like_index_cache(directory):
         return "cache"
     return None
 
 
-def _looks_like_cache(directory: str) -> bool:
+def looks_like_index_cache(directory: str) -> bool:
+    """``contents.json`` here is Spack's index cache table (a mapping of keys to index files)."""
     try:
         with open(os.path.join(directory, CACHE_CONTENTS), "rb") as handle:
             doc = json.loads(handle.read(1 << 20))

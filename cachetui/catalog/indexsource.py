@@ -1,0 +1,158 @@
+"""A Spack index as pages: one page per (mirror, package), its binaries as rows with roots and dependencies.
+
+The file the loader stamps and parses is what names the index: a mirror's
+``build_cache/index.json`` (v2) or ``v3/manifests/index/index.manifest.json``
+(v3, which names an immutable blob by checksum), a bare index file given
+with ``-C``, or the ``contents.json`` of Spack's index cache (each entry a
+mirror). The tag of an index's pages is its mirror: the source's ``NAME=``,
+else the mirror root's directory name, else (cache entries) the mirror URL
+without scheme and layout suffix (``binaries.spack.io/develop``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from .model import Problem
+from .parser import ParsedPage
+from .spackindex import (
+    CACHE_CONTENTS,
+    V2_INDEX,
+    V3_MANIFEST,
+    IndexError_,
+    check_v2_hash,
+    mirror_name_of_url,
+    read_database,
+    read_v3_manifest,
+    records,
+)
+
+MAX_INDEX_BYTES = 2 * 1024 * 1024 * 1024
+
+
+def is_index_file(path: str) -> bool:
+    """True for the files that name a Spack index (see the module's docstring)."""
+    if path.endswith(os.sep + V3_MANIFEST) or path.endswith(os.sep + V2_INDEX):
+        return True
+    return os.path.basename(path) == CACHE_CONTENTS or _looks_like_database(path)
+
+
+def _looks_like_database(path: str) -> bool:
+    if not path.endswith(".json"):
+        return False
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return head.lstrip()[:1] == b"{" and b'"database"' in head
+
+
+def read_index_pages(path: str, name: str | None = None) -> list[ParsedPage] | Problem:
+    """The pages of the index (or indexes, for a cache) that ``path`` names; a Problem if none can be read."""
+    try:
+        if path.endswith(os.sep + V3_MANIFEST):
+            root = path[: -len(V3_MANIFEST) - 1]
+            with open(path, "rb") as handle:
+                data, _ = read_v3_manifest(root, handle.read(1 << 20))
+            return _pages(path, data, name or os.path.basename(root) or root, "db-v3", [])
+        if os.path.basename(path) == CACHE_CONTENTS:
+            return _cache_pages(path, name)
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_INDEX_BYTES + 1)
+        if len(data) > MAX_INDEX_BYTES:
+            return Problem(path, "index larger than 2 GiB")
+        notes = [note for note in (check_v2_hash(path, data),) if note]
+        if path.endswith(os.sep + V2_INDEX):
+            root = os.path.dirname(os.path.dirname(path))
+            mirror = name or os.path.basename(root) or root
+        else:
+            mirror = name or os.path.basename(os.path.dirname(path)) or path
+        return _pages(path, data, mirror, "db-v2", notes)
+    except IndexError_ as exc:
+        return Problem(path, str(exc))
+    except OSError as exc:
+        return Problem(path, f"cannot read: {exc.strerror or exc}")
+    except MemoryError:
+        return Problem(path, "index too large to load")
+
+
+def _cache_pages(path: str, name: str | None) -> list[ParsedPage] | Problem:
+    """Every index Spack's cache holds; ``name`` (if given) prefixes each mirror's name."""
+    directory = os.path.dirname(path)
+    try:
+        with open(path, "rb") as handle:
+            contents = json.loads(handle.read(1 << 24))
+    except ValueError as exc:
+        return Problem(path, f"index cache contents.json is not valid JSON: {exc}")
+    if not isinstance(contents, dict):
+        return Problem(path, "index cache contents.json is not a mapping")
+    pages: list[ParsedPage] = []
+    notes: list[str] = []
+    for key, entry in sorted(contents.items()):
+        index_path = entry.get("index_path") if isinstance(entry, dict) else None
+        if not isinstance(index_path, str) or os.sep in index_path or index_path.startswith("."):
+            notes.append(f"entry {str(key)[:60]!r} names no index file")
+            continue
+        mirror = mirror_name_of_url(str(key))
+        if name:
+            mirror = f"{name}/{mirror}"
+        try:
+            with open(os.path.join(directory, index_path), "rb") as handle:
+                data = handle.read(MAX_INDEX_BYTES + 1)
+            found = _pages(path, data, mirror, "db-cache", [])
+        except IndexError_ as exc:
+            notes.append(f"{index_path}: {exc}")
+            continue
+        except OSError as exc:
+            notes.append(f"{index_path}: cannot read: {exc.strerror or exc}")
+            continue
+        if isinstance(found, Problem):
+            notes.append(f"{index_path}: {found.reason}")
+        else:
+            pages.extend(found)
+    if not pages:
+        return Problem(path, "; ".join(notes) or "index cache lists no index")
+    pages[0].notes.extend(notes)
+    return pages
+
+
+def _pages(path: str, data: bytes, mirror: str, fmt: str, notes: list[str]) -> list[ParsedPage] | Problem:
+    version, installs = read_database(data)
+    found, skipped = records(installs)
+    by_package: dict[str, ParsedPage] = {}
+    extras: dict[str, list[tuple[bool, tuple[object, ...]]]] = {}
+    for record in found:
+        if not record.is_binary:
+            continue  # externals and unpushed records are not binaries: they name dependencies only
+        page = by_package.get(record.name)
+        if page is None:
+            page = by_package[record.name] = ParsedPage(
+                path=path, package=record.name, tag=mirror, format=f"spack-index-db{version}"
+            )
+            page.rows = []
+            extras[record.name] = []
+        assert isinstance(page.rows, list)
+        page.rows.append(
+            (
+                record.hash,
+                record.version,
+                record.compiler or "none",
+                record.platform,
+                record.os,
+                record.target,
+                record.variants,
+                (),
+                None,
+                None,
+            )
+        )
+        extras[record.name].append((record.root, record.dependencies))
+    if not by_package:
+        return Problem(path, f"the index lists no binaries ({len(found)} records, none in the build cache)")
+    pages = [by_package[name] for name in sorted(by_package)]
+    for page in pages:
+        page.extras = extras[page.package]
+    pages[0].notes.extend(notes + skipped)
+    return pages
