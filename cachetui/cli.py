@@ -167,6 +167,14 @@ def _add_common(parser: argparse.ArgumentParser, prefix: str) -> None:
         help="no notes or progress on stderr (errors are still reported)",
     )
     group.add_argument(
+        "--spack-cache",
+        dest=prefix + "spack_cache",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="add every index in Spack's local index cache ($SPACK_USER_CACHE_PATH/cache/indices, "
+        "default ~/.spack/cache/indices): every mirror your Spack knows, offline",
+    )
+    group.add_argument(
         "--refresh",
         dest=prefix + "refresh",
         action="store_true",
@@ -264,8 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_find)
 
-    p = command("show", "a package's summary per tag and its specs")
-    p.add_argument("package", metavar="PACKAGE")
+    p = command("show", "a package's summary per tag and its specs; /HASH: a spec and its dependencies")
+    p.add_argument("package", metavar="PACKAGE", help="a package name, or /HASH for one spec and its dependencies")
     p.add_argument("--tag", metavar="TAG", help="only this tag (glob patterns allowed: 'develop-2025-*')")
     p.add_argument("--json", action="store_true", help="one JSON document")
     p.set_defaults(func=cmd_show)
@@ -391,6 +399,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         ("debug", False),
         ("host", None),
         ("refresh", False),
+        ("spack_cache", False),
     ):
         global_value = merged.pop("g_" + name, default)
         merged[name] = merged.pop("s_" + name, global_value)  # after the command wins
@@ -408,6 +417,13 @@ def resolve_sources(opts: argparse.Namespace, paths: Sequence[str] = ()) -> tupl
         raise CliError(
             "empty catalog path (an empty -C or PATH would mean the current directory; write '.' for that)", EXIT_USAGE
         )
+    if getattr(opts, "spack_cache", False):
+        cache = spack_index_cache()
+        if not os.path.isdir(cache):
+            raise CliError(
+                _printable(f"no Spack index cache at {cache} (Spack keeps one once it has used a mirror)"), EXIT_USAGE
+            )
+        given.append(cache)
     if given:
         return given, "args"
     env = [p for p in os.environ.get(ENV_CATALOG, "").split(os.pathsep) if p.strip()]
@@ -416,6 +432,12 @@ def resolve_sources(opts: argparse.Namespace, paths: Sequence[str] = ()) -> tupl
     from .catalog import sample_catalog_path
 
     return [sample_catalog_path()], "sample"
+
+
+def spack_index_cache() -> str:
+    """Spack's local copy of its mirrors' indexes: ``$SPACK_USER_CACHE_PATH/cache/indices`` (default ``~/.spack``)."""
+    base = os.environ.get("SPACK_USER_CACHE_PATH") or os.path.join(os.path.expanduser("~"), ".spack")
+    return os.path.join(base, "cache", "indices")
 
 
 def check_sources(opts: argparse.Namespace, sources: list[str]) -> None:
@@ -696,6 +718,8 @@ def cmd_show(opts: argparse.Namespace) -> int:
 
     sources, origin = resolve_sources(opts)
     catalog = load(opts, sources)
+    if opts.package.startswith("/"):
+        return _show_hash(opts, catalog, sources, origin)
     package = _find_package(catalog, opts.package)
     if package is None:
         closest = catalog.package_index.closest(opts.package, limit=5)
@@ -751,7 +775,8 @@ def cmd_show(opts: argparse.Namespace) -> int:
             ]
             if summary.total_size is not None:
                 lines.append(("size", human_size(summary.total_size) + " (specs of known size)"))
-            mirror = mirror_add_command(tag)
+            pages = catalog.pages_for(tag, package)
+            mirror = mirror_add_command(tag, pages[0].source if pages else None)
             if mirror:
                 lines.append(("mirror", mirror))
             elif tag != LEGACY_TAG:
@@ -761,6 +786,30 @@ def cmd_show(opts: argparse.Namespace) -> int:
             for spec in specs:
                 _out("    " + spec_line(spec, tag=False))
     problems_note(opts, catalog, sources, origin)
+    return EXIT_OK
+
+
+def _show_hash(opts: argparse.Namespace, catalog: Catalog, sources: list[str], origin: str) -> int:
+    """``show /HASH``: the spec(s) with that hash prefix, each with its root flag and dependencies."""
+    prefix = opts.package.lstrip("/").lower()
+    specs = catalog.lookup_hash(prefix) if prefix else []
+    problems_note(opts, catalog, sources, origin)
+    if not specs:
+        raise CliError(_printable(f"no spec with hash prefix '{prefix}'"))
+    for spec in specs:
+        if opts.json:
+            _json_line(spec.to_dict())
+            continue
+        _out(spec_line(spec, full_hash=True))
+        if spec.dependencies is None:
+            _out("  dependencies: unknown (pages list root specs only)")
+            continue
+        _out(f"  root: {'yes' if spec.root else 'no'}")
+        if not spec.dependencies:
+            _out("  dependencies: none")
+        for dep in spec.dependencies:
+            mark = "" if dep.binary else "  (no binary in this cache)"
+            _out(_printable(f"  ^ {dep.label} /{dep.hash[:7]}{mark}"))
     return EXIT_OK
 
 

@@ -17,7 +17,7 @@ from .microarch import Host, in_range, runs_on, targets
 from .model import Page, Problem, Spec, compiler_name, compiler_version
 from .packages import EXACT, PREFIX, PackageIndex
 from .pagetable import PageTable
-from .query import SpecQuery, parse_query
+from .query import QueryError, SpecQuery, parse_query
 from .sorting import RowSorter
 from .specstring import normalize_variant, split_kv
 from .store import SpecStore
@@ -265,6 +265,8 @@ class Catalog:
                 )
             if host.os is not None:
                 rows = self._narrow(rows, self.store.columns["os"], self._lut("os", ("eq", host.os), _matcher(host.os)))
+        for dep_name, dep_range, typed in query.dependencies:
+            rows = self._narrow_by_dependency(rows, dep_name, dep_range, typed)
         for cname, crange in query.compilers:
 
             def match(value: str, cname: str = cname, crange: VersionRange | None = crange) -> bool:
@@ -291,6 +293,32 @@ class Catalog:
         if rows is None:
             rows = np.arange(self.num_specs, dtype=np.int64)
         return QueryResult(self, query, rows, ranking)
+
+    def _narrow_by_dependency(
+        self, rows: np.ndarray | None, name: str, version: VersionRange | None, typed: str
+    ) -> np.ndarray:
+        """Rows of specs with a dependency ``name`` (in ``version``); only Spack indexes record dependencies."""
+        deps = self.store.deps
+        if not len(deps) and not np.any(self.store.root >= 0):
+            raise QueryError(
+                f"bad term '{typed}': pages list root specs only, so dependencies are unknown; "
+                "dependencies come from Spack build-cache indexes (-C MIRROR or --spack-cache)",
+                typed,
+            )
+
+        def matches(label: str) -> bool:
+            dep_name, _, dep_version = label.partition("@")
+            return dep_name.lower() == name and (
+                version is None or (bool(dep_version) and version.matches(dep_version))
+            )
+
+        lut = self._lut("deplabel", ("dep", name, version), matches)
+        having = np.zeros(self.num_specs, dtype=bool)
+        having[deps.row[lut[deps.label]]] = True
+        if rows is None:
+            return np.flatnonzero(having)
+        kept: np.ndarray = rows[having[rows]]
+        return kept
 
     def runs_here_lut(self, host: Host) -> np.ndarray:
         """Boolean per interned target: its binaries run on ``host``'s CPU (archspec's ancestry)."""

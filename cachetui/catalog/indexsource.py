@@ -79,7 +79,7 @@ def read_index_pages(path: str, name: str | None = None) -> list[ParsedPage] | P
 
 
 def _cache_pages(path: str, name: str | None) -> list[ParsedPage] | Problem:
-    """Every index Spack's cache holds; ``name`` (if given) prefixes each mirror's name."""
+    """Every index Spack's cache holds, each mirror named by its URL (a NAME= source name does not apply)."""
     directory = os.path.dirname(path)
     try:
         with open(path, "rb") as handle:
@@ -95,9 +95,7 @@ def _cache_pages(path: str, name: str | None) -> list[ParsedPage] | Problem:
         if not isinstance(index_path, str) or os.sep in index_path or index_path.startswith("."):
             notes.append(f"entry {str(key)[:60]!r} names no index file")
             continue
-        mirror = mirror_name_of_url(str(key))
-        if name:
-            mirror = f"{name}/{mirror}"
+        mirror = mirror_name_of_url(str(key))  # a cache holds many mirrors: each is named by its URL
         try:
             with open(os.path.join(directory, index_path), "rb") as handle:
                 data = handle.read(MAX_INDEX_BYTES + 1)

@@ -20,7 +20,8 @@ ARCH_KEYS = ("platform", "os", "target")
 OWN_KEYS = (*ARCH_KEYS, "arch", "host", "tag", "stack")
 SYNTAX_HELP = (
     "name, @version, %compiler[@version], +variant, ~variant, key=value, "
-    "os=, target=[low:high], platform=, arch=platform-os-target, host=platform-os-target, tag=, stack=, /hash"
+    "os=, target=[low:high], platform=, arch=platform-os-target, host=platform-os-target, tag=, stack=, /hash, "
+    "^dependency"
 )
 
 
@@ -51,6 +52,7 @@ class SpecQuery:
     tags: tuple[str, ...] = ()
     stacks: tuple[str, ...] = ()
     hash_prefixes: tuple[str, ...] = ()
+    dependencies: tuple[tuple[str, VersionRange | None, str], ...] = ()  # ^name[@version]: (name, range, as typed)
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -73,6 +75,7 @@ class SpecQuery:
                 self.tags,
                 self.stacks,
                 self.hash_prefixes,
+                self.dependencies,
             )
         )
 
@@ -120,6 +123,7 @@ def parse_query(text: str) -> SpecQuery:
         "tags": [],
         "stacks": [],
         "hash_prefixes": [],
+        "dependencies": [],
     }
     notes: list[str] = []
     for token in tokenize(text):
@@ -179,7 +183,12 @@ def parse_query(text: str) -> SpecQuery:
                 notes.append(f"'{token.text}' cannot match: Spack hashes use only a-z and 2-7")
             fields["hash_prefixes"].append(digest)
         elif kind == "dep":
-            raise _bad(token, "dependency constraints (^) are not supported: pages list root specs only")
+            name, _, version = value.partition("@")
+            if not name:
+                raise _bad(token, "'^' needs a package name such as ^mpich or ^mpich@4")
+            if "@" in value and not version.lstrip("="):
+                raise _bad(token, "dependency version is empty")
+            fields["dependencies"].append((name.lower(), VersionRange(version) if version else None, token.text))
         else:
             raise _bad(token, f"unexpected character; terms are: {SYNTAX_HELP}")
     return SpecQuery(text=text, notes=tuple(notes), **{k: tuple(v) for k, v in fields.items()})

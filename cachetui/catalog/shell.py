@@ -8,6 +8,8 @@ Every command line cachetui shows or copies is built here.
 
 from __future__ import annotations
 
+import os
+import re
 import shlex
 
 from .tags import LEGACY_TAG
@@ -23,11 +25,35 @@ def command_line(*args: str) -> str | None:
     return shlex.join(args)
 
 
-def mirror_add_command(tag: str) -> str | None:
-    """``spack mirror add spack-build-cache-TAG URL`` for a site tag; None for legacy pages or an unusable tag."""
+def mirror_add_command(tag: str, source: str | None = None) -> str | None:
+    """``spack mirror add NAME URL`` for a tag; None for legacy pages or an unusable tag.
+
+    A site tag's mirror is ``https://binaries.spack.io/TAG``. A tag read from a
+    Spack index (``source`` is the index's file) is that mirror: its root
+    directory, or the URL of a cache entry (the tag is the URL without scheme).
+    """
     if tag == LEGACY_TAG or not tag:
         return None
+    url = index_mirror_url(tag, source) if source else None
+    if url is not None:
+        name = re.sub(r"[^A-Za-z0-9._-]+", "-", tag).strip("-") or "mirror"
+        return command_line("spack", "mirror", "add", name, url)
     return command_line("spack", "mirror", "add", f"spack-build-cache-{tag}", SITE_MIRROR_URL.format(tag=tag))
+
+
+def index_mirror_url(tag: str, source: str) -> str | None:
+    """The mirror a Spack-index tag stands for, from the file it was read from; None for a page."""
+    v3 = os.path.join("v3", "manifests", "index", "index.manifest.json")
+    v2 = os.path.join("build_cache", "index.json")
+    if source.endswith(os.sep + v3):
+        return source[: -len(v3) - 1]
+    if source.endswith(os.sep + v2):
+        return os.path.dirname(os.path.dirname(source))
+    if os.path.basename(source) == "contents.json":  # a cache entry: the tag is the URL without its scheme
+        return "file://" + tag if tag.startswith("/") else "https://" + tag
+    if source.endswith(".json"):
+        return os.path.dirname(source)
+    return None
 
 
 def install_command(digest: str | None) -> str | None:

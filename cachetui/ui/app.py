@@ -649,7 +649,9 @@ class CacheTuiApp(App[str | None]):
         if tag is None:
             self.notify("No tag selected: choose a tag, or a spec of one.", severity="warning", markup=False)
             return
-        command = mirror_add_command(tag)
+        command = mirror_add_command(
+            tag, spec.source if spec is not None else self.model.source_of_tag(tag) if self.model else None
+        )
         if tag == LEGACY_TAG:
             self.notify(
                 "Legacy pages are not a mirror tag; there is no mirror to add.", severity="warning", markup=False

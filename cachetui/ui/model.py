@@ -156,6 +156,7 @@ class DetailData:
     history: list[tuple[str, int]] = field(default_factory=list)  # weekly snapshots, oldest first: (tag, specs)
     changes: dict[int, str] = field(default_factory=dict)  # diff mode: "+" or "-" for the rows of ``specs``
     diff: DiffMode | None = None
+    mirror_source: str | None = None  # a page of the selected tag: says whether it is a site tag or a Spack index
 
     @property
     def matched(self) -> int:
@@ -167,7 +168,7 @@ class DetailData:
 
     @property
     def mirror_command(self) -> str | None:
-        return mirror_add_command(self.selection.tag) if self.selection.tag else None
+        return mirror_add_command(self.selection.tag, self.mirror_source) if self.selection.tag else None
 
 
 def table_columns(selection: Selection, host: Host | None = None, diff: bool = False) -> tuple[str, ...]:
@@ -398,6 +399,7 @@ class BrowseModel:
             runs_here=self._runs_here(ordered[:TABLE_CAP]),
             changes=view.diff.signs(ordered[:TABLE_CAP]) if view.diff is not None else {},
             diff=view.diff,
+            mirror_source=self.source_of_tag(selection.tag),
         )
         if len(rows) and selection.tag is None:
             data.tag_counts = cat.tags_of_rows(rows)
@@ -431,7 +433,13 @@ class BrowseModel:
             history=data.history,
             changes=data.diff.signs(ordered[:TABLE_CAP]) if data.diff is not None else {},
             diff=data.diff,
+            mirror_source=data.mirror_source,
         )
+
+    def source_of_tag(self, tag: str | None) -> str | None:
+        """The file a page of ``tag`` came from (a Spack index's tag has its mirror in it)."""
+        ids = self.catalog.page_ids_in_tag(tag) if tag is not None else []
+        return self.catalog.pages[ids[0]].source if ids else None
 
     def _runs_here(self, rows: np.ndarray) -> frozenset[int]:
         if self.host is None or not len(rows):

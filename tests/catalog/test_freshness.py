@@ -174,7 +174,9 @@ def test_index_after_churn_settles_on_the_fresh_answer(tmp_path, monkeypatch):
 
     import cachetui.catalog.loader as loader
 
-    monkeypatch.setattr(loader, "_chunks", lambda files, size, names: [[(f.path, "")] for f in files])  # a report per page
+    monkeypatch.setattr(
+        loader, "_chunks", lambda files, size, names: [[(f.path, "")] for f in files]
+    )  # a report per page
     load_catalog([root], cache_dir=cache, progress=churn)
     fresh = observed(load_catalog([root], use_cache=False))
     assert all(r == fresh for r in runs(root, cache))

@@ -29,7 +29,7 @@ def spec_fields(spec: Spec, host: Host | None = None) -> list[tuple[str, Text]]:
     def value(v: object) -> Text:
         return literal(v, clip=None) if v not in (None, "") else Text("-", style="dim")  # the whole value here
 
-    mirror = mirror_add_command(spec.tag)
+    mirror = mirror_add_command(spec.tag, spec.source)
     no_mirror = (
         "legacy pages are not a mirror tag"
         if spec.tag == LEGACY_TAG

@@ -1,0 +1,153 @@
+"""Spack build-cache indexes as sources: every sample loads with exactly the binaries it lists."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cachetui.catalog import QueryError, load_catalog, parse_query
+from cachetui.catalog.spackindex import read_database, records, variant_strings
+
+INDEX = Path(__file__).resolve().parent.parent / "fixtures" / "index"
+
+
+def binaries_expected(mirror: Path) -> dict[str, dict]:
+    specs = json.loads((mirror / "expected.json").read_text())["specs"]
+    return {h: s for h, s in specs.items() if s["in_buildcache"] and not s["external"]}
+
+
+@pytest.mark.parametrize("name", ["v3-mirror", "v3-mirror-db9"])
+def test_v3_mirrors_load_exactly_the_expected_binaries(name):
+    mirror = INDEX / name
+    cat = load_catalog([mirror], use_cache=False)
+    expected = binaries_expected(mirror)
+    specs = {s.hash: s for s in cat.specs(range(cat.num_specs))}
+    assert set(specs) == set(expected) and cat.problems == []
+    for digest, want in expected.items():
+        got = specs[digest]
+        assert (got.package, got.version, got.platform, got.os, got.target, list(got.variants)) == (
+            want["name"],
+            want["version"],
+            want["platform"],
+            want["os"],
+            want["target"],
+            want["variants"],
+        )
+        assert got.compiler == (want["compiler"] or "none") and got.tag == name and got.root == want["root"]
+        assert sorted(d.hash for d in got.dependencies) == sorted(want["dependencies"])
+
+
+def independent_binaries(index: Path) -> set[str]:
+    """Binaries of an index read with plain json, not the reader under test."""
+    installs = json.loads(index.read_bytes())["database"]["installs"]
+
+    def node(rec):
+        spec = rec["spec"]
+        return spec if "name" in spec else next(iter(spec.values()))
+
+    return {h for h, rec in installs.items() if rec.get("in_buildcache") and not node(rec).get("external")}
+
+
+@pytest.mark.parametrize(
+    "path,db",
+    [
+        ("clingo-bootstrap", "5"),
+        ("spack-testdata/legacy_yaml-db6", "6"),
+        ("spack-testdata/v2_layout-unsigned-db7", "7"),
+        ("spack-testdata/v2_layout-unsigned-db8", "8"),
+    ],
+)
+def test_v2_mirrors_of_every_db_version(path, db):
+    mirror = INDEX / path
+    index = mirror / "build_cache" / "index.json"
+    assert read_database(index.read_bytes())[0] == db
+    cat = load_catalog([mirror], use_cache=False)
+    assert {s.hash for s in cat.specs(range(cat.num_specs))} == independent_binaries(index)
+    assert cat.tags == [mirror.name]
+
+
+def test_clingo_bootstrap_counts():
+    installs = read_database((INDEX / "clingo-bootstrap/build_cache/index.json").read_bytes())[1]
+    found, notes = records(installs)
+    assert (len(found), sum(r.is_binary for r in found), sum(r.external for r in found), notes) == (82, 59, 23, [])
+
+
+def test_a_bare_index_file_and_a_named_source(tmp_path):
+    index = INDEX / "spack-testdata/v2_layout-unsigned-db8/build_cache/index.json"
+    bare = load_catalog([index], use_cache=False)
+    assert bare.tags == ["v2_layout-unsigned-db8"] and bare.num_specs == len(independent_binaries(index))
+    named = load_catalog([f"site-mirror={INDEX / 'v3-mirror'}"], use_cache=False)
+    assert named.tags == ["site-mirror"]
+
+
+@pytest.mark.parametrize(
+    "cache,tags",
+    [
+        ("spack-user-cache", ["/srv/mirror", "binaries.spack.io/develop", "mirror.example.org/bootstrap"]),
+        ("spack-user-cache-v0.2x", ["/srv/mirror", "binaries.spack.io/v0.23.0"]),
+    ],
+)
+def test_spack_index_caches(cache, tags):
+    cat = load_catalog([INDEX / cache / "indices"], use_cache=False)
+    assert sorted(cat.tags) == sorted(tags) and cat.problems == []
+
+
+def test_dependency_queries():
+    cat = load_catalog([INDEX / "v3-mirror"], use_cache=False)
+    expected = binaries_expected(INDEX / "v3-mirror")
+    all_specs = json.loads((INDEX / "v3-mirror" / "expected.json").read_text())["specs"]
+    having = {
+        h
+        for h, s in expected.items()
+        if any(all_specs.get(d, {}).get("name") == "gcc-runtime" for d in s["dependencies"])
+    }
+    assert {s.hash for s in cat.query("^gcc-runtime").specs()} == having and having
+    assert {s.hash for s in cat.query("^zlib-ng@2.2").specs()} <= having
+    assert len(cat.query("^no-such-package")) == 0
+    sample = load_catalog([Path(__file__).resolve().parent.parent / "fixtures" / "real"], use_cache=False)
+    with pytest.raises(QueryError, match="pages list root specs only"):
+        sample.query(parse_query("^mpich"))
+
+
+def test_dependencies_survive_the_snapshot(tmp_path):
+    mirror = tmp_path / "mirror"
+    shutil.copytree(INDEX / "v3-mirror", mirror)
+    cold = load_catalog([mirror], cache_dir=tmp_path / "cache")
+    warm = load_catalog([mirror], cache_dir=tmp_path / "cache")
+    assert warm.from_snapshot
+    dump = lambda cat: sorted(json.dumps(s.to_dict(), sort_keys=True) for s in cat.specs(range(cat.num_specs)))  # noqa: E731
+    assert dump(warm) == dump(cold)
+    assert any(s["dependencies"] for s in map(json.loads, dump(warm)))
+
+
+def test_variant_strings_follow_spack():
+    assert variant_strings(
+        {
+            "shared": True,
+            "mpi": False,
+            "libs": ["static", "shared"],
+            "patches": ["abcdef0123", "9"],
+            "cflags": [],
+            "build_type": "Release",
+        }
+    ) == ("build_type=Release", "libs=shared,static", "~mpi", "patches=abcdef0,9", "+shared")
+
+
+def test_damaged_indexes_are_problems_not_crashes(tmp_path):
+    mirror = tmp_path / "m"
+    shutil.copytree(INDEX / "v3-mirror", mirror)
+    blob = next((mirror / "blobs").rglob("*"))
+    while blob.is_dir():
+        blob = next(blob.iterdir())
+    blob.write_bytes(blob.read_bytes()[:-10])
+    cat = load_catalog([mirror], use_cache=False)
+    (problem,) = cat.problems
+    assert "does not match its sha256" in problem.reason and cat.num_specs == 0
+    v2 = tmp_path / "v2" / "build_cache"
+    v2.mkdir(parents=True)
+    (v2 / "index.json").write_text('{"database": {"version": "4", "installs": {}}}')
+    (problem,) = load_catalog([tmp_path / "v2"], use_cache=False).problems
+    assert "database version 4 is not one of 5, 6, 7, 8, 9" in problem.reason

@@ -1,0 +1,53 @@
+"""Spack indexes from the command line: sources, --spack-cache, show /HASH, ^dep, find --json."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+INDEX = Path(__file__).resolve().parent.parent / "fixtures" / "index"
+
+
+def test_find_json_has_roots_and_dependencies(cli):
+    objects = cli("find", "cmake", "-C", str(INDEX / "v3-mirror"), "--json").json_lines()
+    (cmake,) = objects
+    assert cmake["root"] is False and cmake["tag"] == "v3-mirror"
+    names = {d["name"]: d["binary"] for d in cmake["dependencies"]}
+    assert names["gcc"] is False and names["gcc-runtime"] is True  # the compiler is an external: no binary
+    page = cli("find", "bc", "--json", "--limit", "1").json_lines()[0]
+    assert page["root"] is None and page["dependencies"] is None
+
+
+def test_show_hash_lists_dependencies(cli):
+    run = cli("show", "/xlibjr2", "-C", str(INDEX / "v3-mirror"))
+    assert run.code == 0
+    assert run.lines[0].startswith("xlibjr2bzjo2f6trhfhgvkyf45w6onnt  cmake@3.31.6 %gcc@11.4.0 ")
+    assert "  root: no" in run.lines
+    assert "  ^ gcc@11.4.0 /fdedx7f  (no binary in this cache)" in run.lines
+    assert "  ^ gmake@4.4.1 /7hvb3nr" in run.lines
+    assert cli("show", "/jasonju").lines[1] == "  dependencies: unknown (pages list root specs only)"
+
+
+def test_dependency_term(cli):
+    run = cli("find", "^gcc-runtime", "-C", str(INDEX / "v3-mirror"), "--limit", "0")
+    assert run.code == 0 and run.lines and all("[v3-mirror]" in line for line in run.lines)
+    pages = cli("find", "^mpich")
+    assert pages.code == 2 and "pages list root specs only" in pages.err
+
+
+def test_spack_cache_and_named_sources(cli, tmp_path, monkeypatch):
+    user = tmp_path / "spackuser"
+    (user / "cache").mkdir(parents=True)
+    shutil.copytree(INDEX / "spack-user-cache" / "indices", user / "cache" / "indices")
+    monkeypatch.setenv("SPACK_USER_CACHE_PATH", str(user))
+    run = cli("--spack-cache", "show", "libiconv")
+    assert run.code == 0
+    assert "  mirror:    spack mirror add binaries.spack.io-develop https://binaries.spack.io/develop" in run.lines
+    assert "  mirror:    spack mirror add srv-mirror file:///srv/mirror" in run.lines
+    monkeypatch.setenv("SPACK_USER_CACHE_PATH", str(tmp_path / "none"))
+    missing = cli("--spack-cache", "find", "x")
+    assert missing.code == 2 and "no Spack index cache at" in missing.err
+    named = cli("find", "-C", f"site={INDEX / 'v3-mirror'}", "cmake")
+    assert named.code == 0 and named.lines[0].endswith("[site]")
+    show = cli("show", "cmake", "-C", f"site={INDEX / 'v3-mirror'}")
+    assert f"  mirror:    spack mirror add site {INDEX / 'v3-mirror'}" in show.lines
