@@ -7,10 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
 
 from cachetui.catalog import LEGACY_TAG, Spec, human_size, install_command, mirror_add_command
 from cachetui.catalog.microarch import Host, why_not
+from cachetui.catalog.model import DependencyRef
 
 from ..safe import literal
 
@@ -21,6 +23,18 @@ def runs_here_text(spec: Spec, host: Host) -> Text:
     if reason is None:
         return Text.assemble(("yes", "bold"), ", on ", literal(str(host)))
     return Text.assemble(("no", "bold"), ": ", literal(reason))
+
+
+def dependency_label(dep: DependencyRef) -> str:
+    return f"{dep.label} /{dep.hash[:7]}"
+
+
+def dependency_text(dep: DependencyRef) -> Text:
+    """``zlib-ng@2.2.4 /ubtz5nz``, or ``gcc@11.4.0 /fdedx7f  (no binary in this cache)``."""
+    text = literal(dependency_label(dep))
+    if not dep.binary:
+        text.append("  (no binary in this cache)", style="dim")
+    return text
 
 
 def spec_fields(spec: Spec, host: Host | None = None) -> list[tuple[str, Text]]:
@@ -88,9 +102,37 @@ class SpecScreen(ModalScreen[None]):
                 with Horizontal(classes="field"):
                     yield Static(Text(label, style="bold"), classes="field-name", markup=False)
                     yield Static(value, classes="field-value", markup=False)
+            deps = self.spec.dependencies
+            if deps is not None:
+                title = "root: yes" if self.spec.root else "root: no (another spec in the cache depends on it)"
+                yield Static(
+                    Text.assemble(("dependencies", "bold"), f" ({len(deps)}) · {title}"), id="deps-title", markup=False
+                )
+                if deps:
+                    yield OptionList(*(Option(dependency_text(d), id=str(i)) for i, d in enumerate(deps)), id="deps")
+                    box.border_subtitle = "enter opens a dependency · " + box.border_subtitle
+
+    def on_mount(self) -> None:
+        # Arrows and enter walk the dependencies; in pick mode enter picks this spec, so the list waits for tab.
+        if not self.pick and self.spec.dependencies:
+            deps = self.query_one("#deps", OptionList)
+            deps.highlighted = 0
+            deps.focus()
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter on a dependency: its own spec screen, if its binary is in the catalog."""
+        event.stop()
+        deps = self.spec.dependencies or ()
+        dep = deps[int(event.option.id or 0)]
+        catalog = getattr(self.app, "catalog", None)
+        found = catalog.lookup_hash(dep.hash) if catalog is not None else []
+        if not found:
+            self.notify(f"{dependency_label(dep)} has no binary in this catalog.", severity="warning", markup=False)
+            return
+        self.app.push_screen(SpecScreen(found[0], pick=self.pick, host=self.host))
 
     def action_choose(self) -> None:
         if self.pick:

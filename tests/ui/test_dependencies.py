@@ -1,0 +1,39 @@
+"""A spec from a Spack index: its dependencies in the spec screen, and enter opens one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from browser_helpers import dialog_text, screen_text, settle, type_query
+
+from cachetui.catalog import load_catalog
+from cachetui.ui.app import CacheTuiApp
+from cachetui.ui.screens import SpecScreen
+
+INDEX = Path(__file__).resolve().parent.parent / "fixtures" / "index"
+
+
+async def test_dependencies_are_listed_and_open(tmux):
+    catalog = load_catalog([INDEX / "v3-mirror"], use_cache=False)
+    app = CacheTuiApp(catalog=catalog, environ={}, tmux_loader=tmux)
+    async with app.run_test(size=(100, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "cmake")
+        app.table.focus()
+        await settle(pilot)
+        await pilot.press("space")
+        await pilot.pause()
+        assert isinstance(app.screen, SpecScreen)
+        text = dialog_text(app)
+        assert "dependencies (6) · root: no" in text
+        assert "gcc@11.4.0 /fdedx7f (no binary in this cache)" in text.replace("  ", " ")
+        assert "gmake@4.4.1 /7hvb3nr" in text
+        await pilot.press("down", "enter")  # the second: gcc, an external compiler with no binary
+        await pilot.pause()
+        assert "gcc@11.4.0 /fdedx7f has no binary in this" in screen_text(app)  # a notification (wrapped)
+        await pilot.press("down", "down", "down", "enter")  # gmake
+        await pilot.pause()
+        assert isinstance(app.screen, SpecScreen) and app.screen.spec.package == "gmake"
+        assert "gmake" in dialog_text(app) and "4.4.1" in dialog_text(app)
+        await pilot.press("escape")
+        assert isinstance(app.screen, SpecScreen) and app.screen.spec.package == "cmake"
