@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # the catalog is imported lazily at run time (see above)
     from .catalog.microarch import Host
 
 PROG = "cachetui"
-COMMANDS = ("browse", "pick", "find", "show", "hash", "index", "arch", "diff", "history")
+COMMANDS = ("browse", "pick", "find", "show", "hash", "index", "arch", "diff", "history", "sync")
 QUERY_COMMANDS = ("find", "diff", "history")  # their trailing words are query text
 ENV_CATALOG = "CACHETUI_CATALOG"
 DEFAULT_LIMIT = 50
@@ -207,6 +207,7 @@ commands:
   {PROG} hash PREFIX           every occurrence of the spec(s) with that hash prefix
   {PROG} index [PATH ...]      build or refresh the snapshot and list problems
   {PROG} arch                  this machine as Spack names it (platform-os-target), like 'spack arch'
+  {PROG} sync [DIR] [--tag TAG ...]    get or update the site's pages (a sparse git clone of _cache/)
   {PROG} diff TAG_A TAG_B [QUERY...]   specs added and removed between two tags
   {PROG} history PACKAGE [QUERY...]    per version, the tags it is in
 
@@ -314,6 +315,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="*", metavar="QUERY", help="narrows the specs counted")
     p.add_argument("--json", action="store_true", help="one JSON document")
     p.set_defaults(func=cmd_history)
+
+    p = command(
+        "sync",
+        "get or update the site's pages: a shallow, sparse git clone holding only _cache/",
+        description="Clone (or update) the site's repository, keeping only _cache/ (or the named tags),\n"
+        "without history or other files. With no DIR: $XDG_DATA_HOME/cachetui/site, which a later\n"
+        "`cachetui` with no catalog opens instead of the bundled sample. Examples:\n"
+        "  cachetui sync\n"
+        "  cachetui sync --tag develop --tag v0.23.0",
+    )
+    p.add_argument(
+        "dir", nargs="?", metavar="DIR", help="where the clone lives (default: $XDG_DATA_HOME/cachetui/site)"
+    )
+    p.add_argument("--tag", action="append", default=[], metavar="TAG", help="only this tag (repeatable)")
+    p.add_argument("--repo", metavar="URL", help="the site's repository ($CACHETUI_SITE_REPO, site_repo in the config)")
+    p.set_defaults(func=cmd_sync)
 
     p = command("arch", "this machine as Spack names it: platform-os-target (like 'spack arch')")
     p.add_argument("--json", action="store_true", help="the parts, the target's ancestors and where it came from")
@@ -429,6 +446,11 @@ def resolve_sources(opts: argparse.Namespace, paths: Sequence[str] = ()) -> tupl
     env = [p for p in os.environ.get(ENV_CATALOG, "").split(os.pathsep) if p.strip()]
     if env:
         return env, "env"
+    from .site import synced_pages
+
+    site = synced_pages()
+    if site is not None:
+        return [site], "site"
     from .catalog import sample_catalog_path
 
     return [sample_catalog_path()], "sample"
@@ -605,6 +627,29 @@ def _counts(mapping: dict[str, int]) -> str:
 # --- commands ---------------------------------------------------------------------------------
 
 
+def cmd_sync(opts: argparse.Namespace) -> int:
+    from .catalog.freshness import read_config
+    from .site import SyncError, default_site_dir, repo_url, sync
+
+    directory = opts.dir or default_site_dir()
+    if directory is None:
+        raise CliError(
+            "no place for the site: give DIR (neither XDG_DATA_HOME nor HOME is an absolute path)", EXIT_USAGE
+        )
+    url = opts.repo or repo_url(read_config()[0])
+    try:
+        done = sync(os.path.abspath(directory), url, opts.tag, quiet=opts.quiet)
+    except SyncError as exc:
+        raise CliError(_printable(str(exc))) from None
+    pages = os.path.join(os.path.abspath(directory), "_cache")
+    _out(_printable(f"{done}: {pages}"))
+    if opts.dir:
+        _note(opts, _printable(f"open it with: {PROG} -C {shlex.quote(pages)}"))
+    else:
+        _note(opts, f"`{PROG}` with no catalog now opens it (instead of the bundled sample)")
+    return EXIT_OK
+
+
 def cmd_browse(opts: argparse.Namespace) -> int:
     return _run_browser(opts, pick=False)
 
@@ -614,7 +659,14 @@ def cmd_pick(opts: argparse.Namespace) -> int:
 
 
 def _run_browser(opts: argparse.Namespace, *, pick: bool) -> int:
-    sources, _ = resolve_sources(opts, opts.paths)
+    sources, origin = resolve_sources(opts, opts.paths)
+    if origin in ("site", "sample"):
+        which = (
+            f"the synced site pages in {sources[0]}"
+            if origin == "site"
+            else (f"the bundled sample (`{PROG} sync` gets the site's pages)")
+        )
+        _note(opts, _printable(f"no catalog given: opening {which}"))
     check_sources(opts, sources)
     try:
         from .ui.app import run_browser

@@ -29,4 +29,6 @@ def _no_ttl(monkeypatch, request):
     """
     if request.node.get_closest_marker("ttl") is None:
         monkeypatch.setenv("CACHETUI_TTL", "0")
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(request.getfixturevalue("tmp_path_factory").mktemp("xdg-config")))
+    factory = request.getfixturevalue("tmp_path_factory")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(factory.mktemp("xdg-config")))
+    monkeypatch.setenv("XDG_DATA_HOME", str(factory.mktemp("xdg-data")))  # never a developer's synced site
