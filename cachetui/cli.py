@@ -660,13 +660,8 @@ def cmd_pick(opts: argparse.Namespace) -> int:
 
 def _run_browser(opts: argparse.Namespace, *, pick: bool) -> int:
     sources, origin = resolve_sources(opts, opts.paths)
-    if origin in ("site", "sample"):
-        which = (
-            f"the synced site pages in {sources[0]}"
-            if origin == "site"
-            else (f"the bundled sample (`{PROG} sync` gets the site's pages)")
-        )
-        _note(opts, _printable(f"no catalog given: opening {which}"))
+    if origin == "site":
+        _note(opts, _printable(f"no catalog given: opening the synced site pages in {sources[0]}"))
     check_sources(opts, sources)
     try:
         from .ui.app import run_browser
