@@ -22,6 +22,7 @@ from .spackindex import (
     V3_MANIFEST,
     IndexError_,
     check_v2_hash,
+    gc_paused,
     mirror_name_of_url,
     read_database,
     read_v3_manifest,
@@ -51,6 +52,11 @@ def _looks_like_database(path: str) -> bool:
 
 def read_index_pages(path: str, name: str | None = None) -> list[ParsedPage] | Problem:
     """The pages of the index (or indexes, for a cache) that ``path`` names; a Problem if none can be read."""
+    with gc_paused():  # a big index is millions of small objects and no cycles: the collector only slows it
+        return _read_index_pages(path, name)
+
+
+def _read_index_pages(path: str, name: str | None) -> list[ParsedPage] | Problem:
     try:
         if path.endswith(os.sep + V3_MANIFEST):
             root = path[: -len(V3_MANIFEST) - 1]

@@ -23,14 +23,18 @@ are specs; the others give their names to the dependency lists.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import hashlib
 import json
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 FLAG_KEYS = frozenset({"cflags", "cppflags", "cxxflags", "fflags", "ldflags", "ldlibs"})
 COMPILER_VIRTUALS = ("c", "cxx", "fortran")
@@ -84,8 +88,9 @@ def read_database(data: bytes) -> tuple[str, dict[str, Any]]:
         except (OSError, EOFError) as exc:
             raise IndexError_(f"index is gzip data but cannot be decompressed: {exc}") from None
     try:
-        doc = json.loads(data)
-    except ValueError as exc:
+        with gc_paused():  # millions of small containers: the cyclic GC would run over them again and again
+            doc = msgspec.json.decode(data)  # 2.5x json.loads on a 255 MB index
+    except (msgspec.DecodeError, ValueError) as exc:
         raise IndexError_(f"index is not valid JSON: {exc}") from None
     database = doc.get("database") if isinstance(doc, dict) else None
     if not isinstance(database, dict) or not isinstance(database.get("installs"), dict):
@@ -158,6 +163,11 @@ def _target(arch: dict[str, Any]) -> str:
 
 def records(installs: dict[str, Any]) -> tuple[list[IndexRecord], list[str]]:
     """Every record of an index, and notes on records that could not be read (skipped)."""
+    with gc_paused():
+        return _records(installs)
+
+
+def _records(installs: dict[str, Any]) -> tuple[list[IndexRecord], list[str]]:
     nodes: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {}
     notes: list[str] = []
     for digest, record in installs.items():
@@ -167,26 +177,24 @@ def records(installs: dict[str, Any]) -> tuple[list[IndexRecord], list[str]]:
             notes.append(f"record {str(digest)[:7]} has no readable spec")
             continue
         nodes[str(digest)] = (name, node, record)
-    depended: set[str] = set()
-    for _, node, _ in nodes.values():
-        depended.update(digest for _, digest, _, _ in _edges(node))
+    edges_of = {digest: list(_edges(node)) for digest, (_, node, _) in nodes.items()}
+    depended = {dep for edges in edges_of.values() for _, dep, _, _ in edges}
+    # What a dependency looks like from its dependents: computed once per record, not once per edge.
+    as_dependency = {
+        digest: (name, str(node.get("version", "")), bool(record.get("in_buildcache")) and not node.get("external"))
+        for digest, (name, node, record) in nodes.items()
+    }
     found = []
     for digest, (name, node, record) in nodes.items():
         raw_arch = node.get("arch")
         arch: dict[str, Any] = raw_arch if isinstance(raw_arch, dict) else {}
-        edges = list(_edges(node))
-        dependencies = []
-        for dep_name, dep_hash, _, _ in edges:
-            known = nodes.get(dep_hash)
-            in_cache = known is not None and bool(known[2].get("in_buildcache")) and not known[1].get("external")
-            dependencies.append(
-                Dependency(
-                    dep_hash,
-                    known[0] if known else dep_name,
-                    str(known[1].get("version", "")) if known else "",
-                    in_cache,
-                )
-            )
+        edges = edges_of[digest]
+        dependencies = tuple(
+            Dependency(dep_hash, *known)
+            if (known := as_dependency.get(dep_hash))
+            else Dependency(dep_hash, dep_name, "", False)
+            for dep_name, dep_hash, _, _ in edges
+        )
         ref_count = record.get("ref_count")
         root = ref_count == 0 if isinstance(ref_count, int) else digest not in depended
         found.append(
@@ -200,12 +208,24 @@ def records(installs: dict[str, Any]) -> tuple[list[IndexRecord], list[str]]:
                 target=_target(arch),
                 variants=variant_strings(node.get("parameters")),
                 root=root,
-                dependencies=tuple(dependencies),
+                dependencies=dependencies,
                 in_buildcache=bool(record.get("in_buildcache")),
                 external=bool(node.get("external")),
             )
         )
     return found, notes
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small containers (nothing here is cyclic)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _compiler(

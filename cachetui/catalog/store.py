@@ -185,14 +185,18 @@ class ChunkBuilder:
         if extras is None:
             self.root.extend([ROOT_UNKNOWN] * n)
             return n
-        label = self.tables["deplabel"].intern
-        for offset, (is_root, deps) in enumerate(extras):
-            self.root.append(1 if is_root else 0)
-            for dep in deps:
-                self.dep_row.append(first + offset)
-                self.dep_hash += dep.hash.encode("ascii", "replace")[:32].ljust(32, b"\0")
-                self.dep_label.append(label(f"{dep.name}@{dep.version}" if dep.version else dep.name))
-                self.dep_binary.append(1 if dep.binary else 0)
+        labels = self.tables["deplabel"].index
+        self.root.extend([1 if is_root else 0 for is_root, _ in extras])
+        edges = [(first + offset, dep) for offset, (_, deps) in enumerate(extras) for dep in deps]
+        self.dep_row.extend([row for row, _ in edges])
+        self.dep_hash += b"".join([dep.hash.encode("ascii", "replace")[:32].ljust(32, b"\0") for _, dep in edges])
+        self.dep_label.extend(
+            [
+                labels.setdefault(f"{dep.name}@{dep.version}" if dep.version else dep.name, len(labels))
+                for _, dep in edges
+            ]
+        )
+        self.dep_binary.extend([1 if dep.binary else 0 for _, dep in edges])
         return n
 
     def _add_columns(self, tag: str, package: str, columns: Sequence[Sequence[Any]]) -> int:

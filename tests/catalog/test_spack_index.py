@@ -151,3 +151,19 @@ def test_damaged_indexes_are_problems_not_crashes(tmp_path):
     (v2 / "index.json").write_text('{"database": {"version": "4", "installs": {}}}')
     (problem,) = load_catalog([tmp_path / "v2"], use_cache=False).problems
     assert "database version 4 is not one of 5, 6, 7, 8, 9" in problem.reason
+
+
+@pytest.mark.parametrize("layout", ["v2", "v3"])
+@pytest.mark.parametrize("db", [5, 6, 7, 8, 9])
+def test_generated_indexes_of_every_db_version_and_layout(tmp_path, db, layout):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from make_index import generate
+
+    summary = generate(str(tmp_path / "mirror"), 400, db, layout, seed=db)
+    cat = load_catalog([tmp_path / "mirror"], use_cache=False)
+    specs = cat.specs(range(cat.num_specs))
+    assert cat.problems == [] and len(specs) == summary["binaries"]
+    assert sum(1 for s in specs if s.root) == summary["roots"]
+    assert all(s.compiler == "gcc@11.4.0" for s in specs)  # from the attribute (<= 7) or the c/cxx edge (8+)
