@@ -52,6 +52,20 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141
 
+# On/off options accepted before or after every command: (flags, destination, help).
+COMMON_SWITCHES: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (("--no-cache",), "no_cache", "neither read nor write the snapshot"),
+    (("-q", "--quiet"), "quiet", "no notes or progress on stderr (errors are still reported)"),
+    (
+        ("--spack-cache",),
+        "spack_cache",
+        "add every index in Spack's local index cache ($SPACK_USER_CACHE_PATH/"
+        "cache/indices, default ~/.spack/cache/indices): every mirror your Spack knows, offline",
+    ),
+    (("--refresh",), "refresh", "check every page now, even within the snapshot's TTL ($CACHETUI_TTL, default 600 s)"),
+    (("--debug",), "debug", "show a traceback on errors"),
+)
+
 # Options that take a value, so the default-command detection can skip the value.
 _VALUE_OPTIONS = frozenset({"-C", "--catalog", "--cache-dir", "--limit", "--tag", "--host"})
 
@@ -151,36 +165,8 @@ def _add_common(parser: argparse.ArgumentParser, prefix: str) -> None:
         default=argparse.SUPPRESS,
         help="where the snapshot lives (default: $XDG_CACHE_HOME/cachetui, i.e. ~/.cache/cachetui)",
     )
-    group.add_argument(
-        "--no-cache",
-        dest=prefix + "no_cache",
-        action="store_true",
-        default=argparse.SUPPRESS,
-        help="neither read nor write the snapshot",
-    )
-    group.add_argument(
-        "-q",
-        "--quiet",
-        dest=prefix + "quiet",
-        action="store_true",
-        default=argparse.SUPPRESS,
-        help="no notes or progress on stderr (errors are still reported)",
-    )
-    group.add_argument(
-        "--spack-cache",
-        dest=prefix + "spack_cache",
-        action="store_true",
-        default=argparse.SUPPRESS,
-        help="add every index in Spack's local index cache ($SPACK_USER_CACHE_PATH/cache/indices, "
-        "default ~/.spack/cache/indices): every mirror your Spack knows, offline",
-    )
-    group.add_argument(
-        "--refresh",
-        dest=prefix + "refresh",
-        action="store_true",
-        default=argparse.SUPPRESS,
-        help="check every page now, even within the snapshot's TTL ($CACHETUI_TTL, default 600 s)",
-    )
+    for flags, name, help_text in COMMON_SWITCHES:
+        group.add_argument(*flags, dest=prefix + name, action="store_true", default=argparse.SUPPRESS, help=help_text)
     group.add_argument(
         "--host",
         dest=prefix + "host",
@@ -188,13 +174,6 @@ def _add_common(parser: argparse.ArgumentParser, prefix: str) -> None:
         default=argparse.SUPPRESS,
         help="the machine 'runs here' means (default: $CACHETUI_HOST, else this one), "
         "e.g. linux-rhel8-sapphirerapids for a login node asking about its compute nodes",
-    )
-    group.add_argument(
-        "--debug",
-        dest=prefix + "debug",
-        action="store_true",
-        default=argparse.SUPPRESS,
-        help="show a traceback on errors",
     )
 
 
@@ -221,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         allow_abbrev=False,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="A terminal browser for Spack build-cache pages.",
+        description="A terminal browser for Spack build caches: the site's pages, Spack mirrors and Spack's index cache.",
         epilog=_EPILOG,
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
@@ -409,15 +388,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                 f"unrecognized arguments: {' '.join(extra)} (see '{PROG} {opts.command} --help')", EXIT_USAGE
             )
     merged = vars(opts)
-    for name, default in (
-        ("cache_dir", None),
-        ("no_cache", False),
-        ("quiet", False),
-        ("debug", False),
-        ("host", None),
-        ("refresh", False),
-        ("spack_cache", False),
-    ):
+    for name, default in (("cache_dir", None), ("host", None), *((name, False) for _, name, _ in COMMON_SWITCHES)):
         global_value = merged.pop("g_" + name, default)
         merged[name] = merged.pop("s_" + name, global_value)  # after the command wins
     opts.catalog = list(merged.pop("g_catalog", [])) + list(merged.pop("s_catalog", []))

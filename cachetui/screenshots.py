@@ -93,6 +93,28 @@ async def runs_here_filter_view(pilot) -> None:
     await pilot.pause(0.3)
 
 
+async def diff_view(pilot) -> None:
+    await search(pilot, "cmake")
+    await pilot.press("enter", "D")  # compare two tags: the latest release, then develop-2025-07-13
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    await pilot.pause(0.2)
+    for _ in range(2):
+        await pilot.press("down")
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.press("enter")  # cmake's specs, marked + and -
+    await settle(pilot)
+
+
+async def dependencies_view(pilot) -> None:
+    await search(pilot, "cmake tag=v3-mirror")
+    await pilot.press("enter", "enter")
+    await settle(pilot)
+    await pilot.press("space")  # the spec screen: its dependencies, from the mirror's index
+    await pilot.pause(0.3)
+
+
 async def help_view(pilot) -> None:
     await settle(pilot)
     await pilot.press("f1")
@@ -115,6 +137,7 @@ class Shot:
     size: tuple[int, int]
     drive: Callable[..., Awaitable[None]]
     broken_pages: bool = False
+    index_mirror: bool = False  # add the repository's sample Spack mirror (tests/fixtures/index/v3-mirror)
 
 
 SHOTS = [
@@ -126,6 +149,8 @@ SHOTS = [
     Shot("help.svg", (100, 44), help_view),
     Shot("runs-here.svg", (160, 45), runs_here_view),
     Shot("runs-here-80x24.svg", (80, 24), runs_here_filter_view),
+    Shot("diff.svg", (140, 36), diff_view),
+    Shot("dependencies.svg", (110, 40), dependencies_view, index_mirror=True),
     Shot("problems.svg", (100, 20), problems_view, broken_pages=True),
 ]
 
@@ -147,6 +172,12 @@ async def take(shot: Shot, out_dir: str) -> str:
     sources = [sample_catalog_path()]
     if shot.broken_pages:
         sources.append(_broken_pages())
+    if shot.index_mirror:
+        sources.append(
+            os.path.join(
+                os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "fixtures", "index", "v3-mirror"
+            )
+        )
     catalog = load_catalog(sources, use_cache=False)
     app = CacheTuiApp(catalog=catalog, environ={}, tmux_loader=lambda text: True, host=SCREENSHOT_HOST)
     async with app.run_test(size=shot.size, notifications=True) as pilot:

@@ -352,19 +352,21 @@ class TypedSpecs:
     first: dict[str, Any] | None
 
 
-def _typed_specs(value: str) -> TypedSpecs | None:
-    """The line decoded by msgspec (2x faster than json here), or None to read it the general way."""
+def _typed_specs(value: str | memoryview) -> TypedSpecs | None:
+    """``spec_details`` (text, or bytes of the file) decoded by msgspec (2x faster than json here), or None
+    to read it the general way; the first item is kept as a dict, as its keys tell the page format."""
     try:
         records = _RECORDS.decode(value)
     except (msgspec.ValidationError, msgspec.DecodeError):
         return None
     first = None
     if records:
-        try:  # key order and keys tell the page format; the typed records no longer have them
-            item, _ = _DECODER.raw_decode(value, _skip_space(value, 1))
-            first = item if isinstance(item, dict) else None
+        head = value[: 64 * 1024] if isinstance(value, str) else bytes(value[: 64 * 1024]).decode("utf-8", "ignore")
+        try:
+            item, _ = _DECODER.raw_decode(head, _skip_space(head, _skip_space(head, 0) + 1))
         except ValueError:
             return None
+        first = item if isinstance(item, dict) else None
     return TypedSpecs(records, first)
 
 
@@ -550,7 +552,7 @@ def _parse_layout(path: str, data: bytes, *, stream: bool) -> ParsedPage | None:
     if fields is None or "_json_error" in fields or "spec_details" in fields:
         return None
     if not stream:
-        typed = _typed_specs_from(memoryview(data)[span[0] : span[1]])
+        typed = _typed_specs(memoryview(data)[span[0] : span[1]])
         if typed is None:
             return None
         fields["spec_details"] = typed
@@ -575,23 +577,6 @@ def _parse_layout(path: str, data: bytes, *, stream: bool) -> ParsedPage | None:
         _read_declared(page, meta.get("num_specs"))
     page.rows = _counted(page, _spec_rows(page, _json_array_items(text, start)))
     return page
-
-
-def _typed_specs_from(value: memoryview) -> TypedSpecs | None:
-    """``spec_details`` bytes decoded by msgspec; the first item as a dict, for the page format."""
-    try:
-        records = _RECORDS.decode(value)
-    except (msgspec.ValidationError, msgspec.DecodeError):
-        return None
-    first = None
-    if records:
-        head = bytes(value[: 64 * 1024]).decode("utf-8", "ignore")
-        try:
-            item, _ = _DECODER.raw_decode(head, _skip_space(head, _skip_space(head, 0) + 1))
-        except ValueError:
-            return None
-        first = item if isinstance(item, dict) else None
-    return TypedSpecs(records, first)
 
 
 def _counted(page: ParsedPage, rows: Iterator[Row]) -> Iterator[Row]:

@@ -16,7 +16,6 @@ from .test_freshness import observed
 
 
 def general_only(monkeypatch):
-    monkeypatch.setattr(parser_mod, "_typed_specs_from", lambda value: None)
     monkeypatch.setattr(parser_mod, "_typed_specs", lambda value: None)
 
 
