@@ -74,4 +74,7 @@ async def test_typing_while_loading_runs_the_query_once_loaded(tmp_path):
         await pilot.press("slash", *"zlib")
         await wait_for(pilot, lambda: not app.loading)
         await settle(pilot)
-        assert [node.data.package for node in app.tree.root.children] == ["zlib", "zlib-ng"]
+        # The query typed ahead runs once the catalog is there: the tree shows its two packages, no others.
+        await wait_for(pilot, lambda: "2 packages" in screen_text(app))
+        tree_lines = [line.split("▏")[0].strip() for line in screen_text(app).splitlines()[3:] if "▏" in line]
+        assert [line.split()[1] for line in tree_lines if line.startswith("▶")] == ["zlib", "zlib-ng"]
