@@ -325,7 +325,8 @@ async def test_problems_are_announced_and_listed(tmp_path):
     catalog = load_catalog([str(tmp_path)], use_cache=False)
     assert len(catalog.problems) == 2
     app = CacheTuiApp(catalog=catalog, environ={})
-    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+    # Wide enough that the long temporary paths (longer under xdist) fit one line beside the notification.
+    async with app.run_test(size=(240, 30), notifications=True) as pilot:
         await settle(pilot)
         announcements = [n.message for n in app._notifications]
         assert announcements == ["2 pages could not be read fully; press p to list them."]
