@@ -20,7 +20,7 @@ from .spackindex import (
     CACHE_CONTENTS,
     V2_INDEX,
     V3_MANIFEST,
-    IndexError_,
+    IndexReadError,
     check_v2_hash,
     gc_paused,
     mirror_name_of_url,
@@ -76,7 +76,7 @@ def _read_index_pages(path: str, name: str | None) -> list[ParsedPage] | Problem
         else:
             mirror = name or os.path.basename(os.path.dirname(path)) or path
         return _pages(path, data, mirror, "db-v2", notes)
-    except IndexError_ as exc:
+    except IndexReadError as exc:
         return Problem(path, str(exc))
     except OSError as exc:
         return Problem(path, f"cannot read: {exc.strerror or exc}")
@@ -106,7 +106,7 @@ def _cache_pages(path: str, name: str | None) -> list[ParsedPage] | Problem:
             with open(os.path.join(directory, index_path), "rb") as handle:
                 data = handle.read(MAX_INDEX_BYTES + 1)
             found = _pages(path, data, mirror, "db-cache", [])
-        except IndexError_ as exc:
+        except IndexReadError as exc:
             notes.append(f"{index_path}: {exc}")
             continue
         except OSError as exc:

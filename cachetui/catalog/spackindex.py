@@ -40,14 +40,13 @@ FLAG_KEYS = frozenset({"cflags", "cppflags", "cxxflags", "fflags", "ldflags", "l
 COMPILER_VIRTUALS = ("c", "cxx", "fortran")
 DB_MEDIA = re.compile(r"application/vnd\.spack\.db\.v([0-9]+)\+json\Z")
 SUPPORTED_DB = frozenset({"5", "6", "7", "8", "9"})
-INDEX_NAMES = ("index.json",)
 V3_MANIFEST = os.path.join("v3", "manifests", "index", "index.manifest.json")
 V2_INDEX = os.path.join("build_cache", "index.json")
 CACHE_CONTENTS = "contents.json"
 _KEY_SUFFIX = re.compile(r"__v[0-9]+(?:__.*)?\Z")
 
 
-class IndexError_(ValueError):
+class IndexReadError(ValueError):
     """An index that cannot be read; the message says why, in one line."""
 
 
@@ -81,23 +80,23 @@ class IndexRecord:
 
 
 def read_database(data: bytes) -> tuple[str, dict[str, Any]]:
-    """(DB version, installs) of a Database JSON; IndexError_ says what is wrong."""
+    """(DB version, installs) of a Database JSON; IndexReadError says what is wrong."""
     if data[:2] == b"\x1f\x8b":
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError) as exc:
-            raise IndexError_(f"index is gzip data but cannot be decompressed: {exc}") from None
+            raise IndexReadError(f"index is gzip data but cannot be decompressed: {exc}") from None
     try:
         with gc_paused():  # millions of small containers: the cyclic GC would run over them again and again
             doc = msgspec.json.decode(data)  # 2.5x json.loads on a 255 MB index
     except (msgspec.DecodeError, ValueError) as exc:
-        raise IndexError_(f"index is not valid JSON: {exc}") from None
+        raise IndexReadError(f"index is not valid JSON: {exc}") from None
     database = doc.get("database") if isinstance(doc, dict) else None
     if not isinstance(database, dict) or not isinstance(database.get("installs"), dict):
-        raise IndexError_("not a Spack database (no database.installs)")
+        raise IndexReadError("not a Spack database (no database.installs)")
     version = str(database.get("version", ""))
     if version not in SUPPORTED_DB:
-        raise IndexError_(f"database version {version or '?'} is not one of {', '.join(sorted(SUPPORTED_DB))}")
+        raise IndexReadError(f"database version {version or '?'} is not one of {', '.join(sorted(SUPPORTED_DB))}")
     return version, database["installs"]
 
 
@@ -253,27 +252,6 @@ def _compiler(
 # --- where an index is ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class IndexSource:
-    """One index to read: the file that names it (what the snapshot stamps), its data, and its mirror."""
-
-    path: str  # index.json, index.manifest.json, or the cache's contents.json
-    mirror: str  # the tag: mirror name, or the URL without scheme and layout suffix
-    url: str  # what `spack mirror add` takes
-
-
-def mirror_root_kind(directory: str) -> str | None:
-    """ "v3" or "v2" if ``directory`` is a mirror root (its index where Spack keeps it), "cache" for
-    Spack's index cache directory, else None."""
-    if os.path.isfile(os.path.join(directory, V3_MANIFEST)):
-        return "v3"
-    if os.path.isfile(os.path.join(directory, V2_INDEX)):
-        return "v2"
-    if os.path.isfile(os.path.join(directory, CACHE_CONTENTS)) and looks_like_index_cache(directory):
-        return "cache"
-    return None
-
-
 def looks_like_index_cache(directory: str) -> bool:
     """``contents.json`` here is Spack's index cache table (a mapping of keys to index files)."""
     try:
@@ -299,10 +277,10 @@ def read_v3_manifest(root: str, manifest: bytes) -> tuple[bytes, str]:
     try:
         doc = json.loads(text)
     except ValueError as exc:
-        raise IndexError_(f"index manifest is not valid JSON: {exc}") from None
+        raise IndexReadError(f"index manifest is not valid JSON: {exc}") from None
     entries = doc.get("data") if isinstance(doc, dict) else None
     if not isinstance(entries, list):
-        raise IndexError_("index manifest lists no data")
+        raise IndexReadError("index manifest lists no data")
     candidates = []
     for entry in entries:
         if not isinstance(entry, dict):
@@ -311,23 +289,23 @@ def read_v3_manifest(root: str, manifest: bytes) -> tuple[bytes, str]:
         if match and match.group(1) in SUPPORTED_DB:
             candidates.append((int(match.group(1)), entry))
     if not candidates:
-        raise IndexError_("index manifest names no database version this reader knows (5 to 9)")
+        raise IndexReadError("index manifest names no database version this reader knows (5 to 9)")
     candidates.sort(key=lambda item: -item[0])
     _, entry = candidates[0]
     algorithm, checksum = str(entry.get("checksumAlgorithm", "sha256")), str(entry.get("checksum", ""))
     if algorithm != "sha256" or not re.fullmatch(r"[0-9a-f]{64}", checksum):
-        raise IndexError_(f"index manifest names a blob by {algorithm} {checksum[:16]!r}; expected sha256")
+        raise IndexReadError(f"index manifest names a blob by {algorithm} {checksum[:16]!r}; expected sha256")
     blob_path = os.path.join(root, "blobs", "sha256", checksum[:2], checksum)
     try:
         with open(blob_path, "rb") as handle:
             blob = handle.read()
     except OSError as exc:
-        raise IndexError_(f"index blob {blob_path}: {exc.strerror or exc}") from None
+        raise IndexReadError(f"index blob {blob_path}: {exc.strerror or exc}") from None
     if hashlib.sha256(blob).hexdigest() != checksum:
-        raise IndexError_(f"index blob {checksum[:12]}… does not match its sha256 (damaged or partial download)")
+        raise IndexReadError(f"index blob {checksum[:12]}… does not match its sha256 (damaged or partial download)")
     length = entry.get("contentLength")
     if isinstance(length, int) and length != len(blob):
-        raise IndexError_(f"index blob {checksum[:12]}… has {len(blob)} bytes, the manifest says {length}")
+        raise IndexReadError(f"index blob {checksum[:12]}… has {len(blob)} bytes, the manifest says {length}")
     return blob, str(candidates[0][0])
 
 
