@@ -35,7 +35,7 @@ COLUMN_TITLES = {
     "package": "package",
     "compiler": "compiler",
     "arch": "platform-os-target",
-    "variants": "variants",
+    "variants": "differing variants",
     "stacks": "stacks",
     "size": "size",
 }
@@ -157,6 +157,7 @@ class DetailData:
     changes: dict[int, str] = field(default_factory=dict)  # diff mode: "+" or "-" for the rows of ``specs``
     diff: DiffMode | None = None
     mirror_source: str | None = None  # a page of the selected tag: says whether it is a site tag or a Spack index
+    shared_variants: tuple[str, ...] = ()  # variants every matching spec has: the table shows the others
 
     @property
     def matched(self) -> int:
@@ -400,6 +401,7 @@ class BrowseModel:
             changes=view.diff.signs(ordered[:TABLE_CAP]) if view.diff is not None else {},
             diff=view.diff,
             mirror_source=self.source_of_tag(selection.tag),
+            shared_variants=self.shared_variants(rows),
         )
         if len(rows) and selection.tag is None:
             data.tag_counts = cat.tags_of_rows(rows)
@@ -434,7 +436,18 @@ class BrowseModel:
             changes=data.diff.signs(ordered[:TABLE_CAP]) if data.diff is not None else {},
             diff=data.diff,
             mirror_source=data.mirror_source,
+            shared_variants=data.shared_variants,
         )
+
+    def shared_variants(self, rows: np.ndarray) -> tuple[str, ...]:
+        """Variants that every one of ``rows`` has (sorted): they tell the specs apart no more."""
+        if len(rows) < 2:
+            return ()
+        store = self.catalog.store
+        items = store.tables["variants"].items
+        ids = np.unique(store.columns["variants"][rows]).tolist()
+        shared = set(items[ids[0]]).intersection(*(items[i] for i in ids[1:]))
+        return tuple(sorted(shared))
 
     def source_of_tag(self, tag: str | None) -> str | None:
         """The file a page of ``tag`` came from (a Spack index's tag has its mirror in it)."""

@@ -77,6 +77,8 @@ def summary_lines(data: DetailData) -> list[Text]:
         lines.append(_facet_line("tags", data.tag_counts))
     if data.history and any(count for _, count in data.history):
         lines.append(history_line(data.history))
+    if summary is not None and data.shared_variants:  # folded here: the table's variants column shows what differs
+        lines.append(_facet_line("shared", [(v, data.matched) for v in data.shared_variants]))
     return lines
 
 

@@ -47,8 +47,10 @@ def cell(spec: Spec, column: str, data: DetailData | None = None) -> Text:
         return literal(spec.compiler)
     if column == "arch":
         return literal(spec.arch)
-    if column == "variants":
-        return literal(" ".join(spec.variants))
+    if column == "variants":  # what tells this spec apart: the variants not every match has
+        shared = set(data.shared_variants) if data is not None else set()
+        differing = [v for v in spec.variants if v not in shared]
+        return literal(" ".join(differing)) if differing or not shared else Text("(all shared)", style="dim")
     if column == "stacks":
         return literal(" ".join(spec.stacks))
     if column == "size":
