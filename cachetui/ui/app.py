@@ -574,7 +574,10 @@ class CacheTuiApp(App[str | None]):
             or data.query_text != self.view.text
         ):
             return  # outdated: the selection or the query changed meanwhile
-        self.detail.show(data)
+        # The cursor stays on its spec across a re-sort or a narrower query that still matches it.
+        previous, spec = self.detail.data, self.table.current_spec
+        keep = spec.row if spec is not None and previous is not None and previous.selection == data.selection else None
+        self.detail.show(data, keep)
         if self._focus_table_on_detail:
             self._focus_table_on_detail = False
             self.table.focus()

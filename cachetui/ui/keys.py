@@ -9,6 +9,7 @@ KEY_HELP: list[tuple[str, list[tuple[str, str]]]] = [
             ("/", "focus the search bar"),
             ("tab / shift+tab", "cycle panes: search, tree, spec table"),
             ("up down, j k", "move in the tree or the spec table"),
+            ("pgup pgdn, home end", "spec table: a page, the first or the last spec (of every match: no cap)"),
             ("right left, l h", "tree: expand / collapse a node (or go to its parent); table: scroll sideways"),
             (
                 "enter",

@@ -8,7 +8,9 @@ cached on the ``BrowseModel``; races between threads only compute them twice.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 import numpy as np
 
@@ -21,9 +23,6 @@ GROUP_BY_PACKAGE = "package"
 
 TREE_BATCH = 500
 """Tree entries added at a time under one parent; a "… N more" leaf adds the next batch."""
-
-TABLE_CAP = 200
-"""Spec rows put in the table at once (sorted first, so they are the first rows of the full order)."""
 
 SORT_COLUMNS = ("hash", "version", "tag", "package", "compiler", "arch", "variants", "stacks", "size")
 COLUMN_TITLES = {
@@ -97,10 +96,36 @@ class DiffMode:
     rows: np.ndarray  # every changed row, ascending
     added: np.ndarray  # the added ones (rows of B), ascending
 
-    def signs(self, rows: np.ndarray) -> dict[int, str]:
-        """``+`` or ``-`` for each of ``rows`` (all of them changed rows)."""
-        plus = np.isin(rows, self.added, assume_unique=True)
-        return {int(r): "+" if p else "-" for r, p in zip(rows.tolist(), plus.tolist())}
+    def added_mask(self, rows: np.ndarray) -> np.ndarray:
+        """True for each of ``rows`` (all of them changed rows) that was added, False for a removed one."""
+        mask: np.ndarray = np.isin(rows, self.added, assume_unique=True)
+        return mask
+
+
+class SpecRows(Sequence[Spec]):
+    """The specs of an ordered result, built on demand: a table of millions of rows builds only those it draws."""
+
+    def __init__(self, catalog: Catalog, rows: np.ndarray) -> None:
+        self.catalog = catalog
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Spec: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Spec]: ...
+    def __getitem__(self, index: int | slice) -> Spec | list[Spec]:
+        if isinstance(index, slice):
+            return self.catalog.specs(self.rows[index])
+        if not -len(self.rows) <= index < len(self.rows):
+            raise IndexError(index)
+        return self.catalog.specs(self.rows[index : index + 1 or None])[0]
+
+    def __iter__(self) -> Iterator[Spec]:
+        for start in range(0, len(self.rows), 1000):
+            yield from self.catalog.specs(self.rows[start : start + 1000])
 
 
 @dataclass
@@ -147,14 +172,14 @@ class DetailData:
     total: int  # specs of the selection, ignoring the query
     rows: np.ndarray  # matching rows, in table order
     summary: Summary | None
-    specs: list[Spec]  # the first TABLE_CAP rows as Spec objects
+    specs: Sequence[Spec]  # every row, in table order, as Spec objects built on demand
     sort: SortOrder = field(default_factory=SortOrder)
     columns: tuple[str, ...] = ()
     tag_counts: list[tuple[str, int]] = field(default_factory=list)  # when the selection spans tags
     package_count: int = 0  # when the selection spans packages
-    runs_here: frozenset[int] = frozenset()  # catalog rows among ``specs`` that run on the host
+    here_mask: np.ndarray | None = None  # per row of ``rows``: runs on the host (None: no host)
     history: list[tuple[str, int]] = field(default_factory=list)  # weekly snapshots, oldest first: (tag, specs)
-    changes: dict[int, str] = field(default_factory=dict)  # diff mode: "+" or "-" for the rows of ``specs``
+    added_mask: np.ndarray | None = None  # diff mode, per row of ``rows``: added (else removed)
     diff: DiffMode | None = None
     mirror_source: str | None = None  # a page of the selected tag: says whether it is a site tag or a Spack index
     shared_variants: tuple[str, ...] = ()  # variants every matching spec has: the table shows the others
@@ -163,9 +188,21 @@ class DetailData:
     def matched(self) -> int:
         return len(self.rows)
 
-    @property
-    def capped(self) -> bool:
-        return len(self.specs) < len(self.rows)
+    def runs_here_at(self, index: int) -> bool:
+        return self.here_mask is not None and bool(self.here_mask[index])
+
+    def change_sign(self, index: int) -> str:
+        """Diff mode: ``+`` for an added spec, ``-`` for a removed one; else empty."""
+        if self.added_mask is None:
+            return ""
+        return "+" if self.added_mask[index] else "-"
+
+    def index_of(self, row: int | None) -> int | None:
+        """Where catalog row ``row`` is in the table order, if it is listed."""
+        if row is None:
+            return None
+        found = np.flatnonzero(self.rows == row)
+        return int(found[0]) if len(found) else None
 
     @property
     def mirror_command(self) -> str | None:
@@ -394,11 +431,11 @@ class BrowseModel:
             total=self.total(selection),
             rows=ordered,
             summary=cat.summary(rows) if len(rows) else None,
-            specs=cat.specs(ordered[:TABLE_CAP]),
+            specs=SpecRows(cat, ordered),
             sort=sort,
             columns=table_columns(selection, self.host, view.diff is not None),
-            runs_here=self._runs_here(ordered[:TABLE_CAP]),
-            changes=view.diff.signs(ordered[:TABLE_CAP]) if view.diff is not None else {},
+            here_mask=self._here_mask(ordered),
+            added_mask=view.diff.added_mask(ordered) if view.diff is not None else None,
             diff=view.diff,
             mirror_source=self.source_of_tag(selection.tag),
             shared_variants=self.shared_variants(rows),
@@ -426,14 +463,14 @@ class BrowseModel:
             total=data.total,
             rows=ordered,
             summary=data.summary,
-            specs=self.catalog.specs(ordered[:TABLE_CAP]),
+            specs=SpecRows(self.catalog, ordered),
             sort=sort,
             columns=data.columns,
             tag_counts=data.tag_counts,
             package_count=data.package_count,
-            runs_here=self._runs_here(ordered[:TABLE_CAP]),
+            here_mask=self._here_mask(ordered),
             history=data.history,
-            changes=data.diff.signs(ordered[:TABLE_CAP]) if data.diff is not None else {},
+            added_mask=data.diff.added_mask(ordered) if data.diff is not None else None,
             diff=data.diff,
             mirror_source=data.mirror_source,
             shared_variants=data.shared_variants,
@@ -454,10 +491,8 @@ class BrowseModel:
         ids = self.catalog.page_ids_in_tag(tag) if tag is not None else []
         return self.catalog.pages[ids[0]].source if ids else None
 
-    def _runs_here(self, rows: np.ndarray) -> frozenset[int]:
-        if self.host is None or not len(rows):
-            return frozenset()
-        return frozenset(rows[self.catalog.runs_here(rows, self.host)].tolist())
+    def _here_mask(self, rows: np.ndarray) -> np.ndarray | None:
+        return self.catalog.runs_here(rows, self.host) if self.host is not None else None
 
     def why_not_here(self, spec: Spec) -> str | None:
         """None if ``spec`` runs on the host; else why not, in one line."""

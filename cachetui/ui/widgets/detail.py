@@ -111,14 +111,14 @@ def mirror_text(data: DetailData) -> Text:
     return Text("tag has characters no command line should carry", style="dim")
 
 
-def cap_line(data: DetailData) -> Text:
-    if not data.capped:
-        return Text("")
-    order = f"sorted by {data.sort.column}" if data.sort.column else "newest first"
-    return Text(
-        f"showing {len(data.specs):,} of {data.matched:,} specs ({order}); refine the query to narrow them",
-        style="italic",
+def position_line(data: DetailData, row: int) -> Text:
+    """Where the cursor is in the whole result, like fzf's counter: ``1,204/162,701``, and the order."""
+    order = (
+        f"sorted by {data.sort.column}{' (reversed)' if data.sort.reverse else ''}"
+        if data.sort.column
+        else "newest first"
     )
+    return Text(f"{row + 1:,}/{data.matched:,} · {order}")
 
 
 class DetailPane(Vertical):
@@ -134,7 +134,7 @@ class DetailPane(Vertical):
             yield Static(Text("mirror", style="bold"), id="mirror-label", markup=False)
             yield Static("", id="mirror-command", markup=False)
         yield SpecTable(id="specs")
-        yield Static("", id="cap-line", markup=False)
+        yield Static("", id="position-line", markup=False)
 
     @property
     def table(self) -> SpecTable:
@@ -144,21 +144,23 @@ class DetailPane(Vertical):
     def selection(self) -> Selection:
         return self.data.selection if self.data is not None else Selection()
 
-    def show(self, data: DetailData) -> None:
+    def show(self, data: DetailData, keep: int | None = None) -> None:
+        """Show ``data``; the table's cursor stays on catalog row ``keep`` if it is still listed."""
         self.data = data
         self.query_one("#summary", Static).update(Text("\n").join(summary_lines(data)))
         self.query_one("#mirror-line").display = data.selection.tag is not None
         if data.selection.tag is not None:
             self.query_one("#mirror-command", Static).update(mirror_text(data))
-        self.table.show(data)
-        cap = self.query_one("#cap-line", Static)
-        cap.update(cap_line(data))
-        cap.display = data.capped
+        self.query_one("#position-line", Static).display = data.matched > 0
+        self.table.show(data, keep)
+
+    def on_spec_table_cursor_moved(self, event: SpecTable.CursorMoved) -> None:
+        if self.data is not None and event.total:
+            self.query_one("#position-line", Static).update(position_line(self.data, event.row))
 
     def show_nothing(self, message: str = "select a tag or package") -> None:
         self.data = None
         self.query_one("#summary", Static).update(Text(message, style="italic"))
         self.query_one("#mirror-line").display = False
-        self.table.clear(columns=True)
-        self.table.specs = []
-        self.query_one("#cap-line", Static).display = False
+        self.table.clear()
+        self.query_one("#position-line", Static).display = False

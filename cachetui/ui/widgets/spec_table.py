@@ -1,16 +1,28 @@
-"""The spec table: one row per binary of the selection, capped and sortable.
+"""The spec table: every spec of the result, drawn a screen at a time on Textual's Line API.
 
-Rows are sorted over *all* matching specs (in a worker, on the column store)
-and only the first ``TABLE_CAP`` become table rows, so a 20,000-spec page
-costs the same as a small one; a line under the table says how many are
-hidden and suggests refining the query.
+The table holds the result's ordered catalog rows (a numpy array) and builds
+``Spec`` objects only for the lines it draws, so a result of three million
+specs scrolls, pages and jumps as fast as one of ten: there is no cap. A
+small LRU cache keeps rendered lines while the cursor moves. The header is a
+fixed first line; the cursor's position is posted as ``CursorMoved`` so the
+detail pane can show ``row/total`` under the table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
-from textual.widgets import DataTable
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from cachetui.catalog import Spec, human_size
 
@@ -20,21 +32,23 @@ from ..safe import literal
 
 # Columns whose values can be long get a width cap (cut with an ellipsis); the spec screen shows them in full.
 WIDTH_CAPS = {"variants": 40, "stacks": 28, "package": 24, "tag": 20, "compiler": 18}
-
+WIDTH_SAMPLE = 300
+"""Rows measured (from the top of the order) to size the columns; longer values further down are cut."""
 
 RUNS_HERE = "✓"
 UNSORTABLE = frozenset({"here", "change"})  # marks per host or per diff, not catalog columns
 CHANGE_STYLES = {"+": "bold green", "-": "bold red"}
+CENTRED = frozenset({"here", "change"})
+RIGHT_ALIGNED = frozenset({"size"})
 
 
-def cell(spec: Spec, column: str, data: DetailData | None = None) -> Text:
-    """One cell of a spec row; page strings are shown literally."""
+def cell(spec: Spec, column: str, data: DetailData | None = None, index: int = 0) -> Text:
+    """One cell of the spec at ``index`` of the table order; page strings are shown literally."""
     if column == "change":
-        sign = data.changes.get(spec.row, "") if data is not None else ""
-        return Text(sign, style=CHANGE_STYLES.get(sign, ""), justify="center")  # the sign reads without colour
+        sign = data.change_sign(index) if data is not None else ""
+        return Text(sign, style=CHANGE_STYLES.get(sign, ""))  # the sign reads without colour
     if column == "here":
-        runs_here = data.runs_here if data is not None else frozenset()
-        return Text(RUNS_HERE if spec.row in runs_here else "", justify="center")
+        return Text(RUNS_HERE if data is not None and data.runs_here_at(index) else "")
     if column == "hash":
         return Text(spec.short_hash or "-")
     if column == "package":
@@ -54,76 +68,272 @@ def cell(spec: Spec, column: str, data: DetailData | None = None) -> Text:
     if column == "stacks":
         return literal(" ".join(spec.stacks))
     if column == "size":
-        return Text(human_size(spec.size), justify="right")
+        return Text(human_size(spec.size))
     raise KeyError(column)
 
 
-class SpecTable(DataTable):
+def fit(text: Text, width: int, column: str) -> Text:
+    """``text`` cut (with an ellipsis) or padded to exactly ``width`` cells, aligned for its column."""
+    text = text.copy()
+    if text.cell_len > width:
+        text.truncate(width, overflow="ellipsis")
+    gap = width - text.cell_len
+    if column in RIGHT_ALIGNED:
+        text.pad_left(gap)
+    elif column in CENTRED:
+        text.pad_left(gap // 2)
+        text.pad_right(gap - gap // 2)
+    else:
+        text.pad_right(gap)
+    return text
+
+
+class SpecTable(ScrollView, can_focus=True):
     """Specs of the selected package (or tag); enter opens a spec, ``s``/``r`` change the order."""
+
+    DEFAULT_CSS = """
+    SpecTable {
+        background: $surface;
+        color: $foreground;
+        & > .spec-table--header { text-style: bold; background: $panel; color: $foreground; }
+        & > .spec-table--even-row { background: $surface-lighten-1 50%; }
+        & > .spec-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+        }
+        &:focus > .spec-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: bold;
+        }
+    }
+    """
+
+    COMPONENT_CLASSES = {"spec-table--header", "spec-table--even-row", "spec-table--cursor"}
 
     BINDINGS = [
         Binding("enter", "choose", "Open", show=False),
         Binding("space", "details", "Details", show=False),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("h", "scroll_left", "Left", show=False),
-        Binding("l", "scroll_right", "Right", show=False),
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+        Binding("left,h", "scroll_left", "Left", show=False),
+        Binding("right,l", "scroll_right", "Right", show=False),
         Binding("s", "sort_next", "Sort", show=False),
         Binding("r", "sort_reverse", "Reverse", show=False),
     ]
 
+    cursor_row: reactive[int] = reactive(0, always_update=True)
+    """Index of the highlighted spec in the table order."""
+
+    class CursorMoved(Message):
+        """The cursor is on another row (or the rows changed): ``row`` of ``total``, 0-based."""
+
+        def __init__(self, table: SpecTable, row: int, total: int) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+            self.total = total
+
+        @property
+        def control(self) -> SpecTable:
+            return self.table
+
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
-        self.specs: list[Spec] = []
+        super().__init__(id=id)
+        self.data: DetailData | None = None
         self.columns_shown: tuple[str, ...] = ()
         self.spec_sort = SortOrder()
+        self._widths: list[int] = []
+        self._lines: LRUCache[tuple[int, bool, bool], Strip] = LRUCache(256)
 
-    def show(self, data: DetailData) -> None:
-        """Replace the rows with ``data.specs`` (already sorted and capped)."""
-        self.clear(columns=True)
-        self.specs = data.specs
-        self.columns_shown = data.columns
-        self.spec_sort = data.sort
-        for column in data.columns:
-            title = COLUMN_TITLES[column]
-            if data.sort.column == column:
-                title += " ▼" if data.sort.reverse else " ▲"
-            self.add_column(Text(title), key=column)
-        caps = {
-            column: max(len(COLUMN_TITLES[column]) + 2, WIDTH_CAPS[column])
-            for column in data.columns
-            if column in WIDTH_CAPS
-        }
-        rows = []
-        for spec in data.specs:
-            row = []
-            for column in data.columns:
-                text = cell(spec, column, data)
-                cap = caps.get(column)
-                if cap is not None and text.cell_len > cap:
-                    text.truncate(cap, overflow="ellipsis")
-                row.append(text)
-            rows.append(row)
-        self.add_rows(rows)
-        if data.specs:
-            self.move_cursor(row=0)
+    # --- public state -------------------------------------------------------------
+
+    @property
+    def specs(self) -> Sequence[Spec]:
+        """Every spec of the table, in table order (built on demand)."""
+        return self.data.specs if self.data is not None else ()
+
+    @property
+    def row_count(self) -> int:
+        return len(self.data.rows) if self.data is not None else 0
 
     @property
     def current_spec(self) -> Spec | None:
-        if not self.specs or self.row_count == 0:
+        if not self.row_count:
             return None
-        row = self.cursor_row
-        return self.specs[row] if 0 <= row < len(self.specs) else None
+        return self.specs[min(self.cursor_row, self.row_count - 1)]
+
+    def show(self, data: DetailData, keep: int | None = None) -> None:
+        """Show ``data``'s rows; the cursor goes to catalog row ``keep`` if it is among them, else to the top."""
+        self.data = data
+        self.columns_shown = data.columns
+        self.spec_sort = data.sort
+        self._lines.clear()
+        self._widths = self._measure(data)
+        self.virtual_size = Size(sum(self._widths) + len(self._widths) * 2, self.row_count + 1)
+        self.scroll_to(x=0, y=0, animate=False, immediate=True)
+        index = data.index_of(keep) if keep is not None else None
+        self.cursor_row = index if index is not None else 0
+        self.refresh()
+
+    def clear(self) -> None:
+        self.data = None
+        self.columns_shown = ()
+        self._widths = []
+        self._lines.clear()
+        self.virtual_size = Size(0, 0)
+        self.cursor_row = 0
+        self.refresh()
 
     def select_row_of(self, spec_row: int) -> bool:
         """Put the cursor on the table row of catalog row ``spec_row``, if it is listed."""
-        for index, spec in enumerate(self.specs):
-            if spec.row == spec_row:
-                self.move_cursor(row=index)
-                return True
-        return False
+        index = self.data.index_of(spec_row) if self.data is not None else None
+        if index is None:
+            return False
+        self.cursor_row = index
+        return True
+
+    # --- geometry -----------------------------------------------------------------
+
+    def _measure(self, data: DetailData) -> list[int]:
+        widths = []
+        sample = data.specs[:WIDTH_SAMPLE]
+        for column in data.columns:
+            width = len(self._title(column, data.sort))
+            for index, spec in enumerate(sample):
+                width = max(width, cell(spec, column, data, index).cell_len)
+            cap = WIDTH_CAPS.get(column)
+            widths.append(min(width, max(cap, len(COLUMN_TITLES[column]) + 2)) if cap else width)
+        return widths
+
+    @staticmethod
+    def _title(column: str, sort: SortOrder) -> str:
+        title = COLUMN_TITLES[column]
+        if sort.column == column:
+            title += " ▼" if sort.reverse else " ▲"
+        return title
+
+    @property
+    def _page(self) -> int:
+        """Spec lines on screen (the header takes one)."""
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def validate_cursor_row(self, row: int) -> int:
+        return max(0, min(row, self.row_count - 1))
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        top = round(self.scroll_y)
+        if new < top:
+            self.scroll_to(y=new, animate=False, immediate=True)
+        elif new >= top + self._page:
+            self.scroll_to(y=new - self._page + 1, animate=False, immediate=True)
+        self.refresh()
+        self.post_message(self.CursorMoved(self, new, self.row_count))
+
+    # --- drawing ------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if self.data is None:
+            return Strip.blank(width, self.rich_style)
+        if y == 0:
+            strip = self._header()
+        else:
+            index = round(self.scroll_y) + y - 1
+            if index >= self.row_count:
+                return Strip.blank(width, self.rich_style)
+            key = (index, index == self.cursor_row, self.has_focus)
+            cached = self._lines.get(key)
+            if cached is None:
+                cached = self._lines[key] = self._row(index)
+            strip = cached
+        scroll_x = round(self.scroll_x)
+        return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width)
+
+    def _join(self, cells: list[Text], style: Style) -> Strip:
+        line = Text(" ")
+        for text in cells:
+            line.append_text(text)
+            line.append("  ")
+        segments = list(line.render(self.app.console))
+        segments = [s for s in segments if s.text != "\n"]
+        return Strip(Segment.apply_style(segments, style), line.cell_len).simplify()
+
+    def _header(self) -> Strip:
+        assert self.data is not None
+        cells = [fit(Text(self._title(c, self.data.sort)), w, c) for c, w in zip(self.data.columns, self._widths)]
+        style = self.get_component_rich_style("spec-table--header")
+        return self._join(cells, self.rich_style + style)
+
+    def _row(self, index: int) -> Strip:
+        assert self.data is not None
+        spec = self.specs[index]
+        cells = [fit(cell(spec, c, self.data, index), w, c) for c, w in zip(self.data.columns, self._widths)]
+        style = self.rich_style
+        if index == self.cursor_row:
+            style += self.get_component_rich_style("spec-table--cursor")
+        elif index % 2:
+            style += self.get_component_rich_style("spec-table--even-row")
+        return self._join(cells, style)
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self.watch_cursor_row(self.cursor_row, self.cursor_row)
+
+    # --- mouse --------------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or self.data is None:
+            return
+        if offset.y == 0:
+            x = offset.x + round(self.scroll_x) - 1
+            for column, width in zip(self.data.columns, self._widths):
+                if x < width + 2:
+                    self._sort_by(column)
+                    return
+                x -= width + 2
+            return
+        index = round(self.scroll_y) + offset.y - 1
+        if index < self.row_count:
+            self.cursor_row = index
+            if event.chain > 1:
+                self.action_choose()
+
+    def _sort_by(self, column: str) -> None:
+        if column in UNSORTABLE:
+            return
+        reverse = not self.spec_sort.reverse if column == self.spec_sort.column else False
+        self.post_message(SortRequested(SortOrder(column, reverse)))
 
     # --- actions ------------------------------------------------------------------
+
+    def action_cursor_up(self) -> None:
+        self.cursor_row -= 1
+
+    def action_cursor_down(self) -> None:
+        self.cursor_row += 1
+
+    def action_page_up(self) -> None:
+        self.cursor_row -= self._page
+
+    def action_page_down(self) -> None:
+        self.cursor_row += self._page
+
+    def action_first(self) -> None:
+        self.cursor_row = 0
+
+    def action_last(self) -> None:
+        self.cursor_row = self.row_count - 1
 
     def action_choose(self) -> None:
         spec = self.current_spec
@@ -149,11 +359,3 @@ class SpecTable(DataTable):
 
     def action_sort_reverse(self) -> None:
         self.post_message(SortRequested(SortOrder(self.spec_sort.column, not self.spec_sort.reverse)))
-
-    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
-        event.stop()
-        column = event.column_key.value
-        if column in UNSORTABLE:
-            return
-        reverse = not self.spec_sort.reverse if column == self.spec_sort.column else False
-        self.post_message(SortRequested(SortOrder(column, reverse)))
