@@ -41,7 +41,7 @@ from cachetui.ui.app import CacheTuiApp
 async def main():
     app = CacheTuiApp(sources=[sys.argv[1]], cache_dir=sys.argv[2], use_cache=True)
     task = asyncio.create_task(app.run_async(headless=True, size=(160, 45)))
-    while not (app.is_running and app.view is not None and not app.busy):
+    while not (app.is_running and app.browser.view is not None and not app.busy):
         await asyncio.sleep(0.002)
     app.exit()
     await task
@@ -76,10 +76,10 @@ async def keystrokes(corpus: str, cache_dir: str, repeat: int) -> list[float]:
             await asyncio.sleep(0.01)
         for _ in range(repeat):
             for query in QUERIES:
-                app.search.set_text("")
+                app.browser.search.set_text("")
                 while app.busy:
                     await asyncio.sleep(0.001)
-                app.search.input.focus()
+                app.browser.search.input.focus()
                 for char in query:
                     started = time.perf_counter()
                     await pilot.press(char if char != " " else "space")

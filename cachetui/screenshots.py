@@ -35,7 +35,7 @@ async def settle(pilot, timeout: float = 10.0) -> None:
 
 async def search(pilot, text: str) -> None:
     """Type ``text`` into the search bar (set at once: the screen is the same as typing it)."""
-    search_bar = pilot.app.search
+    search_bar = pilot.app.browser.search
     search_bar.input.focus()
     search_bar.set_text(text)
     await settle(pilot)

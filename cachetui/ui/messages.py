@@ -1,9 +1,7 @@
-"""Messages the browser's widgets and worker threads send to the app.
+"""Messages worker threads send: query results, detail data, and the catalog's loading.
 
-All custom messages live here so the flow of the UI can be read in one place:
-the search bar reports edits, workers report query results, detail data and
-loading progress, the tree reports what is selected and the spec table which
-spec was chosen.
+The widgets' own messages (an edit in the search bar, a tree selection, a
+chosen spec) are nested in the widgets, Textual's way.
 """
 
 from __future__ import annotations
@@ -13,25 +11,9 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from cachetui.catalog import Catalog, LoadProgress, QueryError, Spec
+    from cachetui.catalog import Catalog, LoadProgress, QueryError
 
-    from .model import DetailData, QueryView, Selection, SortOrder
-
-
-class QueryEdited(Message):
-    """The search text changed (sent on every keystroke; the app debounces)."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-
-class QuerySubmitted(Message):
-    """Enter was pressed in the search bar: move on to the results."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
+    from .model import DetailData, QueryView
 
 
 class QueryFinished(Message):
@@ -45,22 +27,6 @@ class QueryFinished(Message):
         self.error = error
 
 
-class SelectionChanged(Message):
-    """The tree cursor moved to a tag, a package, or a package in a tag."""
-
-    def __init__(self, selection: Selection) -> None:
-        super().__init__()
-        self.selection = selection
-
-
-class SelectionOpened(Message):
-    """Enter on a package in the tree: go to its specs."""
-
-    def __init__(self, selection: Selection) -> None:
-        super().__init__()
-        self.selection = selection
-
-
 class DetailReady(Message):
     """The detail pane's data (summary and sorted spec rows) was computed in a worker."""
 
@@ -69,22 +35,6 @@ class DetailReady(Message):
         self.data = data  # None if computing it failed (``error`` says why)
         self.generation = generation
         self.error = error
-
-
-class SpecChosen(Message):
-    """Enter on a spec row: open it (or, in pick mode, pick it)."""
-
-    def __init__(self, spec: Spec) -> None:
-        super().__init__()
-        self.spec = spec
-
-
-class SpecDetailsRequested(Message):
-    """Space on a spec row: show all of its fields (also in pick mode)."""
-
-    def __init__(self, spec: Spec) -> None:
-        super().__init__()
-        self.spec = spec
 
 
 class CatalogLoadProgress(Message):
@@ -117,11 +67,3 @@ class CatalogLoadFailed(Message):
     def __init__(self, reason: str) -> None:
         super().__init__()
         self.reason = reason
-
-
-class SortRequested(Message):
-    """The user asked for another spec table order (``s``, ``r`` or a header click)."""
-
-    def __init__(self, sort: SortOrder) -> None:
-        super().__init__()
-        self.sort = sort

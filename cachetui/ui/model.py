@@ -87,9 +87,12 @@ class SortOrder:
     reverse: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DiffMode:
-    """The browser compares two tags: only specs added (in B, not A) or removed (in A, not B) are shown."""
+    """The browser compares two tags: only specs added (in B, not A) or removed (in A, not B) are shown.
+
+    Compared by identity (its arrays have no single truth value).
+    """
 
     tag_a: str
     tag_b: str
@@ -128,9 +131,12 @@ class SpecRows(Sequence[Spec]):
             yield from self.catalog.specs(self.rows[start : start + 1000])
 
 
-@dataclass
+@dataclass(eq=False)
 class QueryView:
-    """A query's result plus what the tree and the status line need, computed once in a worker."""
+    """A query's result plus what the tree and the status line need, computed once in a worker.
+
+    Compared by identity: each answer of a query is a new view.
+    """
 
     text: str
     result: QueryResult | None  # None for the empty query: everything matches
@@ -163,7 +169,7 @@ class QueryView:
         return self.result is not None and bool(self.result.query.hash_prefixes)
 
 
-@dataclass
+@dataclass(eq=False)
 class DetailData:
     """Everything the detail pane shows for one selection under one query."""
 

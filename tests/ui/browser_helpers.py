@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
-import io
+import html
+import re
 
-from rich.console import Console
+from cachetui.ui.app import CacheTuiApp
+
+SVG_TEXT = re.compile(
+    r'<text class="[^"]*" x="([0-9.]+)" y="[0-9.]+" textLength="[0-9.]+" '
+    r'clip-path="url\(#terminal-[0-9]+-line-([0-9]+)\)">([^<]*)</text>'
+)
+CELL_WIDTH = 12.2  # what Rich's SVG export gives a cell
 
 
 def screen_text(app) -> str:
-    """The screen as plain text, the way a user sees it (including dialogs and notifications)."""
+    """The screen as plain text, the way a user sees it (including dialogs and notifications).
+
+    Read from the app's own screenshot (``App.export_screenshot``, an SVG of
+    text runs placed by cell), so it is exactly what the terminal shows.
+    """
     width, height = app.size
-    console = Console(
-        width=width,
-        height=height,
-        file=io.StringIO(),
-        record=True,
-        legacy_windows=False,
-        color_system=None,
-        force_terminal=False,
-    )
-    render = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    console.print(render)
-    return console.export_text(styles=False)
+    lines = [[" "] * width for _ in range(height)]
+    for x, line, text in SVG_TEXT.findall(app.export_screenshot()):
+        row = lines[int(line)]
+        column = round(float(x) / CELL_WIDTH)
+        for offset, char in enumerate(html.unescape(text).replace("\xa0", " ")):
+            if column + offset < width:
+                row[column + offset] = char
+    return "\n".join("".join(row).rstrip() for row in lines) + "\n"
 
 
 def dialog_text(app) -> str:
@@ -48,17 +55,28 @@ async def settle(pilot, timeout: float = 5.0) -> None:
 async def type_query(pilot, text: str, *, keys: bool = False) -> None:
     """Put ``text`` in the search bar and wait for the results.
 
-    With ``keys`` it is typed key by key (each keystroke runs through the
-    debounced query path); otherwise it is set at once, which is faster and
-    goes through the same Input.Changed path.
+    With ``keys`` it is typed key by key (each keystroke runs a query);
+    otherwise it is set at once, which goes through the same Input.Changed path.
     """
     app = pilot.app
-    app.search.input.focus()
+    app.browser.search.input.focus()
     if keys:
-        app.search.set_text("")
+        app.browser.search.set_text("")
         await pilot.pause()
         for char in text:
             await pilot.press(char if char != " " else "space")
     else:
-        app.search.set_text(text)
+        app.browser.search.set_text(text)
     await settle(pilot)
+
+
+class RecordingApp(CacheTuiApp):
+    """The browser, noting each notification's text (``notes``) as it shows it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.notes: list[str] = []
+
+    def notify(self, message, *args, **kwargs) -> None:
+        self.notes.append(str(message))
+        super().notify(message, *args, **kwargs)

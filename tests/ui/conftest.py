@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from browser_helpers import RecordingApp
 
 from cachetui.catalog import load_catalog, sample_catalog_path
-from cachetui.ui.app import CacheTuiApp
 
 
 @pytest.fixture(scope="session")
@@ -33,11 +33,11 @@ def tmux():
 def make_app(sample_catalog, tmux):
     """An app over the sample catalog, not in tmux unless asked, never touching a real tmux."""
 
-    def make(catalog=None, *, in_tmux: bool = False, pick: bool = False) -> CacheTuiApp:
+    def make(catalog=None, *, in_tmux: bool = False, pick: bool = False, config=None) -> RecordingApp:
         environ = {"TMUX": "/tmp/tmux-test,1,0"} if in_tmux else {}
-        app = CacheTuiApp(catalog=catalog or sample_catalog, environ=environ, tmux_loader=tmux, pick=pick)
-        app.query_debounce = app.detail_debounce = 0.005  # same paths, less waiting
-        return app
+        return RecordingApp(
+            catalog=catalog or sample_catalog, environ=environ, tmux_loader=tmux, pick=pick, config=config or {}
+        )
 
     return make
 

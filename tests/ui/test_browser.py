@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from browser_helpers import dialog_text, screen_text, settle, type_query
+from browser_helpers import RecordingApp, dialog_text, screen_text, settle, type_query
 from page_factory import spec, write_page
 
 from cachetui.catalog import load_catalog
-from cachetui.ui.app import CacheTuiApp
+from cachetui.ui.actions import ACTIONS, key_display
 from cachetui.ui.model import GROUP_BY_PACKAGE, GROUP_BY_TAG
 from cachetui.ui.screens import HelpScreen, ProblemsScreen, SpecScreen
 from cachetui.ui.widgets.search import QueryInput
@@ -14,7 +14,7 @@ from cachetui.ui.widgets.spec_table import SpecTable
 
 
 def top_labels(app) -> list[str]:
-    return [str(node.label) for node in app.tree.root.children]
+    return [str(node.label) for node in app.browser.package_tree.root.children]
 
 
 async def test_start_shows_tags_in_site_order_and_counter(make_app, sample_catalog):
@@ -22,7 +22,7 @@ async def test_start_shows_tags_in_site_order_and_counter(make_app, sample_catal
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert isinstance(app.focused, QueryInput)  # search bar focused at start
-        assert [node.data.tag for node in app.tree.root.children] == sample_catalog.tags
+        assert [node.data.tag for node in app.browser.package_tree.root.children] == sample_catalog.tags
         develop = sample_catalog.tag_counts()["develop"]
         assert top_labels(app)[0] == f"develop {develop}"
         text = screen_text(app)
@@ -40,27 +40,30 @@ async def test_typing_narrows_tree_and_table(make_app):
         await type_query(pilot, "cmake")
         assert top_labels(app) == ["cmake 74"]
         assert "1 package / 74 specs match" in screen_text(app)
-        assert app.table.row_count == 74
+        assert app.browser.table.row_count == 74
 
         await type_query(pilot, "cmake os=ubuntu22.0")
         await pilot.press("4")  # the last keystroke completes the term
         await settle(pilot)
         assert top_labels(app) == ["cmake 28"]
-        assert app.table.row_count == 28
-        assert {spec.os for spec in app.table.specs} == {"ubuntu22.04"}
+        assert app.browser.table.row_count == 28
+        assert {spec.os for spec in app.browser.table.specs} == {"ubuntu22.04"}
         text = screen_text(app)
         assert "1 package / 28 specs match" in text
         assert "28 of 74 specs match" in text
 
         await type_query(pilot, "cmake ~ownlibs os=ubuntu20.04")
-        assert app.table.row_count == 3
-        assert all("~ownlibs" in spec.variants and spec.os == "ubuntu20.04" for spec in app.table.specs)
+        assert app.browser.table.row_count == 3
+        assert all("~ownlibs" in spec.variants and spec.os == "ubuntu20.04" for spec in app.browser.table.specs)
 
         # The package's tags are its children, only those with matches.
-        app.tree.focus()
+        app.browser.package_tree.focus()
         await pilot.press("right")
         await settle(pilot)
-        assert [str(n.label) for n in app.tree.root.children[0].children] == ["v0.23.0 2", "develop-2025-07-13 1"]
+        assert [str(n.label) for n in app.browser.package_tree.root.children[0].children] == [
+            "v0.23.0 2",
+            "develop-2025-07-13 1",
+        ]
 
 
 async def test_every_keystroke_updates_results(make_app):
@@ -68,12 +71,12 @@ async def test_every_keystroke_updates_results(make_app):
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await type_query(pilot, "z", keys=True)
-        z = [node.data.package for node in app.tree.root.children]
+        z = [node.data.package for node in app.browser.package_tree.root.children]
         await pilot.press("l")
         await settle(pilot)
-        zl = [node.data.package for node in app.tree.root.children]
+        zl = [node.data.package for node in app.browser.package_tree.root.children]
         assert zl[:2] == ["zlib", "zlib-ng"] and len(zl) <= len(z)
-        assert app.search.text == "zl"
+        assert app.browser.search.text == "zl"
 
 
 async def test_malformed_term_is_an_inline_hint(make_app, sample_catalog):
@@ -85,7 +88,7 @@ async def test_malformed_term_is_an_inline_hint(make_app, sample_catalog):
         await settle(pilot)
         text = screen_text(app)
         assert "bad term '@'" in text
-        assert len(app.screen_stack) == 1  # no dialog
+        assert app.screen is app.browser  # no dialog
         assert top_labels(app) == ["cmake 74"]  # the last good results stay
         await pilot.press(*"3.30")
         await settle(pilot)
@@ -101,8 +104,8 @@ async def test_hash_prefix_finds_the_spec_and_lists_its_tags(make_app, shared_ha
         await type_query(pilot, "/" + shared[:6])
         text = screen_text(app)
         assert "is zlib@1.3.1" in text and "in 3 tags: develop, v0.23.0, develop-2025-07-13" in text
-        assert [spec.hash for spec in app.table.specs] == [shared] * 3
-        assert [spec.tag for spec in app.table.specs] == ["develop", "v0.23.0", "develop-2025-07-13"]
+        assert [spec.hash for spec in app.browser.table.specs] == [shared] * 3
+        assert [spec.tag for spec in app.browser.table.specs] == ["develop", "v0.23.0", "develop-2025-07-13"]
         await pilot.press("enter")  # straight to the spec table
         await settle(pilot)
         assert isinstance(app.focused, SpecTable)
@@ -116,7 +119,7 @@ async def test_hash_prefix_in_one_tag_on_the_sample(make_app, sample_catalog):
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await type_query(pilot, "/dqktu")
-        assert app.table.current_spec == spec
+        assert app.browser.table.current_spec == spec
         assert f"/dqktu is cmake@3.30.5 /{spec.hash[:7]} in v0.23.0" in screen_text(app)
 
 
@@ -124,16 +127,16 @@ async def test_grouping_toggle(make_app, sample_catalog):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        app.tree.focus()
-        assert app.effective_grouping == GROUP_BY_TAG
+        app.browser.package_tree.focus()
+        assert app.browser.effective_grouping == GROUP_BY_TAG
         await pilot.press("g")
         await settle(pilot)
-        assert app.effective_grouping == GROUP_BY_PACKAGE
-        assert [node.data.package for node in app.tree.root.children] == sample_catalog.packages
+        assert app.browser.effective_grouping == GROUP_BY_PACKAGE
+        assert [node.data.package for node in app.browser.package_tree.root.children] == sample_catalog.packages
         assert "packages › tags" in screen_text(app)
         await pilot.press("g")
         await settle(pilot)
-        assert [node.data.tag for node in app.tree.root.children] == sample_catalog.tags
+        assert [node.data.tag for node in app.browser.package_tree.root.children] == sample_catalog.tags
 
 
 async def test_query_uses_packages_first_until_the_user_chooses(make_app):
@@ -141,38 +144,38 @@ async def test_query_uses_packages_first_until_the_user_chooses(make_app):
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await type_query(pilot, "zlib")
-        assert app.effective_grouping == GROUP_BY_PACKAGE
-        assert [node.data.package for node in app.tree.root.children] == ["zlib", "zlib-ng"]
-        app.tree.focus()
+        assert app.browser.effective_grouping == GROUP_BY_PACKAGE
+        assert [node.data.package for node in app.browser.package_tree.root.children] == ["zlib", "zlib-ng"]
+        app.browser.package_tree.focus()
         await pilot.press("g")
         await settle(pilot)
         # tags -> packages, only tags with matches, each with its matching packages
-        tags = [node.data.tag for node in app.tree.root.children]
+        tags = [node.data.tag for node in app.browser.package_tree.root.children]
         assert tags == ["develop-2025-07-13", "develop-2023-12-10"]
         await pilot.press("enter")
         await settle(pilot)
-        assert [node.data.package for node in app.tree.root.children[0].children] == ["zlib-ng"]
+        assert [node.data.package for node in app.browser.package_tree.root.children[0].children] == ["zlib-ng"]
 
 
 async def test_tree_children_are_built_only_when_expanded(make_app):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        assert all(not node.children for node in app.tree.root.children)
-        app.tree.focus()
+        assert all(not node.children for node in app.browser.package_tree.root.children)
+        app.browser.package_tree.focus()
         await pilot.press("enter")  # on "develop": expand
         await settle(pilot)
-        develop = app.tree.root.children[0]
+        develop = app.browser.package_tree.root.children[0]
         assert develop.is_expanded and len(develop.children) == 9
-        assert all(not node.children for node in app.tree.root.children[1:])
+        assert all(not node.children for node in app.browser.package_tree.root.children[1:])
         await pilot.press("down")  # first package of develop: the detail shows it in that tag
         await settle(pilot)
-        assert app.detail.selection.tag == "develop"
-        assert app.detail.selection.package == develop.children[0].data.package
+        assert app.browser.detail.selection.tag == "develop"
+        assert app.browser.detail.selection.package == develop.children[0].data.package
         await pilot.press("enter")  # open: focus moves to its specs
         await settle(pilot)
         assert isinstance(app.focused, SpecTable)
-        assert {spec.tag for spec in app.table.specs} == {"develop"}
+        assert {spec.tag for spec in app.browser.table.specs} == {"develop"}
 
 
 async def test_long_lists_come_in_batches(make_app, monkeypatch):
@@ -182,12 +185,12 @@ async def test_long_lists_come_in_batches(make_app, monkeypatch):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        app.tree.focus()
+        app.browser.package_tree.focus()
         await pilot.press("g")  # 31 packages -> 10 nodes and a "more" leaf
         await settle(pilot)
         labels = top_labels(app)
         assert len(labels) == 11 and labels[-1].startswith("… 21 more")
-        app.tree.move_cursor(app.tree.root.children[-1])
+        app.browser.package_tree.move_cursor(app.browser.package_tree.root.children[-1])
         await pilot.press("enter")
         await settle(pilot)
         labels = top_labels(app)
@@ -199,9 +202,9 @@ async def test_copy_keys_copy_the_exact_text(make_app, tmux):
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         await type_query(pilot, "cmake os=ubuntu22.04 %oneapi")
-        app.table.focus()
+        app.browser.table.focus()
         await settle(pilot)
-        spec = app.table.current_spec
+        spec = app.browser.table.current_spec
         assert spec is not None and spec.package == "cmake"
         expected = {
             "y": spec.hash,
@@ -216,7 +219,7 @@ async def test_copy_keys_copy_the_exact_text(make_app, tmux):
             app.copier.wait()
             assert tmux.buffers[-1] == text  # tmux's paste buffer too
             # the notification shows the exact text, to copy by hand if needed
-            assert list(app._notifications)[-1].message == text
+            assert app.notes[-1] == text
         assert tmux.buffers == list(expected.values())
 
 
@@ -225,9 +228,9 @@ async def test_copy_outside_tmux_does_not_run_tmux(make_app, tmux):
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await type_query(pilot, "zlib-ng")
-        app.table.focus()
+        app.browser.table.focus()
         await pilot.press("y")
-        assert app.clipboard == app.table.current_spec.hash
+        assert app.clipboard == app.browser.table.current_spec.hash
         app.copier.wait()
         assert tmux.buffers == []
 
@@ -237,19 +240,19 @@ async def test_copy_keys_in_the_spec_screen(make_app):
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await type_query(pilot, "bash")
-        app.table.focus()
+        app.browser.table.focus()
         await pilot.press("down", "enter")
         await settle(pilot)
         assert isinstance(app.screen, SpecScreen)
         spec = app.screen.spec
-        assert spec == app.table.specs[1]
+        assert spec == app.browser.table.specs[1]
         text = screen_text(app)
         assert spec.hash in text and spec.tarball.split("/")[-1][:40] in text.replace("\n", "").replace(" ", "")
         await pilot.press("Y")
         assert app.clipboard == "/" + spec.hash[:7]
         await pilot.press("escape")
         assert not isinstance(app.screen, SpecScreen)
-        assert app.focused is app.table
+        assert app.focused is app.browser.table
 
 
 async def test_copy_with_nothing_selected_warns(make_app):
@@ -257,10 +260,10 @@ async def test_copy_with_nothing_selected_warns(make_app):
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await settle(pilot)
         await type_query(pilot, "nosuchpackagezz")
-        app.tree.focus()
+        app.browser.package_tree.focus()
         await pilot.press("y")
         assert app.clipboard == ""
-        assert "No spec selected" in list(app._notifications)[-1].message
+        assert "No spec selected" in app.notes[-1]
 
 
 async def test_legacy_specs_have_no_hash_to_copy(make_app):
@@ -268,12 +271,12 @@ async def test_legacy_specs_have_no_hash_to_copy(make_app):
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await settle(pilot)
         await type_query(pilot, "tag=legacy")
-        app.table.focus()
+        app.browser.table.focus()
         await settle(pilot)
-        assert app.table.current_spec.hash is None
+        assert app.browser.table.current_spec.hash is None
         await pilot.press("y", "m")
         assert app.clipboard == ""
-        messages = [n.message for n in app._notifications]
+        messages = app.notes
         assert any("legacy page and has no hash" in m for m in messages)
         assert any("Legacy pages are not a mirror tag" in m for m in messages)
 
@@ -283,15 +286,15 @@ async def test_sorting_the_spec_table(make_app):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await type_query(pilot, "cmake")
-        app.table.focus()
+        app.browser.table.focus()
         await pilot.press("s")  # first column: hash
         await settle(pilot)
-        hashes = [spec.hash for spec in app.table.specs]
+        hashes = [spec.hash for spec in app.browser.table.specs]
         assert hashes == sorted(hashes)
         assert "hash ▲" in screen_text(app)
         await pilot.press("r")
         await settle(pilot)
-        assert [spec.hash for spec in app.table.specs] == sorted(hashes, reverse=True)
+        assert [spec.hash for spec in app.browser.table.specs] == sorted(hashes, reverse=True)
         assert "hash ▼" in screen_text(app)
 
 
@@ -300,17 +303,17 @@ async def test_escape_clears_search_then_goes_back(make_app, sample_catalog):
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await type_query(pilot, "cmake")
-        app.table.focus()
+        app.browser.table.focus()
         await pilot.press("escape")
-        assert app.focused is app.tree
+        assert app.focused is app.browser.package_tree
         await pilot.press("escape")
         assert isinstance(app.focused, QueryInput)
         await pilot.press("escape")
         await settle(pilot)
-        assert app.search.text == ""
+        assert app.browser.search.text == ""
         assert f"31 packages / {sample_catalog.num_specs} specs" in screen_text(app)
         await pilot.press("escape")
-        assert app.focused is app.tree
+        assert app.focused is app.browser.package_tree
         await pilot.press("slash")
         assert isinstance(app.focused, QueryInput)
 
@@ -324,13 +327,13 @@ async def test_problems_are_announced_and_listed(tmp_path):
     (tmp_path / "develop" / "empty" / "specs.md").write_text("")
     catalog = load_catalog([str(tmp_path)], use_cache=False)
     assert len(catalog.problems) == 2
-    app = CacheTuiApp(catalog=catalog, environ={})
+    app = RecordingApp(catalog=catalog, environ={})
     # Wide enough that the long temporary paths (longer under xdist) fit one line beside the notification.
     async with app.run_test(size=(240, 30), notifications=True) as pilot:
         await settle(pilot)
-        announcements = [n.message for n in app._notifications]
+        announcements = app.notes
         assert announcements == ["2 pages could not be read fully; press p to list them."]
-        app.tree.focus()
+        app.browser.package_tree.focus()
         await pilot.press("p")
         await pilot.pause()
         assert isinstance(app.screen, ProblemsScreen)
@@ -346,8 +349,8 @@ async def test_no_problems_no_announcement(make_app):
     app = make_app()
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await settle(pilot)
-        assert list(app._notifications) == []
-        app.tree.focus()
+        assert app.notes == []
+        app.browser.package_tree.focus()
         await pilot.press("p")
         await pilot.pause()
         assert "Every page was read without problems." in screen_text(app)
@@ -355,19 +358,18 @@ async def test_no_problems_no_announcement(make_app):
 
 async def test_help_lists_every_key(make_app):
     app = make_app()
-    async with app.run_test(size=(120, 50)) as pilot:
+    async with app.run_test(size=(140, 80)) as pilot:
         await settle(pilot)
-        app.tree.focus()
+        app.browser.package_tree.focus()
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        text = screen_text(app)
-        for key in ("/", "esc", "enter", "tab", "j k", "g", "y", "Y", "i", "m", "p", "ctrl+p", "q"):
-            assert f" {key}" in text, key
-        for binding in app.BINDINGS:
-            for key in binding.key.split(","):
-                shown = {"slash": "/", "escape": "esc", "question_mark": "?"}.get(key, key)
-                assert shown in text, key
+        text = " ".join(dialog_text(app).split())
+        for action in ACTIONS:  # every key the registry declares, with its words
+            if action.keys and action.help:
+                assert f"{key_display(action.keys)} " in text, action.id
+                assert " ".join(action.help.split()) in text, action.id
+        assert "ctrl+p command palette" in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 
@@ -377,7 +379,7 @@ async def test_command_palette_runs_the_same_actions(make_app):
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await type_query(pilot, "zlib-ng")
-        app.table.focus()
+        app.browser.table.focus()
         await settle(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
@@ -385,7 +387,7 @@ async def test_command_palette_runs_the_same_actions(make_app):
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(pilot)
-        assert app.clipboard == f"spack install --use-buildcache only /{app.table.current_spec.hash}"
+        assert app.clipboard == f"spack install --use-buildcache only /{app.browser.table.current_spec.hash}"
 
 
 async def test_pick_mode_returns_the_hash(make_app):
@@ -396,7 +398,7 @@ async def test_pick_mode_returns_the_hash(make_app):
         await pilot.press("enter")
         await pilot.press("enter")  # tree: open zlib-ng's specs
         await settle(pilot)
-        spec = app.table.current_spec
+        spec = app.browser.table.current_spec
         await pilot.press("enter")  # table: pick
         await pilot.pause()
     assert app.return_value == spec.hash
@@ -406,7 +408,7 @@ async def test_quitting_returns_nothing(make_app):
     app = make_app(pick=True)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        app.tree.focus()
+        app.browser.package_tree.focus()
         await pilot.press("q")
         await pilot.pause()
     assert app.return_value is None
@@ -417,7 +419,7 @@ async def test_layout_at_80x24(make_app):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await type_query(pilot, "cmake os=ubuntu22.04")
-        app.tree.focus()
+        app.browser.package_tree.focus()
         await settle(pilot)
         lines = screen_text(app).splitlines()
         assert len(lines) == 24
@@ -434,16 +436,16 @@ async def test_layout_at_80x24(make_app):
         # Opening the specs gives the table the whole width: hash, version, tag, compiler and arch fit.
         await pilot.press("enter")
         await settle(pilot)
-        assert app.main_area.has_class("-narrow", "-table-focus")
-        assert not app.tree.display or app.tree.region.width == 0
+        assert app.browser.main_area.has_class("-narrow", "-table-focus")
+        assert not app.browser.package_tree.display or app.browser.package_tree.region.width == 0
         text = screen_text(app)
-        first = app.table.specs[0]
+        first = app.browser.table.specs[0]
         row = next(line for line in text.splitlines() if first.short_hash in line)
         for value in (first.version, first.tag, first.compiler):
             assert value in row
         await pilot.press("escape")
         await settle(pilot)
-        assert app.tree.region.width > 0
+        assert app.browser.package_tree.region.width > 0
 
 
 async def test_wide_layout_keeps_both_panes(make_app):
@@ -451,10 +453,10 @@ async def test_wide_layout_keeps_both_panes(make_app):
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         await type_query(pilot, "cmake")
-        app.table.focus()
+        app.browser.table.focus()
         await settle(pilot)
-        assert not app.main_area.has_class("-narrow")
-        assert app.tree.region.width > 0 and app.table.region.width > 0
+        assert not app.browser.main_area.has_class("-narrow")
+        assert app.browser.package_tree.region.width > 0 and app.browser.table.region.width > 0
         assert "platform-os-target" in screen_text(app)
 
 
@@ -479,11 +481,11 @@ async def test_enter_before_results_waits_for_them(make_app):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        app.search.input.focus()
+        app.browser.search.input.focus()
         await pilot.press(*"zlib-ng", "enter")  # no pause: the query may still be running
         await settle(pilot)
-        assert app.focused is app.tree
-        assert app.tree.root.children[0].data.package == "zlib-ng"
+        assert app.focused is app.browser.package_tree
+        assert app.browser.package_tree.root.children[0].data.package == "zlib-ng"
 
 
 async def test_ctrl_q_quits_even_while_typing(make_app):
@@ -491,7 +493,7 @@ async def test_ctrl_q_quits_even_while_typing(make_app):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("q")  # typed into the search bar
-        assert app.search.text == "q" and app.is_running
+        assert app.browser.search.text == "q" and app.is_running
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_value is None and not app.is_running
@@ -502,16 +504,16 @@ async def test_cursor_follows_best_match_but_stays_when_only_spec_terms_change(m
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await type_query(pilot, "zl")
-        app.tree.focus()
+        app.browser.package_tree.focus()
         await pilot.press("down")  # zlib-ng
         await settle(pilot)
-        assert app.detail.selection.package == "zlib-ng"
+        assert app.browser.detail.selection.package == "zlib-ng"
         await type_query(pilot, "zlib platform=linux")  # new package words: back to the best match
-        assert app.tree.selection.package == "zlib"
-        app.tree.focus()
+        assert app.browser.package_tree.selection.package == "zlib"
+        app.browser.package_tree.focus()
         await pilot.press("down")
         await settle(pilot)
         await type_query(pilot, "zlib platform=linux %gcc")  # only a spec term added: stay on zlib-ng
-        assert app.tree.selection.package == "zlib-ng"
-        assert app.detail.selection.package == "zlib-ng"
-        assert all(spec.compiler.startswith("gcc") for spec in app.table.specs)
+        assert app.browser.package_tree.selection.package == "zlib-ng"
+        assert app.browser.detail.selection.package == "zlib-ng"
+        assert all(spec.compiler.startswith("gcc") for spec in app.browser.table.specs)

@@ -19,7 +19,7 @@ async def test_dependencies_are_listed_and_open(tmux):
     async with app.run_test(size=(100, 40), notifications=True) as pilot:
         await settle(pilot)
         await type_query(pilot, "cmake")
-        app.table.focus()
+        app.browser.table.focus()
         await settle(pilot)
         await pilot.press("space")
         await pilot.pause()

@@ -33,7 +33,7 @@ async def test_diff_view_marks_added_and_removed(sample_catalog, tmux, size):
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         await type_query(pilot, "cmake")
-        app.tree.focus()
+        app.browser.package_tree.focus()
         await pilot.press("D")
         await pilot.pause()
         assert "A: the tag to compare from" in screen_text(app)
@@ -45,14 +45,14 @@ async def test_diff_view_marks_added_and_removed(sample_catalog, tmux, size):
         assert f"v0.23.0 → develop-2025-07-13: +{cmake_added} −{cmake_removed}" in text
         if size[0] >= 120:  # at 80 columns the tree's title is cut; the counter line says it
             assert "diff v0.23.0 → develop-2025-07-13" in text
-        app.table.focus()
+        app.browser.table.focus()
         await settle(pilot)
         marks = dict(
             (m.group(2), m.group(1)) for m in re.finditer(r"(?m)^[^+\-\n]*?([+-])\s+([a-z2-7]{7})\b", screen_text(app))
         )
-        expected = {s.short_hash: "+" if s.tag == "develop-2025-07-13" else "-" for s in app.table.specs}
+        expected = {s.short_hash: "+" if s.tag == "develop-2025-07-13" else "-" for s in app.browser.table.specs}
         assert marks and all(expected[h] == sign for h, sign in marks.items())  # marks read without colour
-        assert {s.tag for s in app.table.specs} <= {"v0.23.0", "develop-2025-07-13"}
+        assert {s.tag for s in app.browser.table.specs} <= {"v0.23.0", "develop-2025-07-13"}
         await pilot.press("D")  # stop comparing
         await settle(pilot)
         assert "→" not in screen_text(app).splitlines()[1]
@@ -62,7 +62,7 @@ async def test_escape_in_the_picker_goes_back_then_cancels(sample_catalog, tmux)
     app = CacheTuiApp(catalog=sample_catalog, environ={}, tmux_loader=tmux)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        app.tree.focus()
+        app.browser.package_tree.focus()
         await pilot.press("D")
         await pilot.pause()
         await pick(pilot, "develop")
@@ -70,7 +70,7 @@ async def test_escape_in_the_picker_goes_back_then_cancels(sample_catalog, tmux)
         assert "A: the tag to compare from" in screen_text(app)
         await pilot.press("escape")
         await pilot.pause()
-        assert not isinstance(app.screen, TagPairScreen) and app.diff is None
+        assert not isinstance(app.screen, TagPairScreen) and app.browser.diff is None
 
 
 async def test_history_sparkline_in_the_package_summary(sample_catalog, tmux):

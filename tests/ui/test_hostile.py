@@ -12,11 +12,10 @@ from __future__ import annotations
 import os
 
 import pytest
-from browser_helpers import dialog_text, screen_text, settle, type_query
+from browser_helpers import RecordingApp, dialog_text, screen_text, settle, type_query
 from page_factory import spec, write_page
 
 from cachetui.catalog import load_catalog
-from cachetui.ui.app import CacheTuiApp
 from cachetui.ui.screens import ProblemsScreen, SpecScreen
 from cachetui.ui.widgets.tree import PackageTree
 
@@ -62,7 +61,7 @@ def assert_no_control(text: str) -> None:
 
 async def test_hostile_strings_are_literal_everywhere(hostile_catalog, tmux):
     assert EVIL_TITLE in hostile_catalog.packages and EVIL_TAG in hostile_catalog.tags
-    app = CacheTuiApp(catalog=hostile_catalog, environ={}, tmux_loader=tmux)
+    app = RecordingApp(catalog=hostile_catalog, environ={}, tmux_loader=tmux)
     async with app.run_test(size=(160, 40), notifications=True) as pilot:
         await settle(pilot)
         await type_query(pilot, "evil")
@@ -77,14 +76,14 @@ async def test_hostile_strings_are_literal_everywhere(hostile_catalog, tmux):
         assert "[red]stack[/red]" in text
 
         # Clicking the labels that carry [@click=app.quit] must not quit.
-        tree_row = app.tree.region.y
+        tree_row = app.browser.package_tree.region.y
         await pilot.click(PackageTree, offset=(4, 0))
-        await pilot.click(app.table, offset=(2, 1))
+        await pilot.click(app.browser.table, offset=(2, 1))
         await settle(pilot)
         assert app.is_running and app.return_value is None
 
         # The spec screen shows every field literally too.
-        app.table.focus()
+        app.browser.table.focus()
         await pilot.press("space")
         await pilot.pause()
         assert isinstance(app.screen, SpecScreen)
@@ -93,34 +92,34 @@ async def test_hostile_strings_are_literal_everywhere(hostile_catalog, tmux):
         assert "[@click=app.quit]boom[/]" in spec_text
         assert "\\x1b]0;pwned\\x07title" in spec_text
         await pilot.press("escape")
-        assert tree_row == app.tree.region.y
+        assert tree_row == app.browser.package_tree.region.y
 
 
 async def test_hostile_tag_in_tree_and_refused_in_mirror_command(hostile_catalog, tmux):
-    app = CacheTuiApp(catalog=hostile_catalog, environ={"TMUX": "x"}, tmux_loader=tmux)
+    app = RecordingApp(catalog=hostile_catalog, environ={"TMUX": "x"}, tmux_loader=tmux)
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
         await settle(pilot)
         text = screen_text(app)
         assert_no_control(text)
         assert "[b]tag\\x1b[2J" in text  # a top-level tag node
         await type_query(pilot, "weird")
-        app.table.focus()
+        app.browser.table.focus()
         await pilot.press("m")
         assert app.clipboard == ""  # not put into a shell command
-        message = list(app._notifications)[-1].message
+        message = app.notes[-1]
         assert "no command line should carry; not copied" in message and ESC not in message
         await pilot.press("y")  # the hash itself is fine
-        assert app.clipboard == app.table.current_spec.hash
+        assert app.clipboard == app.browser.table.current_spec.hash
         app.copier.wait()
         assert tmux.buffers == [app.clipboard]
         assert_no_control(screen_text(app))  # notifications included
 
 
 async def test_hostile_path_in_problems_view(hostile_catalog):
-    app = CacheTuiApp(catalog=hostile_catalog, environ={})
+    app = RecordingApp(catalog=hostile_catalog, environ={})
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
         await settle(pilot)
-        app.tree.focus()
+        app.browser.package_tree.focus()
         await pilot.press("p")
         await pilot.pause()
         assert isinstance(app.screen, ProblemsScreen)
@@ -143,22 +142,22 @@ async def test_huge_page_stays_responsive(tmp_path):
     path = write_page(tmp_path, "develop", "bigpkg", specs)
     assert os.path.getsize(path) > 4_000_000
     catalog = load_catalog([str(tmp_path)], use_cache=False)
-    app = CacheTuiApp(catalog=catalog, environ={})
+    app = RecordingApp(catalog=catalog, environ={})
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         await type_query(pilot, "bigpkg")
-        assert app.table.row_count == 20_000
+        assert app.browser.table.row_count == 20_000
         # The first rows are the newest versions of the whole page, not just the first rows read.
-        assert app.table.specs[0].version.startswith("1.49")
-        app.table.focus()
+        assert app.browser.table.specs[0].version.startswith("1.49")
+        app.browser.table.focus()
         await pilot.press("end")
         await settle(pilot)
-        last = app.table.current_spec
+        last = app.browser.table.current_spec
         assert last is not None and last.short_hash in screen_text(app)
         assert "20,000/20,000" in screen_text(app)
         await type_query(pilot, "bigpkg %gcc@13 +v1 opt=4")
         expected = catalog.query("bigpkg %gcc@13 +v1 opt=4").count
-        assert 0 < expected < 20_000 and app.table.row_count == expected
+        assert 0 < expected < 20_000 and app.browser.table.row_count == expected
         assert f"/{expected:,} ·" in screen_text(app)
 
 
@@ -176,11 +175,11 @@ def acting_catalog(tmp_path_factory):
 async def test_a_tag_that_is_a_command_is_quoted_in_the_pane_and_the_copy(acting_catalog, tmux):
     import shlex
 
-    app = CacheTuiApp(catalog=acting_catalog, environ={"TMUX": "x"}, tmux_loader=tmux)
+    app = RecordingApp(catalog=acting_catalog, environ={"TMUX": "x"}, tmux_loader=tmux)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         await type_query(pilot, "shellish")
-        app.table.focus()
+        app.browser.table.focus()
         await settle(pilot)
         await pilot.press("m")
         assert shlex.split(app.clipboard) == [
@@ -198,11 +197,11 @@ async def test_a_tag_that_is_a_command_is_quoted_in_the_pane_and_the_copy(acting
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)])
 async def test_invisible_huge_and_combining_labels_stay_visible_and_inside_their_panes(acting_catalog, tmux, size):
-    app = CacheTuiApp(catalog=acting_catalog, environ={}, tmux_loader=tmux)
+    app = RecordingApp(catalog=acting_catalog, environ={}, tmux_loader=tmux)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         await type_query(pilot, "")
-        app.tree.focus()
+        app.browser.package_tree.focus()
         await pilot.press("g")  # packages at the top of the tree
         await settle(pilot)
         text = screen_text(app)
@@ -215,7 +214,7 @@ async def test_invisible_huge_and_combining_labels_stay_visible_and_inside_their
         columns = {line.find("▏") for line in text.splitlines()[:-1] if "▏" in line}  # not the footer
         assert len(columns) == 1
         await type_query(pilot, "long")
-        app.table.focus()
+        app.browser.table.focus()
         await settle(pilot)
         assert "…" in screen_text(app)
         await pilot.press("space")

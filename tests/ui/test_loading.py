@@ -25,9 +25,9 @@ async def test_loads_in_a_thread_then_shows_the_catalog(tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: not app.loading)
         await settle(pilot)
-        assert app.loading_panel.display is False and app.main_area.display is True
+        assert app.browser.loading_panel.display is False and app.browser.main_area.display is True
         assert "31 packages / " in screen_text(app)
-        assert next(node.data.tag for node in app.tree.root.children) == "develop"
+        assert next(node.data.tag for node in app.browser.package_tree.root.children) == "develop"
 
 
 async def test_progress_is_shown_and_quit_works_while_loading(monkeypatch):

@@ -31,10 +31,10 @@ async def test_marks_counter_and_filter(sample_catalog, tmux, size):
         assert "here: linux-ubuntu22.04-zen3" in screen_text(app).splitlines()[0]
         await type_query(pilot, "hdf5 +mpi")
         assert f"{len(matching)} specs match · {expected} run here" in screen_text(app)
-        app.table.focus()
+        app.browser.table.focus()
         await settle(pilot)
         text = screen_text(app)
-        shown = {s.short_hash: runs(s) for s in app.table.specs}
+        shown = {s.short_hash: runs(s) for s in app.browser.table.specs}
         marked = {m.group(1) for m in re.finditer(r"✓\s+([a-z2-7]{7})\b", text)}
         visible = {h for h in shown if h in text}
         assert marked == {h for h in visible if shown[h]} and marked
@@ -43,7 +43,7 @@ async def test_marks_counter_and_filter(sample_catalog, tmux, size):
         await settle(pilot)
         text = screen_text(app)
         assert f"runs here: {expected} of {len(matching)} specs" in text
-        assert app.table.specs and all(runs(s) for s in app.table.specs)
+        assert app.browser.table.specs and all(runs(s) for s in app.browser.table.specs)
         await pilot.press("H")
         await settle(pilot)
         assert f"{len(matching)} specs match · {expected} run here" in screen_text(app)
@@ -55,9 +55,9 @@ async def test_spec_screen_says_why_not(sample_catalog, tmux):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await type_query(pilot, "cmake target=x86_64_v4 os=amzn2")
-        app.table.focus()
+        app.browser.table.focus()
         await settle(pilot)
-        assert app.table.current_spec is not None and app.table.current_spec.target == "x86_64_v4"
+        assert app.browser.table.current_spec is not None and app.browser.table.current_spec.target == "x86_64_v4"
         await pilot.press("space")
         await pilot.pause()
         assert isinstance(app.screen, SpecScreen)
@@ -71,7 +71,7 @@ async def test_without_a_host_there_are_no_marks(sample_catalog, tmux):
         await type_query(pilot, "hdf5")
         text = screen_text(app)
         assert "run here" not in text and "here:" not in text.splitlines()[0]
-        app.tree.focus()
+        app.browser.package_tree.focus()
         await pilot.press("H")
         await pilot.pause()
         assert "start with --host" in screen_text(app)

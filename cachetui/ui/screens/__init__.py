@@ -1,8 +1,10 @@
-"""Screens over the browser: help, problems, one spec's fields."""
+"""The browser's screens: the main browser, and the dialogs over it (help, problems, tags, one spec)."""
 
+from .browser import BrowserScreen
+from .dialog import DialogScreen
 from .help import HelpScreen
 from .problems import ProblemsScreen
 from .spec import SpecScreen
 from .tags import TagPairScreen
 
-__all__ = ["HelpScreen", "ProblemsScreen", "SpecScreen", "TagPairScreen"]
+__all__ = ["BrowserScreen", "DialogScreen", "HelpScreen", "ProblemsScreen", "SpecScreen", "TagPairScreen"]

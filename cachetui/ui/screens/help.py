@@ -1,21 +1,23 @@
-"""The help screen: every key and the query language, generated from ``keys.py``."""
+"""The help screen: every key (from the action registry, as remapped) and the query language."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..keys import KEY_HELP, QUERY_HELP
+from ..actions import help_sections
+from ..query_help import QUERY_HELP
+from .dialog import DialogScreen
 
 
-def help_rows() -> list[tuple[str, str, str]]:
+def help_rows(keymap: Mapping[str, str] | None = None) -> list[tuple[str, str, str]]:
     """(kind, left, right) rows: a section "title", a "key" and its meaning, or a query "example"."""
     rows: list[tuple[str, str, str]] = []
-    for title, keys in KEY_HELP:
+    for title, keys in help_sections(keymap):
         rows.append(("title", title, ""))
         rows.extend(("key", key, description) for key, description in keys)
     rows.append(("title", "Query language (terms combine with AND)", ""))
@@ -23,26 +25,23 @@ def help_rows() -> list[tuple[str, str, str]]:
     return rows
 
 
-def help_text() -> str:
+def help_text(keymap: Mapping[str, str] | None = None) -> str:
     """The help as plain text (what the screen shows, for tests and the README)."""
-    return "\n".join(f"{left}  {right}".rstrip() for _, left, right in help_rows())
+    return "\n".join(f"{left}  {right}".rstrip() for _, left, right in help_rows(keymap))
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(DialogScreen[None]):
     """Keys and query syntax; esc or ? closes it."""
 
-    BINDINGS = [
-        Binding("escape,question_mark,f1", "close", "Close"),
-        Binding("j,down", "scroll_down", "Down", show=False),
-        Binding("k,up", "scroll_up", "Up", show=False),
-        Binding("q", "app.leave", "Quit", show=False),
-    ]
+    def __init__(self, keymap: Mapping[str, str] | None = None) -> None:
+        super().__init__()
+        self.keymap = dict(keymap or {})
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box", classes="dialog") as box:
             box.border_title = "cachetui help"
             box.border_subtitle = "esc closes"
-            for kind, left, right in help_rows():
+            for kind, left, right in help_rows(self.keymap):
                 if kind == "title":
                     yield Static(Text(left, style="bold underline"), classes="help-title", markup=False)
                 elif kind == "example":
@@ -52,12 +51,3 @@ class HelpScreen(ModalScreen[None]):
                     with Horizontal(classes="help-row"):
                         yield Static(Text(left, style="bold"), classes="help-key", markup=False)
                         yield Static(Text(right), classes="help-description", markup=False)
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-    def action_scroll_down(self) -> None:
-        self.query_one("#help-box", VerticalScroll).scroll_down()
-
-    def action_scroll_up(self) -> None:
-        self.query_one("#help-box", VerticalScroll).scroll_up()

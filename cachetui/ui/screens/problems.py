@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from cachetui.catalog import Problem
 
 from ..safe import literal
+from .dialog import DialogScreen
 
 MAX_SHOWN = 2000  # more than anyone reads; the count says how many there are
 
@@ -37,15 +36,8 @@ def problems_text(problems: list[Problem], notices: list[str]) -> Text:
     return text
 
 
-class ProblemsScreen(ModalScreen[None]):
+class ProblemsScreen(DialogScreen[None]):
     """Every page the loader could not read fully, and why."""
-
-    BINDINGS = [
-        Binding("escape,p", "close", "Close"),
-        Binding("j,down", "scroll_down", "Down", show=False),
-        Binding("k,up", "scroll_up", "Up", show=False),
-        Binding("q", "app.leave", "Quit", show=False),
-    ]
 
     def __init__(self, problems: list[Problem], notices: list[str]) -> None:
         super().__init__()
@@ -58,12 +50,3 @@ class ProblemsScreen(ModalScreen[None]):
             box.border_title = f"{count:,} page problem{'' if count == 1 else 's'}"
             box.border_subtitle = "esc closes"
             yield Static(problems_text(self.problems, self.notices), id="problems-text", markup=False)
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-    def action_scroll_down(self) -> None:
-        self.query_one("#problems-box", VerticalScroll).scroll_down()
-
-    def action_scroll_up(self) -> None:
-        self.query_one("#problems-box", VerticalScroll).scroll_up()

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -14,7 +12,10 @@ from cachetui.catalog import LEGACY_TAG, Spec, human_size, install_command, mirr
 from cachetui.catalog.microarch import Host, why_not
 from cachetui.catalog.model import DependencyRef
 
+from ..actions import SPEC, bindings_for, key_hints
+from ..copy_actions import CopyActions
 from ..safe import literal
+from .dialog import DialogScreen
 
 
 def runs_here_text(spec: Spec, host: Host) -> Text:
@@ -70,22 +71,10 @@ def spec_fields(spec: Spec, host: Host | None = None) -> list[tuple[str, Text]]:
     ]
 
 
-class SpecScreen(ModalScreen[None]):
+class SpecScreen(CopyActions, DialogScreen[None]):
     """All fields of one spec; the copy keys act on it; esc goes back to the table."""
 
-    # A modal screen hides the app's bindings, so the copy keys are repeated here.
-    BINDINGS = [
-        Binding("escape", "close", "Back"),
-        Binding("enter", "choose", "Pick", show=False),
-        Binding("y", "app.copy_hash", "Copy hash", show=False),
-        Binding("Y", "app.copy_short_hash", "Copy /hash7", show=False),
-        Binding("i", "app.copy_install", "Copy install", show=False),
-        Binding("m", "app.copy_mirror", "Copy mirror", show=False),
-        Binding("question_mark,f1", "app.help", "Help", show=False),
-        Binding("q", "app.leave", "Quit", show=False),
-        Binding("j,down", "scroll_down", "Down", show=False),
-        Binding("k,up", "scroll_up", "Up", show=False),
-    ]
+    BINDINGS = bindings_for(SPEC)
 
     def __init__(self, spec: Spec, *, pick: bool = False, host: Host | None = None) -> None:
         super().__init__()
@@ -96,7 +85,8 @@ class SpecScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="spec-box", classes="dialog") as box:
             box.border_title = "spec"
-            keys = "y hash · Y /hash7 · i install · m mirror · esc back"
+            keymap = getattr(self.app, "keymap", None)
+            keys = key_hints(("copy_hash", "copy_short_hash", "copy_install", "copy_mirror", "close"), keymap)
             box.border_subtitle = ("enter picks · " + keys) if self.pick else keys
             for label, value in spec_fields(self.spec, self.host):
                 with Horizontal(classes="field"):
@@ -119,8 +109,8 @@ class SpecScreen(ModalScreen[None]):
             deps.highlighted = 0
             deps.focus()
 
-    def action_close(self) -> None:
-        self.dismiss(None)
+    def current_spec(self) -> Spec | None:
+        return self.spec
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Enter on a dependency: its own spec screen, if its binary is in the catalog."""
@@ -141,9 +131,3 @@ class SpecScreen(ModalScreen[None]):
                 pick(self.spec)
         else:
             self.dismiss(None)
-
-    def action_scroll_down(self) -> None:
-        self.query_one("#spec-box", VerticalScroll).scroll_down()
-
-    def action_scroll_up(self) -> None:
-        self.query_one("#spec-box", VerticalScroll).scroll_up()

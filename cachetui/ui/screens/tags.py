@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..safe import literal
+from .dialog import DialogScreen
 
 
-class TagPairScreen(ModalScreen[tuple[str, str] | None]):
+class TagPairScreen(DialogScreen[tuple[str, str] | None]):
     """Two picks from the list of tags; esc cancels (or goes back from B to A)."""
-
-    BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("q", "app.leave", "Quit", show=False),
-    ]
 
     def __init__(self, tags: list[str], first: str | None = None, second: str | None = None) -> None:
         super().__init__()
@@ -57,7 +51,8 @@ class TagPairScreen(ModalScreen[tuple[str, str] | None]):
         else:
             self.dismiss((self.tag_a, tag))
 
-    def action_back(self) -> None:
+    def action_close(self) -> None:
+        """esc: back from B to A, or cancel."""
         if self.tag_a is not None:
             self.tag_a = None
             self._ask(0)

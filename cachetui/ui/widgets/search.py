@@ -7,9 +7,10 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Input, Label, Static
 
-from ..messages import QueryEdited, QuerySubmitted
+from ..actions import SEARCH, bindings_for
 from ..safe import literal
 
 PLACEHOLDER = "package name  @version  %compiler  +variant  os=  target=  tag=  /hash"
@@ -35,9 +36,7 @@ class QueryInput(Input):
     ``zlib``: the letters overtook the backspaces (Textual issue #6605).
     """
 
-    BINDINGS = [
-        Binding("down", "app.focus_results", "Results", show=False),
-    ]
+    BINDINGS = bindings_for(SEARCH)
     EDITING_KEYS = _editing_keys()
 
     async def on_key(self, event: events.Key) -> None:
@@ -54,6 +53,30 @@ class SearchBar(Vertical):
     A malformed term is shown as an inline hint, never as a dialog: the user is
     typing, and most "errors" are just unfinished terms.
     """
+
+    class Edited(Message):
+        """The search text changed (on every keystroke)."""
+
+        def __init__(self, bar: SearchBar, text: str) -> None:
+            super().__init__()
+            self.bar = bar
+            self.text = text
+
+        @property
+        def control(self) -> SearchBar:
+            return self.bar
+
+    class Submitted(Message):
+        """Enter in the search bar: move on to the results."""
+
+        def __init__(self, bar: SearchBar, text: str) -> None:
+            super().__init__()
+            self.bar = bar
+            self.text = text
+
+        @property
+        def control(self) -> SearchBar:
+            return self.bar
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="search-row"):
@@ -78,11 +101,11 @@ class SearchBar(Vertical):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.post_message(QueryEdited(event.value))
+        self.post_message(self.Edited(self, event.value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.post_message(QuerySubmitted(event.value))
+        self.post_message(self.Submitted(self, event.value))
 
     def show_hint(self, hint: str, *, error: bool = False, tip: bool = False) -> None:
         """Show a hint (may contain page strings: shown literally); ``tip`` is the quiet start-up help."""

@@ -16,7 +16,6 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -26,7 +25,7 @@ from textual.strip import Strip
 
 from cachetui.catalog import Spec, human_size
 
-from ..messages import SortRequested, SpecChosen, SpecDetailsRequested
+from ..actions import TABLE, bindings_for
 from ..model import COLUMN_TITLES, DetailData, SortOrder
 from ..safe import literal
 
@@ -111,20 +110,7 @@ class SpecTable(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES = {"spec-table--header", "spec-table--even-row", "spec-table--cursor"}
 
-    BINDINGS = [
-        Binding("enter", "choose", "Open", show=False),
-        Binding("space", "details", "Details", show=False),
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
-        Binding("left,h", "scroll_left", "Left", show=False),
-        Binding("right,l", "scroll_right", "Right", show=False),
-        Binding("s", "sort_next", "Sort", show=False),
-        Binding("r", "sort_reverse", "Reverse", show=False),
-    ]
+    BINDINGS = bindings_for(TABLE)
 
     cursor_row: reactive[int] = reactive(0, always_update=True)
     """Index of the highlighted spec in the table order."""
@@ -137,6 +123,42 @@ class SpecTable(ScrollView, can_focus=True):
             self.table = table
             self.row = row
             self.total = total
+
+        @property
+        def control(self) -> SpecTable:
+            return self.table
+
+    class Chosen(Message):
+        """Enter on a spec row: open it (or, in pick mode, pick it)."""
+
+        def __init__(self, table: SpecTable, spec: Spec) -> None:
+            super().__init__()
+            self.table = table
+            self.spec = spec
+
+        @property
+        def control(self) -> SpecTable:
+            return self.table
+
+    class DetailsRequested(Message):
+        """Space on a spec row: show all of its fields (also in pick mode)."""
+
+        def __init__(self, table: SpecTable, spec: Spec) -> None:
+            super().__init__()
+            self.table = table
+            self.spec = spec
+
+        @property
+        def control(self) -> SpecTable:
+            return self.table
+
+    class SortRequested(Message):
+        """Another order was asked for (``s``, ``r`` or a header click)."""
+
+        def __init__(self, table: SpecTable, sort: SortOrder) -> None:
+            super().__init__()
+            self.table = table
+            self.sort = sort
 
         @property
         def control(self) -> SpecTable:
@@ -313,7 +335,7 @@ class SpecTable(ScrollView, can_focus=True):
         if column in UNSORTABLE:
             return
         reverse = not self.spec_sort.reverse if column == self.spec_sort.column else False
-        self.post_message(SortRequested(SortOrder(column, reverse)))
+        self.post_message(self.SortRequested(self, SortOrder(column, reverse)))
 
     # --- actions ------------------------------------------------------------------
 
@@ -338,12 +360,12 @@ class SpecTable(ScrollView, can_focus=True):
     def action_choose(self) -> None:
         spec = self.current_spec
         if spec is not None:
-            self.post_message(SpecChosen(spec))
+            self.post_message(self.Chosen(self, spec))
 
     def action_details(self) -> None:
         spec = self.current_spec
         if spec is not None:
-            self.post_message(SpecDetailsRequested(spec))
+            self.post_message(self.DetailsRequested(self, spec))
 
     def action_sort_next(self) -> None:
         """Cycle the sort column through the visible columns (then back to the natural order)."""
@@ -355,7 +377,7 @@ class SpecTable(ScrollView, can_focus=True):
             column = columns[index] if index < len(columns) else None
         else:
             column = columns[0]
-        self.post_message(SortRequested(SortOrder(column, False)))
+        self.post_message(self.SortRequested(self, SortOrder(column, False)))
 
     def action_sort_reverse(self) -> None:
-        self.post_message(SortRequested(SortOrder(self.spec_sort.column, not self.spec_sort.reverse)))
+        self.post_message(self.SortRequested(self, SortOrder(self.spec_sort.column, not self.spec_sort.reverse)))

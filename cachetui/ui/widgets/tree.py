@@ -9,11 +9,11 @@ when it is first expanded.
 from __future__ import annotations
 
 from rich.text import Text
-from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from ..messages import SelectionChanged, SelectionOpened
+from ..actions import TREE, bindings_for
 from ..model import GROUP_BY_TAG, TREE_BATCH, BrowseModel, QueryView, Selection, TreeEntry
 from ..safe import literal
 
@@ -21,13 +21,31 @@ from ..safe import literal
 class PackageTree(Tree[TreeEntry]):
     """Tags and packages with spec counts; fills itself lazily from a ``BrowseModel``."""
 
-    BINDINGS = [
-        Binding("enter", "open", "Open", show=False),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("right,l", "expand", "Expand", show=False),
-        Binding("left,h", "collapse", "Collapse", show=False),
-    ]
+    BINDINGS = bindings_for(TREE)
+
+    class SelectionChanged(Message):
+        """The cursor moved to a tag, a package, or a package in a tag."""
+
+        def __init__(self, tree: PackageTree, selection: Selection) -> None:
+            super().__init__()
+            self.tree = tree
+            self.selection = selection
+
+        @property
+        def control(self) -> PackageTree:
+            return self.tree
+
+    class SelectionOpened(Message):
+        """Enter on a package: go to its specs."""
+
+        def __init__(self, tree: PackageTree, selection: Selection) -> None:
+            super().__init__()
+            self.tree = tree
+            self.selection = selection
+
+        @property
+        def control(self) -> PackageTree:
+            return self.tree
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("catalog", id=id)
@@ -120,7 +138,7 @@ class PackageTree(Tree[TreeEntry]):
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
         event.stop()
         entry = event.node.data
-        self.post_message(SelectionChanged(entry.selection if entry is not None else Selection()))
+        self.post_message(self.SelectionChanged(self, entry.selection if entry is not None else Selection()))
 
     @property
     def selection(self) -> Selection:
@@ -140,7 +158,7 @@ class PackageTree(Tree[TreeEntry]):
         if entry.is_more:
             self._show_more(node)
         elif entry.package is not None:
-            self.post_message(SelectionOpened(entry.selection))
+            self.post_message(self.SelectionOpened(self, entry.selection))
         elif node.allow_expand:
             node.toggle()
 

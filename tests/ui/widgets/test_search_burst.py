@@ -19,21 +19,21 @@ async def test_backspaces_in_a_burst_are_not_overtaken_by_letters(make_app):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        app.search.input.focus()
+        app.browser.search.input.focus()
         for _ in range(3):
-            app.search.set_text("")
+            app.browser.search.set_text("")
             await pilot.pause()
             burst(app, typed("zlib-ng") + [("backspace", None)] * 7 + typed("hdf5"))
             for _ in range(20):
                 await pilot.pause()
-            assert app.search.input.value == "hdf5"
+            assert app.browser.search.input.value == "hdf5"
 
 
 async def test_editing_keys_in_a_burst(make_app):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        app.search.input.focus()
+        app.browser.search.input.focus()
         burst(
             app,
             [
@@ -48,4 +48,4 @@ async def test_editing_keys_in_a_burst(make_app):
         )
         for _ in range(20):
             await pilot.pause()
-        assert app.search.input.value == "XbcZ"
+        assert app.browser.search.input.value == "XbcZ"

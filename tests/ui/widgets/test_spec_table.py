@@ -18,12 +18,12 @@ async def test_shared_variants_fold_into_the_summary(make_app, sample_catalog):
     async with app.run_test(size=(200, 40)) as pilot:
         await settle(pilot)
         await type_query(pilot, "hdf5 +mpi")
-        app.table.focus()
+        app.browser.table.focus()
         await settle(pilot)
         lines = screen_text(app).splitlines()
         summary = next(line for line in lines if "shared " in line)
         assert "build_system=cmake (39)" in summary and "+mpi (39)" in summary
-        rows = [line for line in lines if any(s.short_hash in line for s in app.table.specs)]
+        rows = [line for line in lines if any(s.short_hash in line for s in app.browser.table.specs)]
         assert rows and all("build_system=cmake" not in row for row in rows)
         assert all("fortran" in row for row in rows)  # +fortran / ~fortran: what differs
         assert "differing variants" in screen_text(app)
@@ -81,19 +81,19 @@ async def test_position_and_cursor_follow_the_spec_across_a_resort(make_app, sam
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
         await type_query(pilot, "hdf5 +mpi")
-        app.table.focus()
+        app.browser.table.focus()
         await settle(pilot)
-        total = app.table.row_count
+        total = app.browser.table.row_count
         assert total > 3 and f"1/{total} · newest first" in screen_text(app)
         await pilot.press("down", "down", "down")
         await settle(pilot)
-        chosen = app.table.current_spec
+        chosen = app.browser.table.current_spec
         assert f"4/{total}" in screen_text(app)
         await pilot.press("s")  # sort by hash: the cursor stays on the same spec
         await settle(pilot)
         assert "sorted by hash" in screen_text(app)
-        assert app.table.current_spec.row == chosen.row
-        hashes = [s.hash for s in app.table.specs]
+        assert app.browser.table.current_spec.row == chosen.row
+        hashes = [s.hash for s in app.browser.table.specs]
         assert hashes == sorted(hashes)
         await pilot.press("end")
         await settle(pilot)

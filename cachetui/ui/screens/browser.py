@@ -1,0 +1,458 @@
+"""The browser's main screen: search bar, package tree, detail pane; it owns what the user is looking at.
+
+The state is a handful of reactive attributes: the query text, the "runs
+here" filter, the compared tags, the grouping, the tree selection and the
+table order. Their watchers start thread workers (``exclusive=True``: the
+newest request of a kind wins); every request carries a generation number, and
+an answer older than the newest request is dropped, so a stale result never
+reaches the screen. There is no debounce: each keystroke runs its query.
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.events import DescendantFocus, Resize
+from textual.reactive import reactive, var
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+from textual.worker import get_current_worker
+
+from cachetui.catalog import Catalog, QueryError, Spec
+from cachetui.catalog.microarch import Host
+from cachetui.catalog.tags import is_release
+
+from ..actions import BROWSER, bindings_for, letter_actions
+from ..copy_actions import CopyActions
+from ..messages import DetailReady, QueryFinished
+from ..model import (
+    GROUP_BY_PACKAGE,
+    GROUP_BY_TAG,
+    BrowseModel,
+    DetailData,
+    DiffMode,
+    QueryView,
+    Selection,
+    SortOrder,
+)
+from ..safe import plain
+from ..widgets import DetailPane, LoadingPanel, PackageTree, SearchBar, SpecTable
+from ..widgets.search import QueryInput
+from .spec import SpecScreen
+from .tags import TagPairScreen
+
+NARROW_WIDTH = 100  # below this, the tree is narrower and hides while the spec table has focus
+SHORT_HEIGHT = 32  # below this (or narrow), the summary folds to one line while the spec table has focus
+START_HINT = "type a package name and spec terms, e.g. cmake +ownlibs os=ubuntu22.04 · enter: results · f1: help"
+PICK_HINT = "pick a spec: search, then enter on a spec row prints its hash and exits · f1: help"
+
+
+def _names(view: QueryView | None) -> tuple[str, ...]:
+    """The package words of a query (what ranks the packages)."""
+    return view.result.query.names if view is not None and view.result is not None else ()
+
+
+class BrowserScreen(CopyActions, Screen[None]):
+    """Find a package, pick a spec, copy its hash."""
+
+    BINDINGS = bindings_for(BROWSER)
+
+    query_text: reactive[str] = reactive("", init=False)
+    """The search bar's text; each change runs the query."""
+    here_only: reactive[bool] = reactive(False, init=False)
+    """Only the specs that run on the host."""
+    diff: reactive[DiffMode | None] = reactive(None, init=False)
+    """Two tags compared: only the specs added or removed between them."""
+    grouping: reactive[str | None] = reactive(None, init=False)
+    """tags -> packages or packages -> tags; None until the user chooses (a query then groups by package)."""
+    selection: reactive[Selection] = reactive(Selection, init=False, always_update=True)
+    """The tree's cursor: what the detail pane shows."""
+    sort: reactive[SortOrder] = reactive(SortOrder, init=False)
+    """The spec table's order."""
+    view: var[QueryView | None] = var(None, init=False)
+    """The last query that ran without error, with what the tree and counter show."""
+
+    def __init__(self, *, host: Host | None = None, pick: bool = False) -> None:
+        super().__init__(id="browser")
+        self.host = host
+        self.pick = pick
+        self.model: BrowseModel | None = None
+        self._detail_key: tuple | None = None  # (selection, view generation, sort) last sent to the detail worker
+        self._view_generation = 0  # the query request whose answer is ``view``
+        # Requests sent to workers and answers handled: ``busy`` says whether all is shown.
+        self._query_requested = self._query_answered = 0
+        self._detail_requested = self._detail_answered = 0
+        self._focus_table_on_detail = False
+        self._focus_after_query: str | None = None  # "tree" or "table" once the submitted query's results show
+        self._letter_actions = letter_actions()
+
+    # --- layout -------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield SearchBar(id="search")
+        with Horizontal(id="main"):
+            yield PackageTree(id="tree")
+            yield DetailPane(id="detail")
+        yield LoadingPanel(id="loading")
+        yield Footer(compact=True)
+
+    @property
+    def search(self) -> SearchBar:
+        return self.query_one("#search", SearchBar)
+
+    @property
+    def package_tree(self) -> PackageTree:
+        return self.query_one("#tree", PackageTree)
+
+    @property
+    def detail(self) -> DetailPane:
+        return self.query_one("#detail", DetailPane)
+
+    @property
+    def table(self) -> SpecTable:
+        return self.query_one("#specs", SpecTable)
+
+    @property
+    def main_area(self) -> Horizontal:
+        return self.query_one("#main", Horizontal)
+
+    @property
+    def loading_panel(self) -> LoadingPanel:
+        return self.query_one("#loading", LoadingPanel)
+
+    def on_mount(self) -> None:
+        self._letter_actions = letter_actions(getattr(self.app, "keymap", None))
+        self._fit_size(self.app.size.width, self.app.size.height)
+        self.search.show_host(str(self.host) if self.host is not None else "")
+        self._update_tree_title()
+
+    def on_resize(self, event: Resize) -> None:
+        self._fit_size(event.size.width, event.size.height)
+
+    def _fit_size(self, width: int, height: int) -> None:
+        self.main_area.set_class(width < NARROW_WIDTH, "-narrow")
+        self.main_area.set_class(width < NARROW_WIDTH or height < SHORT_HEIGHT, "-compact")
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        # In a narrow terminal the tree steps aside while the spec table has focus.
+        self.main_area.set_class(isinstance(event.widget, SpecTable), "-table-focus")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While typing in the search bar letters are text: hide their actions from the footer.
+        return not (action in self._letter_actions and self.typing)
+
+    # --- loading --------------------------------------------------------------------
+
+    def show_loading(self, loading: bool, text: str = "") -> None:
+        self.loading_panel.display = loading
+        self.main_area.display = not loading
+        self.search.show_loading(text)
+
+    def show_catalog(self, catalog: Catalog) -> None:
+        """The catalog is loaded (or reloaded): run the current query over it."""
+        self.model = BrowseModel(catalog, self.host)
+        if self.diff is not None:
+            self.diff = self.model.compare(self.diff.tag_a, self.diff.tag_b)  # runs the query
+        else:
+            self.run_query()
+        self.show_loading(False)
+        if self.focused is None:
+            self.search.input.focus()
+
+    # --- queries --------------------------------------------------------------------
+
+    def on_search_bar_edited(self, message: SearchBar.Edited) -> None:
+        self.query_text = message.text
+
+    def watch_query_text(self) -> None:
+        self.run_query()
+
+    def watch_here_only(self) -> None:
+        self.run_query()
+
+    def watch_diff(self) -> None:
+        self._update_tree_title()
+        self.run_query()
+
+    def run_query(self) -> None:
+        """Run the current query (text, runs-here filter, compared tags) in a worker."""
+        if self.model is None:
+            return
+        self._query_requested += 1
+        self._query_worker(self.model, self.query_text, self.here_only, self.diff, self._query_requested)
+
+    @work(thread=True, exclusive=True, group="query", exit_on_error=False)
+    def _query_worker(
+        self, model: BrowseModel, text: str, here_only: bool, diff: DiffMode | None, generation: int
+    ) -> None:
+        try:
+            view, error = model.run_query(text, here_only, diff), None
+        except QueryError as exc:
+            view, error = None, exc
+        except Exception as exc:  # a bug must not leave the results stale without a word
+            view, error = None, QueryError(f"could not run this query ({type(exc).__name__}: {exc})")
+        if not get_current_worker().is_cancelled:
+            self.post_message(QueryFinished(text, view, error, generation))
+
+    def on_query_finished(self, message: QueryFinished) -> None:
+        self._query_answered = max(self._query_answered, message.generation)
+        if message.generation < self._query_requested or self.model is None:
+            return  # the user typed on; a newer query is on its way
+        if message.error is not None or message.view is None:
+            self.search.show_hint(message.error.message if message.error else "", error=True)
+            if self.view is not None:
+                self.search.show_counter(
+                    len(self.view.packages), self.view.num_specs, everything=self.view.is_empty, stale=True
+                )
+            self._focus_pending()
+            return
+        self._view_generation = message.generation
+        self.view = message.view
+
+    def watch_view(self, previous: QueryView | None, view: QueryView | None) -> None:
+        if view is None or self.model is None:
+            return
+        self._update_tree_title()
+        # The cursor stays where it was when only spec terms changed; new package words start on the best match.
+        keep = self.package_tree.selection if previous is not None and _names(previous) == _names(view) else None
+        if not view.is_empty and (previous is None or previous.is_empty) and self.grouping is None:
+            keep = None  # a fresh search starts on its best match
+        self.selection = self.package_tree.show(self.model, view, self.effective_grouping, keep=self._map(keep))
+        tip = PICK_HINT if self.pick else START_HINT
+        self.search.show_hint(view.hint or (tip if view.is_empty else ""), tip=view.is_empty)
+        self.search.show_counter(
+            len(view.packages),
+            view.num_specs,
+            everything=view.is_empty,
+            here=view.here,
+            here_only=view.here_only,
+            before_here=view.before_here,
+            diff=(view.diff.tag_a, view.diff.tag_b, view.added, view.removed) if view.diff else None,
+        )
+        self._focus_pending()
+
+    def _focus_pending(self) -> None:
+        if self._focus_after_query is not None:
+            target, self._focus_after_query = self._focus_after_query, None
+            self._focus_results(target if self.view is not None else "tree")
+
+    def on_search_bar_submitted(self, message: SearchBar.Submitted) -> None:
+        """Enter in the search bar: a hash search goes to the spec table, anything else to the tree.
+
+        If the results of the text are not shown yet, focus moves when they are,
+        so keys typed ahead act on the new results rather than the old ones.
+        """
+        if self.model is None:
+            return  # the results are not there yet; the query runs once the catalog is loaded
+        target = "table" if "/" in message.text else "tree"
+        if self._query_answered < self._query_requested:
+            self._focus_after_query = target
+        else:
+            self._focus_results(target)
+
+    def _focus_results(self, target: str) -> None:
+        if target == "table":
+            self._focus_table_on_detail = True
+            self.table.focus()
+        else:
+            self.package_tree.focus()
+
+    @property
+    def effective_grouping(self) -> str:
+        if self.grouping is not None:
+            return self.grouping
+        return GROUP_BY_PACKAGE if self.view is not None and not self.view.is_empty else GROUP_BY_TAG
+
+    def _map(self, selection: Selection | None) -> Selection | None:
+        """The top-level node to keep the cursor on after a rebuild, in the current grouping."""
+        if selection is None:
+            return None
+        if self.effective_grouping == GROUP_BY_PACKAGE:
+            return Selection(None, selection.package) if selection.package else None
+        return Selection(selection.tag, None) if selection.tag else None
+
+    def _update_tree_title(self) -> None:
+        title = "tags › packages" if self.effective_grouping == GROUP_BY_TAG else "packages › tags"
+        if self.diff is not None:
+            title = f"diff {self.diff.tag_a} → {self.diff.tag_b} · {title}"
+        self.package_tree.border_title = title
+
+    # --- detail ---------------------------------------------------------------------
+
+    def on_package_tree_selection_changed(self, message: PackageTree.SelectionChanged) -> None:
+        self.selection = message.selection
+
+    def watch_selection(self) -> None:
+        self._request_detail()
+
+    def watch_sort(self) -> None:
+        data = self.detail.data
+        if data is not None and self.model is not None and data.selection == self.selection:
+            self._detail_requested += 1
+            self._detail_key = (self.selection, self._view_generation, self.sort)
+            self._resort_worker(self.model, data, self.sort, self._detail_requested)
+        else:
+            self._request_detail()
+
+    def _request_detail(self) -> None:
+        """Show the selection in the detail pane (computed in a worker) unless it is shown or on its way."""
+        key = (self.selection, self._view_generation, self.sort)
+        if key == self._detail_key:
+            return
+        self._detail_key = key
+        self._detail_requested += 1
+        if self.selection.is_empty or self.view is None or self.model is None:
+            self._detail_answered = self._detail_requested
+            no_match = self.view is not None and not self.view.packages
+            self.detail.show_nothing("no matches" if no_match else "select a tag or package")
+            return
+        self._detail_worker(self.model, self.view, self.selection, self.sort, self._detail_requested)
+
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
+    def _detail_worker(
+        self, model: BrowseModel, view: QueryView, selection: Selection, sort: SortOrder, generation: int
+    ) -> None:
+        try:
+            message = DetailReady(model.detail(view, selection, sort), generation)
+        except Exception as exc:  # a bug must not leave the pane stale without a word
+            message = DetailReady(None, generation, error=f"{type(exc).__name__}: {exc}")
+        if not get_current_worker().is_cancelled:
+            self.post_message(message)
+
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
+    def _resort_worker(self, model: BrowseModel, data: DetailData, sort: SortOrder, generation: int) -> None:
+        try:
+            message = DetailReady(model.resort(data, sort), generation)
+        except Exception as exc:
+            message = DetailReady(None, generation, error=f"{type(exc).__name__}: {exc}")
+        if not get_current_worker().is_cancelled:
+            self.post_message(message)
+
+    def on_detail_ready(self, message: DetailReady) -> None:
+        self._detail_answered = max(self._detail_answered, message.generation)
+        if message.generation < self._detail_requested:
+            return  # outdated: the selection, the query or the order changed meanwhile
+        if message.data is None:
+            self.detail.show_nothing(f"could not show this selection: {plain(message.error)}")
+            return
+        data = message.data
+        # The cursor stays on its spec across a re-sort or a narrower query that still matches it.
+        previous, spec = self.detail.data, self.table.current_spec
+        keep = spec.row if spec is not None and previous is not None and previous.selection == data.selection else None
+        self.detail.show(data, keep)
+        if self._focus_table_on_detail:
+            self._focus_table_on_detail = False
+            self.table.focus()
+
+    def on_package_tree_selection_opened(self, message: PackageTree.SelectionOpened) -> None:
+        self.table.focus()
+
+    def on_spec_table_sort_requested(self, message: SpecTable.SortRequested) -> None:
+        self.sort = message.sort
+
+    def on_spec_table_chosen(self, message: SpecTable.Chosen) -> None:
+        if self.pick:
+            self.app.pick_spec(message.spec)  # type: ignore[attr-defined]  # CacheTuiApp
+        else:
+            self.open_spec(message.spec)
+
+    def on_spec_table_details_requested(self, message: SpecTable.DetailsRequested) -> None:
+        self.open_spec(message.spec)
+
+    def open_spec(self, spec: Spec) -> None:
+        self.app.push_screen(SpecScreen(spec, pick=self.pick, host=self.host))
+
+    # --- what the copy keys act on ---------------------------------------------------
+
+    def current_spec(self) -> Spec | None:
+        return self.table.current_spec
+
+    def current_tag(self) -> tuple[str | None, str | None]:
+        tag = self.package_tree.selection.tag
+        return tag, self.model.source_of_tag(tag) if self.model is not None and tag else None
+
+    # --- actions --------------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        self.search.input.focus()
+
+    def action_clear_search(self) -> None:
+        self.search.set_text("")
+        self.search.input.focus()
+
+    def action_focus_results(self) -> None:
+        self.package_tree.focus()
+
+    def action_back(self) -> None:
+        """esc: clear the search, or go back one step (spec table -> tree -> search)."""
+        focused = self.focused
+        if isinstance(focused, QueryInput):
+            if focused.value:
+                self.search.set_text("")
+            else:
+                self.package_tree.focus()
+        elif focused is self.table:
+            self.package_tree.focus()
+        else:
+            self.search.input.focus()
+
+    def action_toggle_here(self) -> None:
+        """H: show only the specs that run on this machine (or --host), or all of them again."""
+        if self.host is None:
+            self.notify(
+                "No machine is known here (archspec could not tell); start with --host.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.here_only = not self.here_only
+
+    def action_compare_tags(self) -> None:
+        """D: compare two tags (only added and removed specs, marked + and -), or stop comparing."""
+        if self.model is None:
+            return
+        if self.diff is not None:
+            self.diff = None
+            return
+        tags = self.model.catalog.tags
+        releases = [t for t in tags if is_release(t)]
+        newest = "develop" if "develop" in tags else (tags[0] if tags else None)
+        self.app.push_screen(TagPairScreen(tags, releases[0] if releases else None, newest), self._compare)
+
+    def _compare(self, pair: tuple[str, str] | None) -> None:
+        if pair is not None and self.model is not None:
+            self.diff = self.model.compare(*pair)
+
+    def action_toggle_grouping(self) -> None:
+        self.grouping = GROUP_BY_PACKAGE if self.effective_grouping == GROUP_BY_TAG else GROUP_BY_TAG
+
+    def watch_grouping(self) -> None:
+        self._update_tree_title()
+        if self.model is not None and self.view is not None:
+            keep = self._map(self.package_tree.selection)
+            self.selection = self.package_tree.show(self.model, self.view, self.effective_grouping, keep=keep)
+
+    def action_details(self) -> None:
+        self.table.action_details()
+
+    def action_sort_next(self) -> None:
+        self.table.action_sort_next()
+
+    def action_sort_reverse(self) -> None:
+        self.table.action_sort_reverse()
+
+    def action_show_problems(self) -> None:
+        self.app.show_problems()  # type: ignore[attr-defined]  # CacheTuiApp
+
+    @property
+    def typing(self) -> bool:
+        """The search bar has focus: letters are text there."""
+        return isinstance(self.focused, Input)
+
+    # --- for tests and the benchmark --------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        """True while a query or detail is requested but not yet shown."""
+        return self._query_answered < self._query_requested or self._detail_answered < self._detail_requested

@@ -1,0 +1,43 @@
+"""What the browser's dialogs share: a modal box over the browser, keys from the action registry.
+
+Help, problems, the tag picker and the spec screen are each a ``.dialog``
+container on a ``ModalScreen``; esc closes, j/k (and the arrows) scroll, ``?``
+opens the help and ``q`` quits, as declared once in ``actions.py``.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from textual.containers import ScrollableContainer
+from textual.css.query import NoMatches
+from textual.screen import ModalScreen
+
+from ..actions import DIALOG, bindings_for
+
+Result = TypeVar("Result")
+
+
+class DialogScreen(ModalScreen[Result]):
+    """A modal dialog; subclasses compose one ``.dialog`` box (scrollable if it can grow)."""
+
+    BINDINGS = bindings_for(DIALOG)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def _box(self) -> ScrollableContainer | None:
+        try:
+            return self.query_one(".dialog", ScrollableContainer)
+        except NoMatches:
+            return None
+
+    def action_scroll_down(self) -> None:
+        box = self._box()
+        if box is not None:
+            box.scroll_down()
+
+    def action_scroll_up(self) -> None:
+        box = self._box()
+        if box is not None:
+            box.scroll_up()
