@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # the catalog is imported lazily at run time (see above)
     from .catalog.microarch import Host
 
 PROG = "cachetui"
-COMMANDS = ("browse", "pick", "find", "show", "hash", "index", "arch", "diff", "history", "sync")
+COMMANDS = ("browse", "pick", "find", "show", "hash", "index", "arch", "diff", "history", "sync", "keys")
 QUERY_COMMANDS = ("find", "diff", "history")  # their trailing words are query text
 ENV_CATALOG = "CACHETUI_CATALOG"
 DEFAULT_LIMIT = 50
@@ -186,6 +186,7 @@ commands:
   {PROG} hash PREFIX           every occurrence of the spec(s) with that hash prefix
   {PROG} index [PATH ...]      build or refresh the snapshot and list problems
   {PROG} arch                  this machine as Spack names it (platform-os-target), like 'spack arch'
+  {PROG} keys                  the browser's actions and keys; remap them in config.toml [keys]
   {PROG} sync [DIR] [--tag TAG ...]    get or update the site's pages (a sparse git clone of _cache/)
   {PROG} diff TAG_A TAG_B [QUERY...]   specs added and removed between two tags
   {PROG} history PACKAGE [QUERY...]    per version, the tags it is in
@@ -310,6 +311,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tag", action="append", default=[], metavar="TAG", help="only this tag (repeatable)")
     p.add_argument("--repo", metavar="URL", help="the site's repository ($CACHETUI_SITE_REPO, site_repo in the config)")
     p.set_defaults(func=cmd_sync)
+
+    p = command(
+        "keys",
+        "the browser's actions and their keys (as remapped in config.toml)",
+        description="Every action of the browser: its id, its keys, where it applies. Remap one in\n"
+        "$XDG_CONFIG_HOME/cachetui/config.toml (Textual key names, comma-separated):\n"
+        "  [keys]\n"
+        '  copy_hash = "c"\n'
+        '  "table.last" = "G,end"',
+    )
+    p.add_argument("--json", action="store_true", help="one JSON object per action")
+    p.set_defaults(func=cmd_keys)
 
     p = command("arch", "this machine as Spack names it: platform-os-target (like 'spack arch')")
     p.add_argument("--json", action="store_true", help="the parts, the target's ancestors and where it came from")
@@ -976,6 +989,26 @@ def cmd_arch(opts: argparse.Namespace) -> int:
             "source": origin,
         }
     )
+    return EXIT_OK
+
+
+def cmd_keys(opts: argparse.Namespace) -> int:
+    from .catalog.freshness import read_config
+    from .ui.actions import action_table, keymap_from_config
+
+    config, problem = read_config()
+    keymap, problems = keymap_from_config(config)
+    for line in ([problem] if problem else []) + problems:
+        _note(opts, line)
+    rows = list(action_table(keymap))
+    if opts.json:
+        for action_id, keys, where, description in rows:
+            _json_line({"id": action_id, "keys": keys.split(","), "where": where.split(", "), "help": description})
+        return EXIT_OK
+    width = max(len(r[0]) for r in rows)
+    key_width = max(len(r[1]) for r in rows)
+    for action_id, keys, where, description in rows:
+        _out(f"{action_id:<{width}}  {keys:<{key_width}}  {where}: {description}".rstrip())
     return EXIT_OK
 
 

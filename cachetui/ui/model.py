@@ -18,26 +18,13 @@ from cachetui.catalog import Catalog, QueryResult, Spec, Summary, mirror_add_com
 from cachetui.catalog.microarch import Host
 from cachetui.catalog.tags import is_snapshot
 
+from .columns import table_columns
+
 GROUP_BY_TAG = "tag"
 GROUP_BY_PACKAGE = "package"
 
 TREE_BATCH = 500
 """Tree entries added at a time under one parent; a "… N more" leaf adds the next batch."""
-
-SORT_COLUMNS = ("hash", "version", "tag", "package", "compiler", "arch", "variants", "stacks", "size")
-COLUMN_TITLES = {
-    "change": "+/-",
-    "here": "run",
-    "hash": "hash",
-    "version": "version",
-    "tag": "tag",
-    "package": "package",
-    "compiler": "compiler",
-    "arch": "platform-os-target",
-    "variants": "differing variants",
-    "stacks": "stacks",
-    "size": "size",
-}
 
 
 @dataclass(frozen=True)
@@ -213,26 +200,6 @@ class DetailData:
     @property
     def mirror_command(self) -> str | None:
         return mirror_add_command(self.selection.tag, self.mirror_source) if self.selection.tag else None
-
-
-def table_columns(selection: Selection, host: Host | None = None, diff: bool = False) -> tuple[str, ...]:
-    """Spec table columns: a package column when the selection spans packages, a tag column when it spans tags.
-
-    The tag comes after platform-os-target so that at 80 columns hash, version,
-    compiler and platform-os-target are whole. With a host, a narrow first
-    column marks the specs that run on it (a check mark, readable without colour).
-    """
-    columns = ["change"] if diff else []
-    if host is not None:
-        columns.append("here")
-    columns.append("hash")
-    if selection.package is None:
-        columns.append("package")
-    columns += ["version", "compiler", "arch"]
-    if selection.tag is None:
-        columns.append("tag")
-    columns += ["variants", "stacks", "size"]
-    return tuple(columns)
 
 
 class BrowseModel:

@@ -441,11 +441,30 @@ async def test_layout_at_80x24(make_app):
         text = screen_text(app)
         first = app.browser.table.specs[0]
         row = next(line for line in text.splitlines() if first.short_hash in line)
-        for value in (first.version, first.tag, first.compiler):
+        for value in (first.version, first.compiler, first.arch):  # whole; the variants squeezed, the tag beyond
             assert value in row
         await pilot.press("escape")
         await settle(pilot)
         assert app.browser.package_tree.region.width > 0
+
+
+async def test_at_100_columns_the_columns_users_choose_by_are_all_visible(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "hdf5 +mpi")
+        await pilot.press("enter", "enter")  # tree, then hdf5's specs across tags
+        await settle(pilot)
+        lines = screen_text(app).splitlines()
+        header = next(line for line in lines if " hash " in line)
+        for title in ("hash", "version", "compiler", "platform-os-target", "differing", "tag"):
+            assert title in header, title
+        first = app.browser.table.specs[0]
+        row = next(line for line in lines if first.short_hash in line)
+        assert first.version in row and first.compiler in row and first.arch in row
+        assert first.tag[:8] in row  # the tag, perhaps cut with an ellipsis
+        differing = [v for v in first.variants if v not in app.browser.detail.data.shared_variants]
+        assert differing and differing[0][:6] in row
 
 
 async def test_wide_layout_keeps_both_panes(make_app):

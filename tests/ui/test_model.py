@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cachetui.catalog import QueryError, version_key
+from cachetui.ui.columns import table_columns
 from cachetui.ui.model import (
     GROUP_BY_PACKAGE,
     GROUP_BY_TAG,
@@ -12,7 +13,6 @@ from cachetui.ui.model import (
     Selection,
     SortOrder,
     TreeEntry,
-    table_columns,
 )
 
 

@@ -42,7 +42,7 @@ from ..widgets.search import QueryInput
 from .spec import SpecScreen
 from .tags import TagPairScreen
 
-NARROW_WIDTH = 100  # below this, the tree is narrower and hides while the spec table has focus
+NARROW_WIDTH = 120  # below this, the tree is narrower and hides while the spec table has focus (the table needs ~95)
 SHORT_HEIGHT = 32  # below this (or narrow), the summary folds to one line while the spec table has focus
 START_HINT = "type a package name and spec terms, e.g. cmake +ownlibs os=ubuntu22.04 · enter: results · f1: help"
 PICK_HINT = "pick a spec: search, then enter on a spec row prints its hash and exits · f1: help"
@@ -137,6 +137,11 @@ class BrowserScreen(CopyActions, Screen[None]):
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         # In a narrow terminal the tree steps aside while the spec table has focus.
         self.main_area.set_class(isinstance(event.widget, SpecTable), "-table-focus")
+
+    def focus_tree(self) -> None:
+        """Focus the tree, showing it first if a narrow terminal hid it for the spec table."""
+        self.main_area.remove_class("-table-focus")
+        self.package_tree.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While typing in the search bar letters are text: hide their actions from the footer.
@@ -256,7 +261,7 @@ class BrowserScreen(CopyActions, Screen[None]):
             self._focus_table_on_detail = True
             self.table.focus()
         else:
-            self.package_tree.focus()
+            self.focus_tree()
 
     @property
     def effective_grouping(self) -> str:
@@ -382,7 +387,7 @@ class BrowserScreen(CopyActions, Screen[None]):
         self.search.input.focus()
 
     def action_focus_results(self) -> None:
-        self.package_tree.focus()
+        self.focus_tree()
 
     def action_back(self) -> None:
         """esc: clear the search, or go back one step (spec table -> tree -> search)."""
@@ -391,9 +396,9 @@ class BrowserScreen(CopyActions, Screen[None]):
             if focused.value:
                 self.search.set_text("")
             else:
-                self.package_tree.focus()
+                self.focus_tree()
         elif focused is self.table:
-            self.package_tree.focus()
+            self.focus_tree()
         else:
             self.search.input.focus()
 

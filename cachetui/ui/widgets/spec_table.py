@@ -23,68 +23,11 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from cachetui.catalog import Spec, human_size
+from cachetui.catalog import Spec
 
 from ..actions import TABLE, bindings_for
-from ..model import COLUMN_TITLES, DetailData, SortOrder
-from ..safe import literal
-
-# Columns whose values can be long get a width cap (cut with an ellipsis); the spec screen shows them in full.
-WIDTH_CAPS = {"variants": 40, "stacks": 28, "package": 24, "tag": 20, "compiler": 18}
-WIDTH_SAMPLE = 300
-"""Rows measured (from the top of the order) to size the columns; longer values further down are cut."""
-
-RUNS_HERE = "✓"
-UNSORTABLE = frozenset({"here", "change"})  # marks per host or per diff, not catalog columns
-CHANGE_STYLES = {"+": "bold green", "-": "bold red"}
-CENTRED = frozenset({"here", "change"})
-RIGHT_ALIGNED = frozenset({"size"})
-
-
-def cell(spec: Spec, column: str, data: DetailData | None = None, index: int = 0) -> Text:
-    """One cell of the spec at ``index`` of the table order; page strings are shown literally."""
-    if column == "change":
-        sign = data.change_sign(index) if data is not None else ""
-        return Text(sign, style=CHANGE_STYLES.get(sign, ""))  # the sign reads without colour
-    if column == "here":
-        return Text(RUNS_HERE if data is not None and data.runs_here_at(index) else "")
-    if column == "hash":
-        return Text(spec.short_hash or "-")
-    if column == "package":
-        return literal(spec.package)
-    if column == "version":
-        return literal(spec.version)
-    if column == "tag":
-        return literal(spec.tag)
-    if column == "compiler":
-        return literal(spec.compiler)
-    if column == "arch":
-        return literal(spec.arch)
-    if column == "variants":  # what tells this spec apart: the variants not every match has
-        shared = set(data.shared_variants) if data is not None else set()
-        differing = [v for v in spec.variants if v not in shared]
-        return literal(" ".join(differing)) if differing or not shared else Text("(all shared)", style="dim")
-    if column == "stacks":
-        return literal(" ".join(spec.stacks))
-    if column == "size":
-        return Text(human_size(spec.size))
-    raise KeyError(column)
-
-
-def fit(text: Text, width: int, column: str) -> Text:
-    """``text`` cut (with an ellipsis) or padded to exactly ``width`` cells, aligned for its column."""
-    text = text.copy()
-    if text.cell_len > width:
-        text.truncate(width, overflow="ellipsis")
-    gap = width - text.cell_len
-    if column in RIGHT_ALIGNED:
-        text.pad_left(gap)
-    elif column in CENTRED:
-        text.pad_left(gap // 2)
-        text.pad_right(gap - gap // 2)
-    else:
-        text.pad_right(gap)
-    return text
+from ..columns import BY_ID, fit, fit_widths, natural_widths, sortable, title
+from ..model import DetailData, SortOrder
 
 
 class SpecTable(ScrollView, can_focus=True):
@@ -170,6 +113,7 @@ class SpecTable(ScrollView, can_focus=True):
         self.columns_shown: tuple[str, ...] = ()
         self.spec_sort = SortOrder()
         self._widths: list[int] = []
+        self._natural: list[int] = []  # widths before fitting to the table
         self._lines: LRUCache[tuple[int, bool, bool], Strip] = LRUCache(256)
 
     # --- public state -------------------------------------------------------------
@@ -194,9 +138,8 @@ class SpecTable(ScrollView, can_focus=True):
         self.data = data
         self.columns_shown = data.columns
         self.spec_sort = data.sort
-        self._lines.clear()
-        self._widths = self._measure(data)
-        self.virtual_size = Size(sum(self._widths) + len(self._widths) * 2, self.row_count + 1)
+        self._natural = natural_widths(data.columns, self._titles(data), data.specs, data)
+        self._fit()
         self.scroll_to(x=0, y=0, animate=False, immediate=True)
         index = data.index_of(keep) if keep is not None else None
         self.cursor_row = index if index is not None else 0
@@ -221,23 +164,16 @@ class SpecTable(ScrollView, can_focus=True):
 
     # --- geometry -----------------------------------------------------------------
 
-    def _measure(self, data: DetailData) -> list[int]:
-        widths = []
-        sample = data.specs[:WIDTH_SAMPLE]
-        for column in data.columns:
-            width = len(self._title(column, data.sort))
-            for index, spec in enumerate(sample):
-                width = max(width, cell(spec, column, data, index).cell_len)
-            cap = WIDTH_CAPS.get(column)
-            widths.append(min(width, max(cap, len(COLUMN_TITLES[column]) + 2)) if cap else width)
-        return widths
+    def _titles(self, data: DetailData) -> list[str]:
+        return [title(c, data.sort.column, data.sort.reverse) for c in data.columns]
 
-    @staticmethod
-    def _title(column: str, sort: SortOrder) -> str:
-        title = COLUMN_TITLES[column]
-        if sort.column == column:
-            title += " ▼" if sort.reverse else " ▲"
-        return title
+    def _fit(self) -> None:
+        """Column widths for the table's width: the registry's policy (``columns.fit_widths``)."""
+        if self.data is None:
+            return
+        self._widths = fit_widths(self.data.columns, self._natural, self.scrollable_content_region.width)
+        self._lines.clear()
+        self.virtual_size = Size(sum(self._widths) + len(self._widths) * 2, self.row_count + 1)
 
     @property
     def _page(self) -> int:
@@ -287,14 +223,15 @@ class SpecTable(ScrollView, can_focus=True):
 
     def _header(self) -> Strip:
         assert self.data is not None
-        cells = [fit(Text(self._title(c, self.data.sort)), w, c) for c, w in zip(self.data.columns, self._widths)]
+        titles = self._titles(self.data)
+        cells = [fit(Text(t), w, c) for t, c, w in zip(titles, self.data.columns, self._widths)]
         style = self.get_component_rich_style("spec-table--header")
         return self._join(cells, self.rich_style + style)
 
     def _row(self, index: int) -> Strip:
         assert self.data is not None
         spec = self.specs[index]
-        cells = [fit(cell(spec, c, self.data, index), w, c) for c, w in zip(self.data.columns, self._widths)]
+        cells = [fit(BY_ID[c].cell(spec, self.data, index), w, c) for c, w in zip(self.data.columns, self._widths)]
         style = self.rich_style
         if index == self.cursor_row:
             style += self.get_component_rich_style("spec-table--cursor")
@@ -309,6 +246,7 @@ class SpecTable(ScrollView, can_focus=True):
         self.refresh()
 
     def on_resize(self) -> None:
+        self._fit()
         self.watch_cursor_row(self.cursor_row, self.cursor_row)
 
     # --- mouse --------------------------------------------------------------------
@@ -332,7 +270,7 @@ class SpecTable(ScrollView, can_focus=True):
                 self.action_choose()
 
     def _sort_by(self, column: str) -> None:
-        if column in UNSORTABLE:
+        if BY_ID[column].sort is None:
             return
         reverse = not self.spec_sort.reverse if column == self.spec_sort.column else False
         self.post_message(self.SortRequested(self, SortOrder(column, reverse)))
@@ -369,7 +307,7 @@ class SpecTable(ScrollView, can_focus=True):
 
     def action_sort_next(self) -> None:
         """Cycle the sort column through the visible columns (then back to the natural order)."""
-        columns = [c for c in self.columns_shown if c not in UNSORTABLE]
+        columns = sortable(self.columns_shown)
         if not columns:
             return
         if self.spec_sort.column in columns:
