@@ -70,6 +70,7 @@ class Column:
     max_width: int | None = None  # long values are cut with an ellipsis (the spec screen has them whole)
     min_width: int = 0  # squeezing stops here
     squeeze: int | None = None  # order in which columns give way to fit the table (None: never)
+    grow: bool = False  # takes spare width, up to its widest value, beyond ``max_width``
     overflow: bool = False  # may sit beyond the right edge (reached by scrolling sideways)
 
 
@@ -81,7 +82,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("version", "version", _field("version"), sort="version", max_width=20, min_width=8, squeeze=5),
     Column("compiler", "compiler", _field("compiler"), sort="compiler", max_width=18, min_width=12, squeeze=3),
     Column("arch", "platform-os-target", _field("arch"), sort="arch"),  # whole: it says where a binary runs
-    Column("variants", "differing", _variants, sort="variants", max_width=40, min_width=14, squeeze=0),  # variants
+    Column("variants", "differing", _variants, sort="variants", max_width=40, min_width=14, squeeze=0, grow=True),  # variants
     Column("tag", "tag", _field("tag"), sort="tag", max_width=20, min_width=10, squeeze=1),
     Column("stacks", "stacks", lambda s, d, i: literal(" ".join(s.stacks)), sort="stacks", max_width=28, overflow=True),
     Column(
@@ -123,7 +124,7 @@ def title(column: str, sort_column: str | None, reverse: bool) -> str:
 
 
 def natural_widths(columns: Sequence[str], titles: Sequence[str], specs: Sequence[Spec], data: DetailData) -> list[int]:
-    """Each column's width for its title and its values among the first ``WIDTH_SAMPLE`` rows, capped."""
+    """Each column's width for its title and its values among the first ``WIDTH_SAMPLE`` rows (not capped)."""
     widths = []
     sample = specs[:WIDTH_SAMPLE]
     for column_id, heading in zip(columns, titles):
@@ -131,15 +132,25 @@ def natural_widths(columns: Sequence[str], titles: Sequence[str], specs: Sequenc
         width = len(heading)
         for index, spec in enumerate(sample):
             width = max(width, column.cell(spec, data, index).cell_len)
-        if column.max_width is not None:
-            width = min(width, max(column.max_width, len(heading)))
         widths.append(width)
     return widths
 
 
 def fit_widths(columns: Sequence[str], widths: Sequence[int], available: int, gap: int = 2) -> list[int]:
-    """``widths`` squeezed (in ``squeeze`` order, down to ``min_width``) so the non-overflow columns fit."""
-    fitted = list(widths)
+    """Natural ``widths`` capped at ``max_width``, then fitted to ``available`` cells.
+
+    Too wide: the squeezable columns give way in ``squeeze`` order, down to
+    ``min_width``, until the non-overflow columns fit. Room to spare: the
+    ``grow`` columns widen, up to their widest value.
+    """
+    caps = [BY_ID[c].max_width for c in columns]
+    fitted = [min(w, cap) if cap is not None else w for w, cap in zip(widths, caps)]
+    spare = available - 1 - sum(w + gap for w in fitted)
+    for i, column in enumerate(columns):
+        if spare > 0 and BY_ID[column].grow and widths[i] > fitted[i]:
+            extra = min(spare, widths[i] - fitted[i])
+            fitted[i] += extra
+            spare -= extra
     core = [i for i, c in enumerate(columns) if not BY_ID[c].overflow]
     excess = 1 + sum(fitted[i] + gap for i in core) - available
     squeezable = [(BY_ID[columns[i]].squeeze, i) for i in core]

@@ -29,8 +29,10 @@ def test_columns_follow_the_selection():
 
 def test_fit_squeezes_variants_then_tag_and_never_the_arch():
     columns = ("here", "hash", "version", "compiler", "arch", "variants", "tag", "stacks", "size")
-    natural = [3, 7, 7, 18, 29, 40, 18, 20, 6]
-    assert fit_widths(columns, natural, 300) == natural  # room for all: untouched
+    natural = [3, 7, 7, 25, 29, 60, 18, 20, 6]
+    capped = [3, 7, 7, 18, 29, 40, 18, 20, 6]
+    assert fit_widths(columns, natural, 300) == [3, 7, 7, 18, 29, 60, 18, 20, 6]  # the variants grow, whole
+    assert fit_widths(columns, natural, 1 + sum(w + 2 for w in capped) + 5)[5] == 45  # ... into what is spare
     at_100 = fit_widths(columns, natural, 98)
     core = 1 + sum(w + 2 for c, w in zip(columns, at_100) if not BY_ID[c].overflow)
     assert core <= 98 and at_100[4] == 29 and at_100[5] == BY_ID["variants"].min_width
