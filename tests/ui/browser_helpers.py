@@ -6,6 +6,7 @@ import html
 import re
 
 from cachetui.ui.app import CacheTuiApp
+from cachetui.ui.screens import TagPairScreen
 
 SVG_TEXT = re.compile(
     r'<text class="[^"]*" x="([0-9.]+)" y="[0-9.]+" textLength="[0-9.]+" '
@@ -80,3 +81,15 @@ class RecordingApp(CacheTuiApp):
     def notify(self, message, *args, **kwargs) -> None:
         self.notes.append(str(message))
         super().notify(message, *args, **kwargs)
+
+
+async def pick_tag(pilot, tag: str) -> None:
+    """Highlight ``tag`` in the tag list and choose it, with the keys a user presses."""
+    app = pilot.app
+    screen = app.screen
+    assert isinstance(screen, TagPairScreen)
+    await pilot.press("home")
+    for _ in range(screen.tags.index(tag)):
+        await pilot.press("down")
+    await pilot.press("enter")
+    await pilot.pause()

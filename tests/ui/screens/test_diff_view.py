@@ -5,23 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import screen_text, settle, type_query
+from browser_helpers import pick_tag, screen_text, settle, type_query
 
 from cachetui.catalog.changes import diff_tags
 from cachetui.ui.app import CacheTuiApp
-from cachetui.ui.screens import TagPairScreen
-
-
-async def pick(pilot, tag: str) -> None:
-    """Highlight ``tag`` in the tag list and choose it, with the keys a user presses."""
-    app = pilot.app
-    screen = app.screen
-    assert isinstance(screen, TagPairScreen)
-    await pilot.press("home")
-    for _ in range(screen.tags.index(tag)):
-        await pilot.press("down")
-    await pilot.press("enter")
-    await pilot.pause()
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)])
@@ -37,9 +24,9 @@ async def test_diff_view_marks_added_and_removed(sample_catalog, tmux, size):
         await pilot.press("D")
         await pilot.pause()
         assert "A: the tag to compare from" in screen_text(app)
-        await pick(pilot, "v0.23.0")
+        await pick_tag(pilot, "v0.23.0")
         assert "B: the tag to compare v0.23.0 with" in screen_text(app)
-        await pick(pilot, "develop-2025-07-13")
+        await pick_tag(pilot, "develop-2025-07-13")
         await settle(pilot)
         text = screen_text(app)
         assert f"v0.23.0 → develop-2025-07-13: +{cmake_added} −{cmake_removed}" in text
@@ -56,29 +43,3 @@ async def test_diff_view_marks_added_and_removed(sample_catalog, tmux, size):
         await pilot.press("D")  # stop comparing
         await settle(pilot)
         assert "→" not in screen_text(app).splitlines()[1]
-
-
-async def test_escape_in_the_picker_goes_back_then_cancels(sample_catalog, tmux):
-    app = CacheTuiApp(catalog=sample_catalog, environ={}, tmux_loader=tmux)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        app.browser.package_tree.focus()
-        await pilot.press("D")
-        await pilot.pause()
-        await pick(pilot, "develop")
-        await pilot.press("escape")
-        assert "A: the tag to compare from" in screen_text(app)
-        await pilot.press("escape")
-        await pilot.pause()
-        assert not isinstance(app.screen, TagPairScreen) and app.browser.diff is None
-
-
-async def test_history_sparkline_in_the_package_summary(sample_catalog, tmux):
-    app = CacheTuiApp(catalog=sample_catalog, environ={}, tmux_loader=tmux)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await type_query(pilot, "zlib")
-        text = screen_text(app)
-        line = next(line for line in text.splitlines() if "history" in line)
-        assert "develop-2023-12-10" in line  # zlib is in the oldest snapshot of the sample
-        assert any(c in line for c in "▁▂▃▄▅▆▇█")

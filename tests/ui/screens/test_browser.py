@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from browser_helpers import RecordingApp, dialog_text, screen_text, settle, type_query
-from page_factory import spec, write_page
+from browser_helpers import screen_text, settle, type_query
 
-from cachetui.catalog import load_catalog
-from cachetui.ui.actions import ACTIONS, key_display
-from cachetui.ui.model import GROUP_BY_PACKAGE, GROUP_BY_TAG
-from cachetui.ui.screens import HelpScreen, ProblemsScreen, SpecScreen
 from cachetui.ui.widgets.search import QueryInput
 from cachetui.ui.widgets.spec_table import SpecTable
 
@@ -123,80 +118,6 @@ async def test_hash_prefix_in_one_tag_on_the_sample(make_app, sample_catalog):
         assert f"/dqktu is cmake@3.30.5 /{spec.hash[:7]} in v0.23.0" in screen_text(app)
 
 
-async def test_grouping_toggle(make_app, sample_catalog):
-    app = make_app()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        app.browser.package_tree.focus()
-        assert app.browser.effective_grouping == GROUP_BY_TAG
-        await pilot.press("g")
-        await settle(pilot)
-        assert app.browser.effective_grouping == GROUP_BY_PACKAGE
-        assert [node.data.package for node in app.browser.package_tree.root.children] == sample_catalog.packages
-        assert "packages › tags" in screen_text(app)
-        await pilot.press("g")
-        await settle(pilot)
-        assert [node.data.tag for node in app.browser.package_tree.root.children] == sample_catalog.tags
-
-
-async def test_query_uses_packages_first_until_the_user_chooses(make_app):
-    app = make_app()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await type_query(pilot, "zlib")
-        assert app.browser.effective_grouping == GROUP_BY_PACKAGE
-        assert [node.data.package for node in app.browser.package_tree.root.children] == ["zlib", "zlib-ng"]
-        app.browser.package_tree.focus()
-        await pilot.press("g")
-        await settle(pilot)
-        # tags -> packages, only tags with matches, each with its matching packages
-        tags = [node.data.tag for node in app.browser.package_tree.root.children]
-        assert tags == ["develop-2025-07-13", "develop-2023-12-10"]
-        await pilot.press("enter")
-        await settle(pilot)
-        assert [node.data.package for node in app.browser.package_tree.root.children[0].children] == ["zlib-ng"]
-
-
-async def test_tree_children_are_built_only_when_expanded(make_app):
-    app = make_app()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        assert all(not node.children for node in app.browser.package_tree.root.children)
-        app.browser.package_tree.focus()
-        await pilot.press("enter")  # on "develop": expand
-        await settle(pilot)
-        develop = app.browser.package_tree.root.children[0]
-        assert develop.is_expanded and len(develop.children) == 9
-        assert all(not node.children for node in app.browser.package_tree.root.children[1:])
-        await pilot.press("down")  # first package of develop: the detail shows it in that tag
-        await settle(pilot)
-        assert app.browser.detail.selection.tag == "develop"
-        assert app.browser.detail.selection.package == develop.children[0].data.package
-        await pilot.press("enter")  # open: focus moves to its specs
-        await settle(pilot)
-        assert isinstance(app.focused, SpecTable)
-        assert {spec.tag for spec in app.browser.table.specs} == {"develop"}
-
-
-async def test_long_lists_come_in_batches(make_app, monkeypatch):
-    import cachetui.ui.widgets.tree as tree_module
-
-    monkeypatch.setattr(tree_module, "TREE_BATCH", 10)
-    app = make_app()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        app.browser.package_tree.focus()
-        await pilot.press("g")  # 31 packages -> 10 nodes and a "more" leaf
-        await settle(pilot)
-        labels = top_labels(app)
-        assert len(labels) == 11 and labels[-1].startswith("… 21 more")
-        app.browser.package_tree.move_cursor(app.browser.package_tree.root.children[-1])
-        await pilot.press("enter")
-        await settle(pilot)
-        labels = top_labels(app)
-        assert len(labels) == 21 and labels[-1].startswith("… 11 more")
-
-
 async def test_copy_keys_copy_the_exact_text(make_app, tmux):
     app = make_app(in_tmux=True)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
@@ -233,26 +154,6 @@ async def test_copy_outside_tmux_does_not_run_tmux(make_app, tmux):
         assert app.clipboard == app.browser.table.current_spec.hash
         app.copier.wait()
         assert tmux.buffers == []
-
-
-async def test_copy_keys_in_the_spec_screen(make_app):
-    app = make_app()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await type_query(pilot, "bash")
-        app.browser.table.focus()
-        await pilot.press("down", "enter")
-        await settle(pilot)
-        assert isinstance(app.screen, SpecScreen)
-        spec = app.screen.spec
-        assert spec == app.browser.table.specs[1]
-        text = screen_text(app)
-        assert spec.hash in text and spec.tarball.split("/")[-1][:40] in text.replace("\n", "").replace(" ", "")
-        await pilot.press("Y")
-        assert app.clipboard == "/" + spec.hash[:7]
-        await pilot.press("escape")
-        assert not isinstance(app.screen, SpecScreen)
-        assert app.focused is app.browser.table
 
 
 async def test_copy_with_nothing_selected_warns(make_app):
@@ -316,78 +217,6 @@ async def test_escape_clears_search_then_goes_back(make_app, sample_catalog):
         assert app.focused is app.browser.package_tree
         await pilot.press("slash")
         assert isinstance(app.focused, QueryInput)
-
-
-async def test_problems_are_announced_and_listed(tmp_path):
-    write_page(tmp_path, "develop", "good", [spec("good-1")])
-    broken = tmp_path / "develop" / "broken"
-    broken.mkdir()
-    (broken / "specs.md").write_text("---\ntitle: broken\n")
-    (tmp_path / "develop" / "empty").mkdir()
-    (tmp_path / "develop" / "empty" / "specs.md").write_text("")
-    catalog = load_catalog([str(tmp_path)], use_cache=False)
-    assert len(catalog.problems) == 2
-    app = RecordingApp(catalog=catalog, environ={})
-    # Wide enough that the long temporary paths (longer under xdist) fit one line beside the notification.
-    async with app.run_test(size=(240, 30), notifications=True) as pilot:
-        await settle(pilot)
-        announcements = app.notes
-        assert announcements == ["2 pages could not be read fully; press p to list them."]
-        app.browser.package_tree.focus()
-        await pilot.press("p")
-        await pilot.pause()
-        assert isinstance(app.screen, ProblemsScreen)
-        text = dialog_text(app)
-        assert "2 page problems" in text
-        assert f"{broken / 'specs.md'}: front matter never closed" in text
-        assert "empty/specs.md: empty file" in text
-        await pilot.press("escape")
-        assert not isinstance(app.screen, ProblemsScreen)
-
-
-async def test_no_problems_no_announcement(make_app):
-    app = make_app()
-    async with app.run_test(size=(100, 30), notifications=True) as pilot:
-        await settle(pilot)
-        assert app.notes == []
-        app.browser.package_tree.focus()
-        await pilot.press("p")
-        await pilot.pause()
-        assert "Every page was read without problems." in screen_text(app)
-
-
-async def test_help_lists_every_key(make_app):
-    app = make_app()
-    async with app.run_test(size=(140, 80)) as pilot:
-        await settle(pilot)
-        app.browser.package_tree.focus()
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-        text = " ".join(dialog_text(app).split())
-        for action in ACTIONS:  # every key the registry declares, with its words
-            if action.keys and action.help:
-                assert f"{key_display(action.keys)} " in text, action.id
-                assert " ".join(action.help.split()) in text, action.id
-        assert "ctrl+p command palette" in text
-        await pilot.press("escape")
-        assert not isinstance(app.screen, HelpScreen)
-
-
-async def test_command_palette_runs_the_same_actions(make_app):
-    app = make_app()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await type_query(pilot, "zlib-ng")
-        app.browser.table.focus()
-        await settle(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"install")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert app.clipboard == f"spack install --use-buildcache only /{app.browser.table.current_spec.hash}"
 
 
 async def test_pick_mode_returns_the_hash(make_app):
@@ -516,23 +345,3 @@ async def test_ctrl_q_quits_even_while_typing(make_app):
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_value is None and not app.is_running
-
-
-async def test_cursor_follows_best_match_but_stays_when_only_spec_terms_change(make_app):
-    app = make_app()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await type_query(pilot, "zl")
-        app.browser.package_tree.focus()
-        await pilot.press("down")  # zlib-ng
-        await settle(pilot)
-        assert app.browser.detail.selection.package == "zlib-ng"
-        await type_query(pilot, "zlib platform=linux")  # new package words: back to the best match
-        assert app.browser.package_tree.selection.package == "zlib"
-        app.browser.package_tree.focus()
-        await pilot.press("down")
-        await settle(pilot)
-        await type_query(pilot, "zlib platform=linux %gcc")  # only a spec term added: stay on zlib-ng
-        assert app.browser.package_tree.selection.package == "zlib-ng"
-        assert app.browser.detail.selection.package == "zlib-ng"
-        assert all(spec.compiler.startswith("gcc") for spec in app.browser.table.specs)

@@ -10,7 +10,7 @@ from cachetui.catalog import load_catalog
 from cachetui.ui.app import CacheTuiApp
 from cachetui.ui.screens import SpecScreen
 
-INDEX = Path(__file__).resolve().parent.parent / "fixtures" / "index"
+INDEX = Path(__file__).resolve().parents[2] / "fixtures" / "index"
 
 
 async def test_dependencies_are_listed_and_open(tmux):

@@ -1,0 +1,42 @@
+"""The help screen, generated from the action registry; the command palette from the same."""
+
+from __future__ import annotations
+
+from browser_helpers import dialog_text, settle, type_query
+
+from cachetui.ui.actions import ACTIONS, key_display
+from cachetui.ui.screens import HelpScreen
+
+
+async def test_help_lists_every_key(make_app):
+    app = make_app()
+    async with app.run_test(size=(140, 80)) as pilot:
+        await settle(pilot)
+        app.browser.package_tree.focus()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(dialog_text(app).split())
+        for action in ACTIONS:  # every key the registry declares, with its words
+            if action.keys and action.help:
+                assert f"{key_display(action.keys)} " in text, action.id
+                assert " ".join(action.help.split()) in text, action.id
+        assert "ctrl+p command palette" in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_command_palette_runs_the_same_actions(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "zlib-ng")
+        app.browser.table.focus()
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"install")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.clipboard == f"spack install --use-buildcache only /{app.browser.table.current_spec.hash}"
