@@ -10,7 +10,7 @@ Run ``cachetui --cache-dir DIR find zlib`` once first so the snapshot is warm.
 * **keystroke to settled screen**: the browser in this process (headless,
   Textual's pilot), each query typed one key at a time; a key is settled when
   its query and the detail pane's rows are shown (``app.busy`` is False),
-  polled every millisecond. The app's query debounce is part of each figure.
+  polled every millisecond. There is no debounce: each key runs its query.
   Terminal output time is not (headless): over SSH add the link's latency.
 * peer, same run: ``fzf --filter QUERY`` over a file of one line per spec
   (what ``cachetui find --limit 0`` prints), for each whole query: what one

@@ -18,7 +18,7 @@ from .model import Page, Problem, Spec, compiler_name, compiler_version
 from .packages import EXACT, PREFIX, PackageIndex
 from .pagetable import PageTable
 from .query import QueryError, SpecQuery, parse_query
-from .sorting import RowSorter
+from .sorting import RowSorter, SortRanks
 from .specstring import normalize_variant, split_kv
 from .store import SpecStore
 from .summary import Summary, summarize
@@ -52,6 +52,7 @@ class Catalog:
         notices: list[str] | None = None,
         sources: list[str] | None = None,
         hash_index: HashIndex | None = None,
+        sort_ranks: SortRanks | None = None,
     ) -> None:
         table = pages if isinstance(pages, PageTable) else PageTable.from_pages(pages)
         self.pages = table  # a Sequence of Page
@@ -78,6 +79,7 @@ class Catalog:
         )
         self._by_tag = self._group(np.lexsort((ids, self.page_package, self.page_tag)), self.page_tag, self.tags)
         self.hash_index = hash_index or HashIndex(store.hashes)
+        self._saved_ranks = sort_ranks  # from the snapshot, if it has them
         self.package_index = PackageIndex(self.packages)
         self._lut_cache: dict[tuple[str, Any], np.ndarray] = {}
         self.load_seconds = 0.0
@@ -158,7 +160,13 @@ class Catalog:
 
     @cached_property
     def _sorter(self) -> RowSorter:
-        return RowSorter(self)
+        saved = self._saved_ranks
+        return RowSorter(self, saved if saved is not None and saved.fits(self) else None)
+
+    @property
+    def sort_ranks(self) -> SortRanks:
+        """The ranks sorting uses (computed on first use unless the snapshot had them): saved with it."""
+        return self._sorter.ranks
 
     def sort_rows(self, rows: RowsLike, column: str | None = None, reverse: bool = False) -> np.ndarray:
         """Rows ordered by a column (see ``SORT_COLUMNS``), then newest tag, package, newest version first."""

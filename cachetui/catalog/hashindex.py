@@ -2,14 +2,17 @@
 
 The first 12 base32 characters of each hash (60 bits) are packed into a
 uint64 and sorted once; a prefix becomes a [low, high] key range found by
-binary search. Specs without a hash sort last and never match.
+binary search. Specs without a hash sort last and never match. Characters
+are packed in ASCII order (``2``-``7`` before ``a``-``z``), so the index's
+order is also the order a user sorting hashes as text expects: the spec
+table's hash column sorts by it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
+_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"  # Spack's base32 characters, in ASCII order
 _KEY_CHARS = 12
 _NO_HASH = np.uint64(np.iinfo(np.uint64).max)
 _VALUE = np.zeros(256, dtype=np.uint64)
@@ -65,8 +68,8 @@ class HashIndex:
         prefix = prefix.lower().lstrip("/")
         if not prefix or len(prefix) > 32 or any(c not in _ALPHABET for c in prefix):
             return np.zeros(0, dtype=np.int64)
-        low = np.searchsorted(self.sorted_keys, np.uint64(_pack(prefix, "a")), "left")
-        high = np.searchsorted(self.sorted_keys, np.uint64(_pack(prefix, "7")), "right")
+        low = np.searchsorted(self.sorted_keys, np.uint64(_pack(prefix, _ALPHABET[0])), "left")
+        high = np.searchsorted(self.sorted_keys, np.uint64(_pack(prefix, _ALPHABET[-1])), "right")
         rows = self.order[low:high].astype(np.int64)
         if len(rows):
             # Also checks the (mapped, not fully verified) index: a row the keys name whose

@@ -219,13 +219,15 @@ def load_catalog(
                 refreshed.unchanged,
             )
     pages, page_problems = files.pages_and_problems()
-    catalog = Catalog(pages, store, walk_problems + page_problems, notices, keys, hash_index)
+    saved_ranks = snapshot.sort_ranks if snapshot is not None and store is snapshot.store else None
+    catalog = Catalog(pages, store, walk_problems + page_problems, notices, keys, hash_index, saved_ranks)
     catalog.problems.extend(catalog.duplicate_problems())
 
     wrote = False
     snapshot_scan = snapshot.scan_ns if snapshot is not None else 0
     if use_cache and snap_file and refreshed is not None and refreshed.to_save is not None:
         report(LoadProgress("save"))
+        refreshed.to_save.sort_ranks = catalog.sort_ranks  # sorting needs no multi-key sort on a warm start
         try:
             write_snapshot(snap_file, refreshed.to_save)
             wrote = True

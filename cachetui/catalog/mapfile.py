@@ -89,6 +89,10 @@ class MapFile:
         self._size = size
         self._arrays: dict[str, np.ndarray] = {}
 
+    def has(self, name: str) -> bool:
+        """The file holds an array of this name (optional arrays may be absent)."""
+        return name in self.header["arrays"]
+
     def array(self, name: str) -> np.ndarray:
         """A read-only view of one array; MapFileError if it is missing or does not fit the file."""
         found = self._arrays.get(name)

@@ -31,9 +31,10 @@ from .filetable import LOWEST_CODE, NOT_A_PAGE, UNREADABLE, FileTable
 from .hashindex import HashIndex, valid_hash_bytes
 from .hashindex import hash_keys as hash_keys_of
 from .mapfile import encode_strings
+from .sorting import RANKED_TABLES, SortRanks
 from .store import ID_COLUMNS, STRING_TABLES, TUPLE_TABLES, Dependencies, ReservedPrefix, SpecStore, Table
 
-FORMAT = 7
+FORMAT = 8  # 8: hash keys in ASCII order; sort ranks saved
 MAGIC = "cachetui-snapshot"
 TEMP_PREFIX = ".snapshot-"
 TEMP_SUFFIX = ".tmp"
@@ -91,6 +92,7 @@ class SnapshotData:
         scan_ns: int = 0,
         complete: bool = False,
         hash_keys: np.ndarray | None = None,
+        sort_ranks: SortRanks | None = None,
     ) -> None:
         self.sources = sources
         self.files = files
@@ -100,6 +102,7 @@ class SnapshotData:
         self.scan_ns = scan_ns
         self.complete = complete  # a stat pass over the directories and files can prove nothing changed
         self.hash_keys = hash_keys
+        self.sort_ranks = sort_ranks  # saved with the catalog's store (computed from the catalog)
 
     @property
     def dirs(self) -> list[DirInfo]:
@@ -147,6 +150,7 @@ def write_snapshot(path: str, data: SnapshotData) -> None:
         page=store.page,
         hash_order=data.hash_order,
         hash_keys=data.hash_index().sorted_keys,
+        **_rank_arrays(data.sort_ranks),
         root=store.root.astype(np.int8, copy=False),
         dep_row=store.deps.row.astype(np.uint32, copy=False),
         dep_hash=store.deps.hash,
@@ -364,7 +368,31 @@ def _read(snap: mapfile.MapFile) -> SnapshotData:
         mtime, ctime, ino, trusted = (a.tolist() for a in dir_arrays)
         return [DirInfo(*fields) for fields in zip(dir_paths, mtime, ctime, ino, trusted)]
 
-    return SnapshotData(sources, files, store, hash_order, dirs, scan_ns, complete, hash_keys)
+    return SnapshotData(sources, files, store, hash_order, dirs, scan_ns, complete, hash_keys, _sort_ranks(snap, rows))
+
+
+def _rank_arrays(ranks: SortRanks | None) -> dict[str, np.ndarray]:
+    if ranks is None:
+        return {}
+    arrays = {f"rank_{name}": ranks.values[name] for name in RANKED_TABLES}
+    arrays["rank_natural"] = ranks.natural
+    return arrays
+
+
+def _sort_ranks(snap: mapfile.MapFile, rows: int) -> SortRanks | None:
+    """The saved ranks, if there are any of the right shape (the catalog checks they fit its tables).
+
+    The natural rank is a permutation; a damaged one is found when it is first
+    inverted (``RowSorter.natural_order``), which then computes the ranks again.
+    """
+    names = [f"rank_{name}" for name in (*RANKED_TABLES, "natural")]
+    if not all(snap.has(name) for name in names):
+        return None
+    arrays = {name: snap.array(f"rank_{name}") for name in (*RANKED_TABLES, "natural")}
+    if any(a.dtype != np.int32 for a in arrays.values()) or len(arrays["natural"]) != rows:
+        return None
+    natural = arrays.pop("natural")
+    return SortRanks(arrays, natural)
 
 
 def _tiles(page: np.ndarray, page_rows: np.ndarray) -> bool:

@@ -1,7 +1,19 @@
-"""Ordering spec rows by a column, vectorised over the column store.
+"""Ordering spec rows, from integer ranks computed once per catalog and saved in the snapshot.
 
-Each interned value gets a rank once (versions in Spack order, the rest as
-text); sorting rows is then an ``np.lexsort`` over small integer keys.
+* **Value ranks**: each interned value of a sortable column gets a rank
+  (versions in Spack order, the rest as text); equal values share one.
+* **Natural rank**: every row's position in the natural order (newest tag,
+  package, newest version, compiler, platform-os-target, then row). A result
+  in natural order is then one integer argsort of ``natural_rank[rows]``; for
+  a large result not even that: the rows are picked, in order, out of the
+  natural order itself (a linear pass, no sort).
+* **By a column**: the column's rank, ties in natural order, as one int64
+  key (or two integer keys when the product would not fit).
+* **Hash**: a row's rank is its place in the hash index's sorted order.
+
+Computing the natural rank takes a multi-key sort of every row (seconds at
+three million rows), so it is done when a snapshot is written and read back
+from it; a catalog without one computes it on first use.
 """
 
 from __future__ import annotations
@@ -30,72 +42,173 @@ SORT_COLUMNS = (
     "stacks",
     "size",
 )
+RANKED_TABLES = ("version", "compiler", "platform", "os", "target", "variants", "stacks")
+"""Interned columns whose values get a rank (saved with the snapshot)."""
+GATHER_FRACTION = 16
+"""A result holding more than 1/16 of the catalog is ordered by a pass over the natural order."""
+
+
+def value_rank(items: Sequence[Any], name: str) -> np.ndarray:
+    """Rank of each interned value of a column; values that sort equal share a rank."""
+    key: Callable[[Any], Any]
+    if name == "version":
+        key = version_key
+    elif name in ("variants", "stacks"):
+        key = " ".join
+    else:
+        key = str
+    keys = [key(item) for item in items]
+    order = sorted(range(len(items)), key=keys.__getitem__)
+    rank = np.empty(len(items), dtype=np.int32)
+    current = -1
+    for position, i in enumerate(order):
+        if position == 0 or keys[i] != keys[order[position - 1]]:
+            current += 1
+        rank[i] = current
+    return rank
+
+
+class SortRanks:
+    """The ranks one catalog sorts by: per interned value, and each row's natural position."""
+
+    def __init__(self, values: dict[str, np.ndarray], natural: np.ndarray) -> None:
+        self.values = values
+        self.natural = natural  # int32 per row: its position in the natural order
+
+    @classmethod
+    def compute(cls, catalog: Catalog) -> SortRanks:
+        store = catalog.store
+        values = {name: value_rank(store.tables[name].items, name) for name in RANKED_TABLES}
+        n = len(store)
+        if not n:
+            return cls(values, np.zeros(0, dtype=np.int32))
+        cols = store.columns
+        page = store.page
+        keys = [
+            values["target"][cols["target"]],
+            values["os"][cols["os"]],
+            values["platform"][cols["platform"]],
+            values["compiler"][cols["compiler"]],
+            -values["version"][cols["version"]],
+            catalog.page_package[page],
+            catalog.page_tag[page],
+        ]
+        order = np.lexsort(keys)  # stable: rows that tie keep row order
+        natural = np.empty(n, dtype=np.int32)
+        natural[order] = np.arange(n, dtype=np.int32)
+        return cls(values, natural)
+
+    def fits(self, catalog: Catalog) -> bool:
+        """Saved ranks belong to this catalog: one per value and a permutation's length per row."""
+        tables = catalog.store.tables
+        return len(self.natural) == len(catalog.store) and all(
+            name in self.values and len(self.values[name]) == len(tables[name]) for name in RANKED_TABLES
+        )
 
 
 class RowSorter:
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, ranks: SortRanks | None = None) -> None:
         self.catalog = catalog
-        self._ranks: dict[str, np.ndarray] = {}
+        self._ranks = ranks
+        self._natural_order: np.ndarray | None = None
+        self._hash_rank: np.ndarray | None = None
+
+    @property
+    def ranks(self) -> SortRanks:
+        if self._ranks is None:
+            self._ranks = SortRanks.compute(self.catalog)
+        return self._ranks
 
     def rank(self, name: str) -> np.ndarray:
-        """Rank of each interned value of a column; values that sort equal share a rank."""
-        rank = self._ranks.get(name)
-        if rank is None:
-            items = self.catalog.store.tables[name].items
-            key: Callable[[Any], Any]
-            if name == "version":
-                key = version_key
-            elif name in ("variants", "stacks"):
-                key = " ".join
-            else:
-                key = str
+        """Rank of each interned value of a column (see ``value_rank``)."""
+        return self.ranks.values[name]
 
-            keys = [key(item) for item in items]
-            order = sorted(range(len(items)), key=keys.__getitem__)
-            rank = np.empty(len(items), dtype=np.int64)
-            current = -1
-            for position, i in enumerate(order):
-                if position == 0 or keys[i] != keys[order[position - 1]]:
-                    current += 1
-                rank[i] = current
-            self._ranks[name] = rank
-        return rank
+    @property
+    def natural_order(self) -> np.ndarray:
+        """Every row in natural order (the inverse of the natural rank)."""
+        if self._natural_order is None:
+            natural = self.ranks.natural
+            n = len(natural)
+            order = np.full(n, -1, dtype=np.int64)
+            valid = n == 0 or (int(natural.min()) >= 0 and int(natural.max()) < n)
+            if valid:
+                order[natural] = np.arange(n, dtype=np.int64)
+                valid = n == 0 or int(order.min()) >= 0  # every position filled: a permutation
+            if not valid:  # a damaged snapshot: compute the ranks again
+                self._ranks = SortRanks.compute(self.catalog)
+                return self.natural_order
+            self._natural_order = order
+        return self._natural_order
 
-    def column_keys(self, column: str, rows: np.ndarray) -> list[np.ndarray]:
-        """Sort keys for one column, least significant first (np.lexsort order)."""
+    @property
+    def hash_rank(self) -> np.ndarray:
+        """Each row's hash rank, from the hash index's sorted order: equal hashes (the same binary in
+        several tags) share a rank, rows without a hash come last."""
+        if self._hash_rank is None:
+            index = self.catalog.hash_index
+            keys = index.sorted_keys
+            dense = np.zeros(len(keys), dtype=np.int64)
+            if len(keys):
+                dense[1:] = np.cumsum(keys[1:] != keys[:-1])
+            rank = np.empty(len(keys), dtype=np.int64)
+            rank[index.order] = dense
+            self._hash_rank = rank
+        return self._hash_rank
+
+    def column_key(self, column: str, rows: np.ndarray) -> np.ndarray:
+        """One non-negative int64 key per row for ``column`` (equal values, equal keys)."""
         cat = self.catalog
         store = cat.store
+        key: np.ndarray
         if column == "hash":
-            return [np.unique(store.hashes[rows], return_inverse=True)[1].astype(np.int64)]
-        if column == "tag":
-            return [cat.page_tag[store.page[rows]].astype(np.int64)]
-        if column == "package":
-            return [cat.page_package[store.page[rows]].astype(np.int64)]
-        if column == "size":
-            return [store.size[rows].astype(np.int64)]
-        if column == "arch":
-            return [self.rank(name)[store.columns[name][rows]] for name in ("target", "os", "platform")]
-        if column not in SORT_COLUMNS:
+            key = self.hash_rank[rows]
+        elif column == "tag":
+            key = cat.page_tag[store.page[rows]].astype(np.int64)
+        elif column == "package":
+            key = cat.page_package[store.page[rows]].astype(np.int64)
+        elif column == "size":
+            key = store.size[rows].astype(np.int64)
+            if len(key):
+                key = key - int(key.min())
+        elif column == "arch":
+            values = self.ranks.values
+            platform, os_, target = (
+                values[n][store.columns[n][rows]].astype(np.int64) for n in ("platform", "os", "target")
+            )
+            key = (platform * (len(values["os"]) + 1) + os_) * (len(values["target"]) + 1) + target
+        elif column in SORT_COLUMNS:
+            key = self.rank(column)[store.columns[column][rows]].astype(np.int64)
+        else:
             raise ValueError(f"cannot sort by {column!r}; columns: {', '.join(SORT_COLUMNS)}")
-        return [self.rank(column)[store.columns[column][rows]]]
+        return key
+
+    def _natural(self, rows: np.ndarray) -> np.ndarray:
+        order = self.natural_order
+        if len(rows) * GATHER_FRACTION > len(order):
+            chosen = np.zeros(len(order), dtype=np.bool_)
+            chosen[rows] = True
+            result: np.ndarray = order[chosen[order]]
+            if len(result) == len(rows):  # no repeated rows: the pass is the answer
+                return result
+        return rows[np.argsort(self.ranks.natural[rows], kind="stable")]
 
     def sort(self, rows: np.ndarray | Sequence[int], column: str | None = None, reverse: bool = False) -> np.ndarray:
         """``rows`` by ``column``, then in the natural order: newest tag, package, newest version, compiler, arch."""
         rows = np.asarray(rows, dtype=np.int64)
         if len(rows) <= 1:
             return rows
-        keys = (
-            self.column_keys("arch", rows)
-            + self.column_keys("compiler", rows)
-            + [-k for k in self.column_keys("version", rows)]
-            + self.column_keys("package", rows)
-            + self.column_keys("tag", rows)
-        )
-        if column is not None:
-            primary = self.column_keys(column, rows)
-            keys += [-k for k in primary] if reverse else primary
-        order = np.lexsort(keys)
-        if column is None and reverse:
-            order = order[::-1]
+        self.natural_order  # noqa: B018  # checks the (saved) natural rank once
+        if column is None:
+            ordered = self._natural(rows)
+            return ordered[::-1] if reverse else ordered
+        primary = self.column_key(column, rows)
+        if reverse:
+            primary = int(primary.max()) - primary
+        natural = self.ranks.natural[rows].astype(np.int64)
+        span = int(primary.max()) + 1
+        if span < (1 << 62) // max(1, len(self.ranks.natural)):
+            order = np.argsort(primary * len(self.ranks.natural) + natural, kind="stable")
+        else:
+            order = np.lexsort((natural, primary))
         result: np.ndarray = rows[order]
         return result

@@ -82,7 +82,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("version", "version", _field("version"), sort="version", max_width=20, min_width=8, squeeze=5),
     Column("compiler", "compiler", _field("compiler"), sort="compiler", max_width=18, min_width=12, squeeze=3),
     Column("arch", "platform-os-target", _field("arch"), sort="arch"),  # whole: it says where a binary runs
-    Column("variants", "differing", _variants, sort="variants", max_width=40, min_width=14, squeeze=0, grow=True),  # variants
+    Column(
+        "variants", "differing", _variants, sort="variants", max_width=40, min_width=14, squeeze=0, grow=True
+    ),  # variants
     Column("tag", "tag", _field("tag"), sort="tag", max_width=20, min_width=10, squeeze=1),
     Column("stacks", "stacks", lambda s, d, i: literal(" ".join(s.stacks)), sort="stacks", max_width=28, overflow=True),
     Column(
