@@ -313,3 +313,22 @@ def key_hints(ids: Iterable[str], keymap: Mapping[str, str] | None = None) -> st
         if keys:
             parts.append(f"{keys[0]} {action.description.lower()}")
     return " · ".join(parts)
+
+
+def markdown_table(keymap: Mapping[str, str] | None = None) -> str:
+    """The README's key table (``python -m cachetui.ui.actions`` prints it; a test keeps the README in step)."""
+    lines = ["| keys | where | action | id (for `[keys]`) |", "| --- | --- | --- | --- |"]
+    for action in ACTIONS:
+        keys = effective_keys(action, keymap)
+        if not keys or not action.help:
+            continue
+        where = ", ".join(SCOPE_NAMES[s] or "browser" for s in action.where)
+        shown = " ".join(f"`{k}`" for k in key_display(keys).split())
+        text = action.help.replace("|", "\\|")
+        lines.append(f"| {shown} | {where} | {text} | `{action.id}` |")
+    lines.append("| `ctrl+p` | browser | command palette: every action by name | |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown_table())

@@ -39,6 +39,7 @@ from .safe import plain
 from .screens import BrowserScreen, HelpScreen, ProblemsScreen
 
 PROGRESS_INTERVAL = 0.1
+REVALIDATE_WAIT = 5.0  # seconds the background check waits for the first screen at most
 
 
 def start_process_helpers() -> None:
@@ -195,9 +196,20 @@ class CacheTuiApp(App[str | None]):
                 self._revalidate_in_background()
 
     def _revalidate_in_background(self) -> None:
-        """The snapshot was shown at once (within its TTL); check the sources now and update in place."""
+        """The snapshot was shown at once (within its TTL); check the sources and update in place.
+
+        The check walks the source tree, holding the interpreter for seconds on a
+        large site; it starts once the first screen is shown (or after
+        ``REVALIDATE_WAIT`` seconds), so it does not slow that screen down.
+        """
 
         def check() -> None:
+            waited = 0.0
+            while (self.loading or self.browser.busy or self.browser.view is None) and waited < REVALIDATE_WAIT:
+                time.sleep(0.05)
+                waited += 0.05
+            if self._load_cancel.is_set():
+                return
             try:
                 fresh = load_catalog(self.sources, cache_dir=self.cache_dir, use_cache=self.use_cache, refresh=True)
             except Exception:  # the shown catalog stays; the next start checks again

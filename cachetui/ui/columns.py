@@ -27,7 +27,7 @@ from .safe import literal
 if TYPE_CHECKING:
     from .model import DetailData, Selection
 
-WIDTH_SAMPLE = 300
+WIDTH_SAMPLE = 100
 """Rows measured (from the top of the order) to size the columns; longer values further down are cut."""
 RUNS_HERE = "✓"
 CHANGE_STYLES = {"+": "bold green", "-": "bold red"}
@@ -58,6 +58,17 @@ def _field(name: str) -> Cell:
     return cell
 
 
+def _tags(data: DetailData) -> list[str]:
+    return [tag for tag, _ in data.tag_counts] or ([data.selection.tag] if data.selection.tag else [])
+
+
+def _facet(name: str) -> Callable[[DetailData], list[str]]:
+    def values(data: DetailData) -> list[str]:
+        return list(getattr(data.summary, name)) if data.summary is not None else []
+
+    return values
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of the spec table."""
@@ -72,6 +83,7 @@ class Column:
     squeeze: int | None = None  # order in which columns give way to fit the table (None: never)
     grow: bool = False  # takes spare width, up to its widest value, beyond ``max_width``
     overflow: bool = False  # may sit beyond the right edge (reached by scrolling sideways)
+    values: Callable[[DetailData], list[str]] | None = None  # every value in the result (sized by them all)
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -79,13 +91,32 @@ COLUMNS: tuple[Column, ...] = (
     Column("here", "run", _here, align="center"),
     Column("hash", "hash", lambda spec, data, index: Text(spec.short_hash or "-"), sort="hash"),
     Column("package", "package", _field("package"), sort="package", max_width=24, min_width=12, squeeze=2),
-    Column("version", "version", _field("version"), sort="version", max_width=20, min_width=8, squeeze=5),
-    Column("compiler", "compiler", _field("compiler"), sort="compiler", max_width=18, min_width=12, squeeze=3),
-    Column("arch", "platform-os-target", _field("arch"), sort="arch"),  # whole: it says where a binary runs
+    Column(
+        "version",
+        "version",
+        _field("version"),
+        sort="version",
+        max_width=20,
+        min_width=8,
+        squeeze=5,
+        values=_facet("versions"),
+    ),
+    Column(
+        "compiler",
+        "compiler",
+        _field("compiler"),
+        sort="compiler",
+        max_width=18,
+        min_width=12,
+        squeeze=3,
+        values=_facet("compilers"),
+    ),
+    # whole: it says where a binary runs
+    Column("arch", "platform-os-target", _field("arch"), sort="arch", values=_facet("arches")),
     Column(
         "variants", "differing", _variants, sort="variants", max_width=40, min_width=14, squeeze=0, grow=True
     ),  # variants
-    Column("tag", "tag", _field("tag"), sort="tag", max_width=20, min_width=10, squeeze=1),
+    Column("tag", "tag", _field("tag"), sort="tag", max_width=20, min_width=10, squeeze=1, values=_tags),
     Column("stacks", "stacks", lambda s, d, i: literal(" ".join(s.stacks)), sort="stacks", max_width=28, overflow=True),
     Column(
         "size", "size", lambda spec, data, index: Text(human_size(spec.size)), sort="size", align="right", overflow=True
@@ -126,14 +157,23 @@ def title(column: str, sort_column: str | None, reverse: bool) -> str:
 
 
 def natural_widths(columns: Sequence[str], titles: Sequence[str], specs: Sequence[Spec], data: DetailData) -> list[int]:
-    """Each column's width for its title and its values among the first ``WIDTH_SAMPLE`` rows (not capped)."""
+    """Each column's width for its title and its values (not capped).
+
+    A column with few distinct values (tag, version, compiler, arch) is sized
+    by every value in the result, from the summary; the others by the first
+    ``WIDTH_SAMPLE`` rows, since a wider value further down is cut anyway.
+    """
     widths = []
     sample = specs[:WIDTH_SAMPLE]
     for column_id, heading in zip(columns, titles):
         column = BY_ID[column_id]
         width = len(heading)
-        for index, spec in enumerate(sample):
-            width = max(width, column.cell(spec, data, index).cell_len)
+        values = column.values(data) if column.values is not None else None
+        if values:
+            width = max(width, *(literal(value).cell_len for value in values))
+        else:
+            for index, spec in enumerate(sample):
+                width = max(width, column.cell(spec, data, index).cell_len)
         widths.append(width)
     return widths
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from browser_helpers import dialog_text, screen_text, settle, type_query
 
-from cachetui.ui.actions import ACTIONS, BY_ID, SPEC, TABLE, bindings_for, keymap_from_config
+from cachetui.ui.actions import ACTIONS, BY_ID, SPEC, TABLE, bindings_for, keymap_from_config, markdown_table
 from cachetui.ui.screens import HelpScreen, SpecScreen
 from cachetui.ui.widgets.spec_table import SpecTable
 
@@ -80,3 +82,10 @@ async def test_letter_actions_leave_the_footer_while_typing(make_app):
         await pilot.pause()
         footer = screen_text(app).splitlines()[-1]
         assert "y Hash" in footer and "q Quit" in footer
+
+
+def test_the_readme_key_table_is_the_generated_one():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    start = readme.index("<!-- keys:start")
+    block = readme[readme.index("\n", start) + 1 : readme.index("<!-- keys:end -->")].strip()
+    assert block == markdown_table(), "README key table is stale: python -m cachetui.ui.actions"
