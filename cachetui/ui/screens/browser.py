@@ -85,6 +85,8 @@ class BrowserScreen(CopyActions, Screen[None]):
         self._detail_requested = self._detail_answered = 0
         self._focus_table_on_detail = False
         self._focus_after_query: str | None = None  # "tree" or "table" once the submitted query's results show
+        self._moving_to_tree = False  # enter in the search bar asked for the tree; focus has not moved yet
+        self._open_on_tree = False  # ... and a second enter came meanwhile
         self._letter_actions = letter_actions()
 
     # --- layout -------------------------------------------------------------------
@@ -133,10 +135,6 @@ class BrowserScreen(CopyActions, Screen[None]):
     def _fit_size(self, width: int, height: int) -> None:
         self.main_area.set_class(width < NARROW_WIDTH, "-narrow")
         self.main_area.set_class(width < NARROW_WIDTH or height < SHORT_HEIGHT, "-compact")
-
-    def on_descendant_focus(self, event: DescendantFocus) -> None:
-        # In a narrow terminal the tree steps aside while the spec table has focus.
-        self.main_area.set_class(isinstance(event.widget, SpecTable), "-table-focus")
 
     def focus_tree(self) -> None:
         """Focus the tree, showing it first if a narrow terminal hid it for the spec table."""
@@ -251,7 +249,11 @@ class BrowserScreen(CopyActions, Screen[None]):
         if self.model is None:
             return  # the results are not there yet; the query runs once the catalog is loaded
         target = "table" if "/" in message.text else "tree"
-        if self._query_answered < self._query_requested:
+        if self._moving_to_tree or self._focus_after_query == "tree":
+            # A second enter before the focus reached the tree (keys arriving in a burst):
+            # it was meant for the tree, where enter opens the package's specs.
+            self._open_on_tree = True
+        elif self._query_answered < self._query_requested:
             self._focus_after_query = target
         else:
             self._focus_results(target)
@@ -261,7 +263,17 @@ class BrowserScreen(CopyActions, Screen[None]):
             self._focus_table_on_detail = True
             self.table.focus()
         else:
+            self._moving_to_tree = self.focused is not self.package_tree
             self.focus_tree()
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        # In a narrow terminal the tree steps aside while the spec table has focus.
+        self.main_area.set_class(isinstance(event.widget, SpecTable), "-table-focus")
+        if isinstance(event.widget, PackageTree) and self._moving_to_tree:
+            self._moving_to_tree = False
+            if self._open_on_tree:
+                self._open_on_tree = False
+                self.package_tree.action_open()
 
     @property
     def effective_grouping(self) -> str:

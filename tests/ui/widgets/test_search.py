@@ -49,3 +49,20 @@ async def test_editing_keys_in_a_burst(make_app):
         for _ in range(20):
             await pilot.pause()
         assert app.browser.search.input.value == "XbcZ"
+
+
+async def test_enter_enter_in_a_burst_opens_the_package_specs(make_app):
+    """``zlib-ng`` then two enters at once: the first goes to the tree, the second opens the package there."""
+    from browser_helpers import settle
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.browser.search.input.focus()
+        await pilot.pause()
+        burst(app, [*typed("zlib-ng"), ("enter", None), ("enter", None)])
+        for _ in range(20):
+            await pilot.pause()
+        await settle(pilot)
+        assert app.focused is app.browser.table
+        assert {spec.package for spec in app.browser.table.specs} == {"zlib-ng"}
