@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 
+from .indexdecode import decode_pages
 from .model import Problem
 from .parser import ParsedPage
 from .spackindex import (
@@ -123,6 +124,13 @@ def _cache_pages(path: str, name: str | None) -> list[ParsedPage] | Problem:
 
 
 def _pages(path: str, data: bytes, mirror: str, fmt: str, notes: list[str]) -> list[ParsedPage] | Problem:
+    fast = decode_pages(data, path, mirror) if data[:2] != b"\x1f\x8b" else None
+    if fast is not None:
+        _, pages, count = fast
+        if not pages:
+            return Problem(path, f"the index lists no binaries ({count} records, none in the build cache)")
+        pages[0].notes.extend(notes)
+        return pages
     version, installs = read_database(data)
     found, skipped = records(installs)
     by_package: dict[str, ParsedPage] = {}

@@ -19,7 +19,7 @@ from typing import Any
 import msgspec
 
 from .model import HASH_LENGTH, Problem
-from .rows import Columns, Row
+from .rows import Columns, IndexExtras, Row
 from .specstring import parse_root_spec
 from .tags import LEGACY_TAG
 
@@ -66,7 +66,7 @@ class ParsedPage:
     notes: list[str] = field(default_factory=list)  # reasons some specs were skipped or altered
     skipped: int = 0
     streamed: int = 0  # rows an iterator has yielded so far
-    extras: list[tuple[bool, Any]] | None = None  # from a Spack index: each row's (root, dependencies)
+    extras: list[tuple[bool, Any]] | IndexExtras | None = None  # from a Spack index: each row's root and dependencies
 
     @property
     def found(self) -> int:

@@ -1,8 +1,10 @@
-"""A page's specs as the reader hands them to the column store: rows, or the same rows column by column."""
+"""A page's specs as the reader hands them to the column store: rows, or the same rows column by column;
+and, for specs from a Spack index, their roots and dependency edges as flat columns."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any, overload
 
 Row = tuple[Any, ...]  # hash, version, compiler, platform, os, target, variants, stacks, size, tarball
@@ -45,3 +47,14 @@ class Columns(Sequence[Row]):
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]  # compared by value, like a list
+
+
+@dataclass
+class IndexExtras:
+    """Per row of a page from an index: root flag and dependency edges, as flat columns."""
+
+    roots: list[bool] = field(default_factory=list)
+    counts: list[int] = field(default_factory=list)  # edges of each row, in row order
+    hashes: list[str] = field(default_factory=list)  # one per edge
+    labels: list[str] = field(default_factory=list)  # name@version (name alone if not in the index)
+    binary: list[bool] = field(default_factory=list)  # the dependency's binary is in this cache

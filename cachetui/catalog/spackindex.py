@@ -153,7 +153,7 @@ def variant_strings(parameters: object) -> tuple[str, ...]:
     return tuple(text for _, text in sorted(found))
 
 
-def _target(arch: dict[str, Any]) -> str:
+def target_name(arch: dict[str, Any]) -> str:
     target = arch.get("target", "")
     if isinstance(target, dict):
         return str(target.get("name", ""))
@@ -204,7 +204,7 @@ def _records(installs: dict[str, Any]) -> tuple[list[IndexRecord], list[str]]:
                 compiler=_compiler(node, edges, nodes),
                 platform=str(arch.get("platform", "")),
                 os=str(arch.get("platform_os", "")),
-                target=_target(arch),
+                target=target_name(arch),
                 variants=variant_strings(node.get("parameters")),
                 root=root,
                 dependencies=dependencies,

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .model import DependencyRef, Spec, compiler_name, compiler_version
-from .rows import Columns, Row
+from .rows import Columns, IndexExtras, Row
 
 # Per-spec integer columns (id into a table, or a plain number).
 ID_COLUMNS = ("version", "compiler", "platform", "os", "target", "variants", "stacks", "tarball")
@@ -168,7 +168,11 @@ class ChunkBuilder:
         self.dep_binary = array("B")
 
     def add(
-        self, tag: str, package: str, rows: Iterable[Row], extras: Sequence[tuple[bool, Sequence[Any]]] | None = None
+        self,
+        tag: str,
+        package: str,
+        rows: Iterable[Row],
+        extras: Sequence[tuple[bool, Sequence[Any]]] | IndexExtras | None = None,
     ) -> int:
         """Append rows; a list is interned column by column (comprehensions, ~2x the row loop).
 
@@ -185,6 +189,9 @@ class ChunkBuilder:
         if extras is None:
             self.root.extend([ROOT_UNKNOWN] * n)
             return n
+        if isinstance(extras, IndexExtras):
+            self._add_edges(first, extras)
+            return n
         labels = self.tables["deplabel"].index
         self.root.extend([1 if is_root else 0 for is_root, _ in extras])
         edges = [(first + offset, dep) for offset, (_, deps) in enumerate(extras) for dep in deps]
@@ -198,6 +205,23 @@ class ChunkBuilder:
         )
         self.dep_binary.extend([1 if dep.binary else 0 for _, dep in edges])
         return n
+
+    def _add_edges(self, first: int, extras: IndexExtras) -> None:
+        """Roots and dependency edges given as flat columns (the index fast path): no object per edge."""
+        self.root.extend([1 if is_root else 0 for is_root in extras.roots])
+        for offset, count in enumerate(extras.counts):
+            if count:
+                self.dep_row.extend([first + offset] * count)
+        hashes = extras.hashes
+        joined = "".join(hashes)
+        if len(joined) == 32 * len(hashes) and all(len(h) == 32 for h in hashes) and joined.isascii():
+            self.dep_hash += joined.encode("ascii")
+        else:
+            self.dep_hash += b"".join([h.encode("ascii", "replace")[:32].ljust(32, b"\0") for h in hashes])
+        index = self.tables["deplabel"].index
+        ids = {label: index.setdefault(label, len(index)) for label in set(extras.labels)}
+        self.dep_label.extend(map(ids.__getitem__, extras.labels))
+        self.dep_binary.extend([1 if b else 0 for b in extras.binary])
 
     def _add_columns(self, tag: str, package: str, columns: Sequence[Sequence[Any]]) -> int:
         if not columns or not len(columns[0]):

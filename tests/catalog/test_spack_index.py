@@ -167,3 +167,84 @@ def test_generated_indexes_of_every_db_version_and_layout(tmp_path, db, layout):
     assert cat.problems == [] and len(specs) == summary["binaries"]
     assert sum(1 for s in specs if s.root) == summary["roots"]
     assert all(s.compiler == "gcc@11.4.0" for s in specs)  # from the attribute (<= 7) or the c/cxx edge (8+)
+
+
+def _everything(catalog) -> list[tuple]:
+    """Every spec with its dependencies, in a comparable form (independent of interning order)."""
+    specs = catalog.specs(range(catalog.num_specs))
+    return sorted(
+        (
+            s.tag,
+            s.package,
+            s.hash,
+            s.version,
+            s.compiler,
+            s.arch,
+            tuple(s.variants),
+            s.root,
+            tuple((d.hash, d.label, d.binary) for d in s.dependencies or ()),
+        )
+        for s in specs
+    )
+
+
+FAST_PATH_CASES = [
+    "v3-mirror",
+    "v3-mirror-db9",
+    "clingo-bootstrap",
+    "spack-testdata/legacy_yaml-db6",
+    "spack-testdata/v2_layout-unsigned-db7",
+    "spack-testdata/v2_layout-unsigned-db8",
+]
+
+
+@pytest.mark.parametrize("source", [*FAST_PATH_CASES, *(f"generated-db{db}" for db in (5, 6, 7, 8, 9))])
+def test_the_typed_fast_path_reads_what_the_general_reader_reads(tmp_path, monkeypatch, source):
+    """Each index read twice: by the typed decoder (when its structs fit) and by the general reader."""
+    from cachetui.catalog import indexdecode, indexsource
+
+    if source.startswith("generated-db"):
+        import sys
+
+        sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+        from make_index import generate
+
+        db = int(source[-1])
+        generate(str(tmp_path / "mirror"), 300, db, "v3" if db >= 8 else "v2", seed=db)
+        path = tmp_path / "mirror"
+    else:
+        path = INDEX / source
+    used = []
+    real = indexdecode.decode_pages
+
+    def spy(*args):
+        found = real(*args)
+        used.append(found is not None)
+        return found
+
+    monkeypatch.setattr(indexsource, "decode_pages", spy)
+    fast = load_catalog([path], use_cache=False)
+    monkeypatch.setattr(indexsource, "decode_pages", lambda *args: None)
+    general = load_catalog([path], use_cache=False)
+    assert _everything(fast) == _everything(general) and fast.problems == general.problems == []
+    is_db5 = source in ("clingo-bootstrap", "generated-db5")
+    assert used and all(used) != is_db5  # DB 5 takes the general reader; the rest the fast path
+
+
+def test_odd_arch_and_parameters_read_the_same_on_both_paths(tmp_path, monkeypatch):
+    """null or non-dict arch and parameters: the fast path gives what the general reader gives (no crash)."""
+    from cachetui.catalog import indexsource
+
+    blobs = [p for p in (INDEX / "v3-mirror-db9" / "blobs").rglob("*") if p.is_file()]
+    doc = max((json.loads(p.read_bytes()) for p in blobs), key=lambda d: len(d.get("database", {}).get("installs", {})))
+    installs = doc["database"]["installs"]
+    odd = [None, [], "linux", {"platform": "linux", "platform_os": "rhel8", "target": {"name": "zen2"}}]
+    for i, record in enumerate(installs.values()):
+        record["spec"]["arch"] = odd[i % len(odd)]
+        record["spec"]["parameters"] = [None, {"shared": True, "cflags": []}, "x"][i % 3]
+    index = tmp_path / "index.json"
+    index.write_text(json.dumps(doc))
+    fast = load_catalog([index], use_cache=False)
+    monkeypatch.setattr(indexsource, "decode_pages", lambda *args: None)
+    general = load_catalog([index], use_cache=False)
+    assert _everything(fast) == _everything(general) and fast.num_specs > 0
