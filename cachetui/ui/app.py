@@ -15,7 +15,6 @@ import threading
 import time
 from collections.abc import Mapping
 from concurrent.futures.process import BrokenProcessPool
-from pathlib import Path
 
 from textual import work
 from textual.app import App
@@ -66,7 +65,6 @@ class LoadCancelled(Exception):
 class CacheTuiApp(App[str | None]):
     """Browse a Spack build-cache catalog: find a package, pick a spec, copy its hash."""
 
-    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere find it too
     TITLE = "cachetui"
     AUTO_FOCUS = None  # focus is set explicitly: nothing while loading, so q quits
     COMMANDS = App.COMMANDS | {BrowserCommands}

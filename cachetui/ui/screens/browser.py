@@ -6,6 +6,11 @@ table order. Their watchers start thread workers (``exclusive=True``: the
 newest request of a kind wins); every request carries a generation number, and
 an answer older than the newest request is dropped, so a stale result never
 reaches the screen. There is no debounce: each keystroke runs its query.
+
+Each widget carries its own styles (``DEFAULT_CSS``); this screen only lays
+them out. Everything must read at 80x24, in 16 colours and with NO_COLOR:
+focus is shown by a pane's top rule and Textual's cursor styles, and no text
+relies on colour alone (hints start with words, the counter is plain text).
 """
 
 from __future__ import annotations
@@ -55,6 +60,20 @@ def _names(view: QueryView | None) -> tuple[str, ...]:
 
 class BrowserScreen(CopyActions, Screen[None]):
     """Find a package, pick a spec, copy its hash."""
+
+    DEFAULT_CSS = """
+    BrowserScreen {
+        layout: vertical;
+        & #main { height: 1fr; }
+        /* Narrow terminals: a slimmer tree, hidden while the spec table has focus. */
+        & #main.-narrow #tree { width: 28; }
+        & #main.-narrow.-table-focus #tree { display: none; }
+        & #main.-narrow.-table-focus #detail { border-left: none; }
+        /* Small terminals: while the spec table has focus, the summary keeps only its title line. */
+        & #main.-compact.-table-focus #summary { max-height: 1; }
+        & #main.-compact.-table-focus #mirror-line { display: none; }
+    }
+    """
 
     BINDINGS = bindings_for(BROWSER)
 

@@ -21,6 +21,22 @@ Result = TypeVar("Result")
 class DialogScreen(ModalScreen[Result]):
     """A modal dialog; subclasses compose one ``.dialog`` box (scrollable if it can grow)."""
 
+    DEFAULT_CSS = """
+    DialogScreen {
+        align: center middle;
+        & .dialog {
+            width: 100%;
+            height: 100%;
+            max-width: 140;
+            max-height: 50;
+            border: round $accent;
+            border-title-style: bold;
+            background: $surface;
+            padding: 0 1;
+        }
+    }
+    """
+
     BINDINGS = bindings_for(DIALOG)
 
     def action_close(self) -> None:

@@ -33,6 +33,17 @@ def help_text(keymap: Mapping[str, str] | None = None) -> str:
 class HelpScreen(DialogScreen[None]):
     """Keys and query syntax; esc or ? closes it."""
 
+    DEFAULT_CSS = """
+    HelpScreen {
+        & .help-title { margin-top: 1; }
+        & .help-row { height: auto; }
+        & .help-key { width: 19; padding-left: 1; }
+        & .help-description { width: 1fr; height: auto; }
+        & .help-example { padding-left: 1; }
+        & .help-example-description { padding-left: 5; }
+    }
+    """
+
     def __init__(self, keymap: Mapping[str, str] | None = None) -> None:
         super().__init__()
         self.keymap = dict(keymap or {})

@@ -74,6 +74,16 @@ def spec_fields(spec: Spec, host: Host | None = None) -> list[tuple[str, Text]]:
 class SpecScreen(CopyActions, DialogScreen[None]):
     """All fields of one spec; the copy keys act on it; esc goes back to the table."""
 
+    DEFAULT_CSS = """
+    SpecScreen {
+        & .field { height: auto; }
+        & .field-name { width: 10; }
+        & .field-value { width: 1fr; height: auto; }
+        & #deps-title { margin-top: 1; }
+        & #deps { height: auto; max-height: 12; }
+    }
+    """
+
     BINDINGS = bindings_for(SPEC)
 
     def __init__(self, spec: Spec, *, pick: bool = False, host: Host | None = None) -> None:

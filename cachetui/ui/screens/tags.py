@@ -14,6 +14,13 @@ from .dialog import DialogScreen
 class TagPairScreen(DialogScreen[tuple[str, str] | None]):
     """Two picks from the list of tags; esc cancels (or goes back from B to A)."""
 
+    DEFAULT_CSS = """
+    TagPairScreen {
+        & #tags-box { max-width: 60; }
+        & #tags-prompt { margin-bottom: 1; }
+    }
+    """
+
     def __init__(self, tags: list[str], first: str | None = None, second: str | None = None) -> None:
         super().__init__()
         self.tags = tags

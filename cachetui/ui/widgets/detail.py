@@ -124,6 +124,21 @@ def position_line(data: DetailData, row: int) -> Text:
 class DetailPane(Vertical):
     """Summary and spec table of the selected package, package-in-tag or tag."""
 
+    DEFAULT_CSS = """
+    DetailPane {
+        width: 1fr;
+        border-top: solid $panel-lighten-2;
+        border-left: vkey $panel-lighten-2;
+        &:focus-within { border-top: heavy $accent; }
+        & #summary { height: auto; max-height: 10; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
+        & #mirror-line { height: auto; padding: 0 1; }
+        & #mirror-label { width: 10; }
+        & #mirror-command { width: 1fr; height: auto; }
+        & #specs { height: 1fr; scrollbar-size-vertical: 1; scrollbar-size-horizontal: 1; }
+        & #position-line { height: 1; padding: 0 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
+    }
+    """
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.data: DetailData | None = None

@@ -40,6 +40,15 @@ def describe(progress: LoadProgress) -> str:
 class LoadingPanel(Vertical):
     """Phase, progress bar and a reminder that ``q`` quits (loading never traps the user)."""
 
+    DEFAULT_CSS = """
+    LoadingPanel {
+        height: 1fr;
+        padding: 1 2;
+        & > Static { width: 100%; height: auto; margin-bottom: 1; }
+        & #loading-bar { width: 100%; margin-bottom: 1; }
+    }
+    """
+
     def compose(self) -> ComposeResult:
         yield Static(Text("Loading the catalog", style="bold"), id="loading-title")
         yield ProgressBar(id="loading-bar", show_eta=False)

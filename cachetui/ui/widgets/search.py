@@ -54,6 +54,22 @@ class SearchBar(Vertical):
     typing, and most "errors" are just unfinished terms.
     """
 
+    DEFAULT_CSS = """
+    SearchBar {
+        height: 2;
+        & #search-row { height: 1; }
+        & #search-label { width: auto; padding: 0 1; text-style: bold; background: $primary; color: $text; }
+        & #query { width: 1fr; }
+        & #host { width: auto; max-width: 45%; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
+        & #status-row { height: 1; }
+        & #hint { width: 1fr; padding: 0 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
+        & #hint.-note { color: $text-warning; }
+        & #hint.-error { color: $text-error; text-style: bold; }
+        & #counter { width: auto; padding: 0 1; text-style: bold; }
+        & #counter.-stale { text-style: none; color: $text-muted; }
+    }
+    """
+
     class Edited(Message):
         """The search text changed (on every keystroke)."""
 

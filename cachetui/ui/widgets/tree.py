@@ -21,6 +21,16 @@ from ..safe import literal
 class PackageTree(Tree[TreeEntry]):
     """Tags and packages with spec counts; fills itself lazily from a ``BrowseModel``."""
 
+    DEFAULT_CSS = """
+    PackageTree {
+        width: 36;
+        border-top: solid $panel-lighten-2;
+        border-title-align: left;
+        scrollbar-size-vertical: 1;
+        &:focus { border-top: heavy $accent; }
+    }
+    """
+
     BINDINGS = bindings_for(TREE)
 
     class SelectionChanged(Message):
