@@ -180,7 +180,7 @@ def write_snapshot(path: str, data: SnapshotData) -> None:
     directory = os.path.dirname(path)
     os.makedirs(directory, exist_ok=True)
     remove_stale_temp_files(directory)
-    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(), suffix=TEMP_SUFFIX, dir=directory)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(), suffix=TEMP_SUFFIX, dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
             mapfile.write(handle, header, arrays)
@@ -195,7 +195,7 @@ def write_snapshot(path: str, data: SnapshotData) -> None:
         raise
 
 
-def _temp_prefix() -> str:
+def temp_prefix() -> str:
     """``.snapshot-HOST-PID-``: lets a later writer tell a dead writer's file from a live one's."""
     host = "".join(c if c.isalnum() else "_" for c in socket.gethostname())[:64] or "host"
     return f"{TEMP_PREFIX}{host}-{os.getpid()}-"
@@ -208,7 +208,7 @@ def remove_stale_temp_files(directory: str) -> list[str]:
     one of another host (a home directory shared over NFS) only once it is a day old.
     """
     removed: list[str] = []
-    host = _temp_prefix()[len(TEMP_PREFIX) :].rsplit("-", 2)[0]
+    host = temp_prefix()[len(TEMP_PREFIX) :].rsplit("-", 2)[0]
     try:
         names = os.listdir(directory)
     except OSError:

@@ -120,7 +120,7 @@ def test_stale_temporary_snapshots_are_removed(tmp_path):
     write_page(tmp_path, "pages/develop/a/specs.md", page_text("a", "develop", [make_spec()]))
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     dead_pid = int(dead.stdout)
-    host_prefix = snapshot_mod._temp_prefix().rsplit("-", 2)[0]
+    host_prefix = snapshot_mod.temp_prefix().rsplit("-", 2)[0]
     cache.mkdir()
     stale = cache / f"{host_prefix}-{dead_pid}-abc.tmp"
     stale.write_bytes(b"x" * 1000)
