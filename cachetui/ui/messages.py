@@ -19,12 +19,20 @@ if TYPE_CHECKING:
 class QueryFinished(Message):
     """A query ran in a worker thread: its view (result and tree lists), or the error that stopped it."""
 
-    def __init__(self, text: str, view: QueryView | None, error: QueryError | None, generation: int = 0) -> None:
+    def __init__(
+        self,
+        text: str,
+        view: QueryView | None,
+        error: QueryError | None,
+        generation: int = 0,
+        detail: DetailData | None = None,
+    ) -> None:
         super().__init__()
         self.generation = generation  # which request this answers (newer requests have larger numbers)
         self.text = text
         self.view = view
         self.error = error
+        self.detail = detail  # the detail pane for where the tree's cursor will land, computed ahead
 
 
 class DetailReady(Message):

@@ -65,6 +65,34 @@ class TreeEntry:
         return not self.more and (self.tag is None) != (self.package is None)
 
 
+def grouping_of(view: QueryView | None, chosen: str | None) -> str:
+    """The tree's grouping: the user's choice, else packages -> tags for a query and tags -> packages without."""
+    if chosen is not None:
+        return chosen
+    return GROUP_BY_PACKAGE if view is not None and not view.is_empty else GROUP_BY_TAG
+
+
+def kept_selection(
+    previous: QueryView | None, view: QueryView, current: Selection, grouping: str, chosen: str | None
+) -> Selection | None:
+    """The top-level node the cursor should stay on when ``view`` replaces ``previous``, if any.
+
+    It stays where it was when only spec terms changed; new package words start
+    on the best match, as does a fresh search (unless the user chose a grouping).
+    """
+
+    def names(v: QueryView | None) -> tuple[str, ...]:
+        return v.result.query.names if v is not None and v.result is not None else ()
+
+    if previous is None or names(previous) != names(view):
+        return None
+    if not view.is_empty and previous.is_empty and chosen is None:
+        return None
+    if grouping == GROUP_BY_PACKAGE:
+        return Selection(None, current.package) if current.package else None
+    return Selection(current.tag, None) if current.tag else None
+
+
 @dataclass(frozen=True)
 class SortOrder:
     """How the spec table is ordered. ``column`` None is the natural order:
@@ -349,6 +377,18 @@ class BrowseModel:
         return f"{prefix} matches {distinct}{more} different specs; type more of the hash"
 
     # --- tree -----------------------------------------------------------------------
+
+    def landing(self, view: QueryView, grouping: str, keep: Selection | None) -> Selection:
+        """Where the tree's cursor lands after showing ``view``: on ``keep`` if it is among the first
+        entries, else on the first (the best match). ``PackageTree.show`` lands there too."""
+        entries = self.top_entries(view, grouping)
+        if not entries:
+            return NO_SELECTION
+        if keep is not None and not keep.is_empty:
+            for entry in entries[:TREE_BATCH]:
+                if entry.selection == keep:
+                    return entry.selection
+        return entries[0].selection
 
     def top_entries(self, view: QueryView, grouping: str) -> list[TreeEntry]:
         """Top-level tree entries: tags in site order, or packages best first."""

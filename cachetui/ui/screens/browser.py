@@ -15,6 +15,8 @@ relies on colour alone (hints start with words, the counter is plain text).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -40,6 +42,8 @@ from ..model import (
     QueryView,
     Selection,
     SortOrder,
+    grouping_of,
+    kept_selection,
 )
 from ..safe import plain
 from ..widgets import DetailPane, LoadingPanel, PackageTree, SearchBar, SpecTable
@@ -53,9 +57,14 @@ START_HINT = "type a package name and spec terms, e.g. cmake +ownlibs os=ubuntu2
 PICK_HINT = "pick a spec: search, then enter on a spec row prints its hash and exits · f1: help"
 
 
-def _names(view: QueryView | None) -> tuple[str, ...]:
-    """The package words of a query (what ranks the packages)."""
-    return view.result.query.names if view is not None and view.result is not None else ()
+@dataclass(frozen=True)
+class _Where:
+    """What the screen showed when a query was asked for: lets its worker compute the detail ahead."""
+
+    view: QueryView | None
+    selection: Selection
+    grouping: str | None
+    sort: SortOrder
 
 
 class BrowserScreen(CopyActions, Screen[None]):
@@ -97,6 +106,7 @@ class BrowserScreen(CopyActions, Screen[None]):
         self.host = host
         self.pick = pick
         self.model: BrowseModel | None = None
+        self._detail_ahead: DetailData | None = None  # came with the last query's answer
         self._detail_key: tuple | None = None  # (selection, view generation, sort) last sent to the detail worker
         self._view_generation = 0  # the query request whose answer is ``view``
         # Requests sent to workers and answers handled: ``busy`` says whether all is shown.
@@ -202,20 +212,36 @@ class BrowserScreen(CopyActions, Screen[None]):
         if self.model is None:
             return
         self._query_requested += 1
-        self._query_worker(self.model, self.query_text, self.here_only, self.diff, self._query_requested)
+        where = _Where(self.view, self.package_tree.selection, self.grouping, self.sort)
+        self._query_worker(self.model, self.query_text, self.here_only, self.diff, self._query_requested, where)
 
     @work(thread=True, exclusive=True, group="query", exit_on_error=False)
     def _query_worker(
-        self, model: BrowseModel, text: str, here_only: bool, diff: DiffMode | None, generation: int
+        self, model: BrowseModel, text: str, here_only: bool, diff: DiffMode | None, generation: int, where: _Where
     ) -> None:
+        """The query, and the detail pane for where the tree's cursor will land (one trip, not two).
+
+        A newer keystroke cancels this worker: the detail is then not computed, and
+        nothing is posted (a thread cannot be stopped mid-query; its answer is dropped).
+        """
+        worker = get_current_worker()
+        detail = None
         try:
             view, error = model.run_query(text, here_only, diff), None
         except QueryError as exc:
             view, error = None, exc
         except Exception as exc:  # a bug must not leave the results stale without a word
             view, error = None, QueryError(f"could not run this query ({type(exc).__name__}: {exc})")
-        if not get_current_worker().is_cancelled:
-            self.post_message(QueryFinished(text, view, error, generation))
+        if view is not None and not worker.is_cancelled:
+            grouping = grouping_of(view, where.grouping)
+            keep = kept_selection(where.view, view, where.selection, grouping, where.grouping)
+            landing = model.landing(view, grouping, keep)
+            try:
+                detail = model.detail(view, landing, where.sort) if not landing.is_empty else None
+            except Exception:  # the detail worker computes it again and reports the problem
+                detail = None
+        if not worker.is_cancelled:
+            self.post_message(QueryFinished(text, view, error, generation, detail))
 
     def on_query_finished(self, message: QueryFinished) -> None:
         self._query_answered = max(self._query_answered, message.generation)
@@ -230,17 +256,22 @@ class BrowserScreen(CopyActions, Screen[None]):
             self._focus_pending()
             return
         self._view_generation = message.generation
+        self._detail_ahead = message.detail
         self.view = message.view
 
     def watch_view(self, previous: QueryView | None, view: QueryView | None) -> None:
         if view is None or self.model is None:
             return
         self._update_tree_title()
-        # The cursor stays where it was when only spec terms changed; new package words start on the best match.
-        keep = self.package_tree.selection if previous is not None and _names(previous) == _names(view) else None
-        if not view.is_empty and (previous is None or previous.is_empty) and self.grouping is None:
-            keep = None  # a fresh search starts on its best match
-        self.selection = self.package_tree.show(self.model, view, self.effective_grouping, keep=self._map(keep))
+        grouping = self.effective_grouping
+        keep = kept_selection(previous, view, self.package_tree.selection, grouping, self.grouping)
+        landing = self.package_tree.show(self.model, view, grouping, keep=keep)
+        ahead, self._detail_ahead = self._detail_ahead, None
+        if ahead is not None and ahead.selection == landing and ahead.sort == self.sort:
+            # Computed with the query: shown now, and the detail worker is not asked again.
+            self._detail_key = (landing, self._view_generation, self.sort)
+            self._show_detail(ahead)
+        self.selection = landing
         tip = PICK_HINT if self.pick else START_HINT
         self.search.show_hint(view.hint or (tip if view.is_empty else ""), tip=view.is_empty)
         self.search.show_counter(
@@ -296,14 +327,10 @@ class BrowserScreen(CopyActions, Screen[None]):
 
     @property
     def effective_grouping(self) -> str:
-        if self.grouping is not None:
-            return self.grouping
-        return GROUP_BY_PACKAGE if self.view is not None and not self.view.is_empty else GROUP_BY_TAG
+        return grouping_of(self.view, self.grouping)
 
-    def _map(self, selection: Selection | None) -> Selection | None:
+    def _map(self, selection: Selection) -> Selection | None:
         """The top-level node to keep the cursor on after a rebuild, in the current grouping."""
-        if selection is None:
-            return None
         if self.effective_grouping == GROUP_BY_PACKAGE:
             return Selection(None, selection.package) if selection.package else None
         return Selection(selection.tag, None) if selection.tag else None
@@ -372,7 +399,9 @@ class BrowserScreen(CopyActions, Screen[None]):
         if message.data is None:
             self.detail.show_nothing(f"could not show this selection: {plain(message.error)}")
             return
-        data = message.data
+        self._show_detail(message.data)
+
+    def _show_detail(self, data: DetailData) -> None:
         # The cursor stays on its spec across a re-sort or a narrower query that still matches it.
         previous, spec = self.detail.data, self.table.current_spec
         keep = spec.row if spec is not None and previous is not None and previous.selection == data.selection else None

@@ -85,12 +85,8 @@ class PackageTree(Tree[TreeEntry]):
             self.cursor_line = 0
             return Selection()
         self._add_batch(self.root, entries, 0, child_names_tag=False)
-        line = 0
-        if keep is not None and not keep.is_empty:
-            for index, entry in enumerate(entries[:TREE_BATCH]):
-                if entry.selection == keep:
-                    line = index
-                    break
+        landing = model.landing(view, grouping, keep)
+        line = next((i for i, entry in enumerate(entries[:TREE_BATCH]) if entry.selection == landing), 0)
         self.cursor_line = line
         self.scroll_to_line(line)
         return entries[line].selection
