@@ -13,6 +13,8 @@ from cachetui.ui.model import (
     Selection,
     SortOrder,
     TreeEntry,
+    grouping_of,
+    kept_selection,
 )
 
 
@@ -124,3 +126,22 @@ def test_table_columns():
     assert table_columns(Selection("develop", "cmake"))[:3] == ("hash", "version", "compiler")
     assert "tag" in table_columns(Selection(None, "cmake"))
     assert "package" in table_columns(Selection("develop", None))
+
+
+def test_landing_keeps_the_cursor_only_when_the_package_words_stay(model):
+    start = model.run_query("")
+    cmake = model.run_query("cmake")
+    narrower = model.run_query("cmake os=ubuntu22.04")
+    other = model.run_query("zlib")
+    # A fresh search lands on its best match, whatever was selected before.
+    assert kept_selection(start, cmake, Selection("develop", None), GROUP_BY_PACKAGE, None) is None
+    assert model.landing(cmake, GROUP_BY_PACKAGE, None) == Selection(None, "cmake")
+    # Only spec terms changed: the cursor stays (mapped to the grouping shown).
+    kept = kept_selection(cmake, narrower, Selection("develop", "cmake"), GROUP_BY_PACKAGE, None)
+    assert kept == Selection(None, "cmake") and model.landing(narrower, GROUP_BY_PACKAGE, kept) == kept
+    # New package words: back to the best match.
+    assert kept_selection(narrower, other, Selection(None, "cmake"), GROUP_BY_PACKAGE, None) is None
+    # A kept node that is no longer listed: the first entry.
+    assert model.landing(other, GROUP_BY_PACKAGE, Selection(None, "cmake")) == Selection(None, "zlib")
+    assert grouping_of(start, None) == GROUP_BY_TAG and grouping_of(cmake, None) == GROUP_BY_PACKAGE
+    assert grouping_of(cmake, GROUP_BY_TAG) == GROUP_BY_TAG
