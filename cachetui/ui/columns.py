@@ -126,14 +126,20 @@ COLUMNS: tuple[Column, ...] = (
 BY_ID: dict[str, Column] = {column.id: column for column in COLUMNS}
 
 
-def table_columns(selection: Selection, host: object | None = None, diff: bool = False) -> tuple[str, ...]:
+def table_columns(
+    selection: Selection, host: object | None = None, diff: bool = False, variants: bool = True
+) -> tuple[str, ...]:
     """The columns of a selection, in ``COLUMNS`` order.
 
     A package column when the selection spans packages, a tag column when it
     spans tags; with a host, a narrow mark for the specs that run on it (a
     check mark, readable without colour); comparing tags, a ``+``/``-`` mark.
+    No variants column when every match has the same variants (the summary's
+    ``shared`` line lists them).
     """
     skip = set()
+    if not variants:
+        skip.add("variants")
     if not diff:
         skip.add("change")
     if host is None:

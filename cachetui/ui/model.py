@@ -438,6 +438,9 @@ class BrowseModel:
         cat = self.catalog
         rows = self.rows(view, selection)
         ordered = self.sort_rows(rows, sort)
+        variant_sets = np.unique(cat.store.columns["variants"][rows]) if len(rows) > 1 else None
+        # Every match with the same variants: the column would say "(all shared)" on each row.
+        same_variants = variant_sets is not None and len(variant_sets) == 1
         data = DetailData(
             selection=selection,
             query_text=view.text,
@@ -446,12 +449,12 @@ class BrowseModel:
             summary=cat.summary(rows) if len(rows) else None,
             specs=SpecRows(cat, ordered),
             sort=sort,
-            columns=table_columns(selection, self.host, view.diff is not None),
+            columns=table_columns(selection, self.host, view.diff is not None, variants=not same_variants),
             here_mask=self._here_mask(ordered),
             added_mask=view.diff.added_mask(ordered) if view.diff is not None else None,
             diff=view.diff,
             mirror_source=self.source_of_tag(selection.tag),
-            shared_variants=self.shared_variants(rows),
+            shared_variants=self.shared_variants(rows, variant_sets),
         )
         if len(rows) and selection.tag is None:
             data.tag_counts = cat.tags_of_rows(rows)
@@ -489,13 +492,15 @@ class BrowseModel:
             shared_variants=data.shared_variants,
         )
 
-    def shared_variants(self, rows: np.ndarray) -> tuple[str, ...]:
+    def shared_variants(self, rows: np.ndarray, variant_sets: np.ndarray | None = None) -> tuple[str, ...]:
         """Variants that every one of ``rows`` has (sorted): they tell the specs apart no more."""
         if len(rows) < 2:
             return ()
         store = self.catalog.store
         items = store.tables["variants"].items
-        ids = np.unique(store.columns["variants"][rows]).tolist()
+        if variant_sets is None:
+            variant_sets = np.unique(store.columns["variants"][rows])
+        ids = variant_sets.tolist()
         shared = set(items[ids[0]]).intersection(*(items[i] for i in ids[1:]))
         return tuple(sorted(shared))
 

@@ -98,3 +98,18 @@ async def test_position_and_cursor_follow_the_spec_across_a_resort(make_app, sam
         await pilot.press("end")
         await settle(pilot)
         assert f"{total}/{total}" in screen_text(app)
+
+
+async def test_no_variants_column_when_every_match_has_the_same_variants(make_app, sample_catalog):
+    matching = [s for s in sample_catalog.query("cuda").specs() if s.package == "cuda"]
+    assert len({tuple(s.variants) for s in matching}) == 1 and len(matching) > 1
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "cuda")
+        app.browser.table.focus()
+        await settle(pilot)
+        text = screen_text(app)
+        header = next(line for line in text.splitlines() if " hash " in line)
+        assert " differing " not in header and " tag " in header
+        assert "build_system=generic (" in next(line for line in text.splitlines() if " shared " in line)
