@@ -212,8 +212,7 @@ def fit_widths(columns: Sequence[str], widths: Sequence[int], available: int, ga
 
 
 def fit(text: Text, width: int, column: str) -> Text:
-    """``text`` cut (with an ellipsis) or padded to exactly ``width`` cells, aligned for its column."""
-    text = text.copy()
+    """``text`` (a fresh cell, changed in place) cut with an ellipsis or padded to ``width`` cells, aligned."""
     if text.cell_len > width:
         text.truncate(width, overflow="ellipsis")
     gap = width - text.cell_len

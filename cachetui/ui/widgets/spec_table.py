@@ -114,6 +114,7 @@ class SpecTable(ScrollView, can_focus=True):
         self.spec_sort = SortOrder()
         self._widths: list[int] = []
         self._natural: list[int] = []  # widths before fitting to the table
+        self._style: Style | None = None
         self._lines: LRUCache[tuple[int, bool, bool], Strip] = LRUCache(256)
 
     # --- public state -------------------------------------------------------------
@@ -197,13 +198,13 @@ class SpecTable(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         if self.data is None:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base_style())
         if y == 0:
             strip = self._header()
         else:
             index = round(self.scroll_y) + y - 1
             if index >= self.row_count:
-                return Strip.blank(width, self.rich_style)
+                return Strip.blank(width, self._base_style())
             key = (index, index == self.cursor_row, self.has_focus)
             cached = self._lines.get(key)
             if cached is None:
@@ -226,18 +227,31 @@ class SpecTable(ScrollView, can_focus=True):
         titles = self._titles(self.data)
         cells = [fit(Text(t), w, c) for t, c, w in zip(titles, self.data.columns, self._widths)]
         style = self.get_component_rich_style("spec-table--header")
-        return self._join(cells, self.rich_style + style)
+        return self._join(cells, self._base_style() + style)
 
     def _row(self, index: int) -> Strip:
         assert self.data is not None
         spec = self.specs[index]
         cells = [fit(BY_ID[c].cell(spec, self.data, index), w, c) for c, w in zip(self.data.columns, self._widths)]
-        style = self.rich_style
+        style = self._base_style()
         if index == self.cursor_row:
             style += self.get_component_rich_style("spec-table--cursor")
         elif index % 2:
             style += self.get_component_rich_style("spec-table--even-row")
         return self._join(cells, style)
+
+    def _base_style(self) -> Style:
+        """The widget's own style, computed once per style change (Textual walks the DOM for it)."""
+        if self._style is None:
+            self._style = self.rich_style
+        return self._style
+
+    def notify_style_update(self) -> None:
+        """Focus, theme or CSS changed: styles and the lines drawn with them are stale."""
+        self._style = None
+        if hasattr(self, "_lines"):  # also called while the base class initialises
+            self._lines.clear()
+        super().notify_style_update()
 
     def on_focus(self) -> None:
         self.refresh()
