@@ -284,7 +284,10 @@ def _read(snap: mapfile.MapFile) -> SnapshotData:
     if meta.get("magic") != MAGIC:
         raise SnapshotError("not a cachetui snapshot; rebuilding")
     if meta.get("format") != FORMAT:
-        raise SnapshotError(f"snapshot format {meta.get('format')} is not {FORMAT}; rebuilding")
+        raise SnapshotError(
+            f"the snapshot was written by another cachetui version (format {meta.get('format')}, "
+            f"this one reads {FORMAT}); rebuilding it once"
+        )
     rows = meta["rows"]
     if type(rows) is not int or rows < 0:
         raise SnapshotError("snapshot row count is damaged; rebuilding")
