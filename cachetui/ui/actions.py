@@ -208,7 +208,15 @@ def key_display(keys: str) -> str:
 
 
 def bindings_for(scope: str) -> list[BindingType]:
-    """The ``BINDINGS`` of the widget or screen that ``scope`` names, with ids for the keymap."""
+    """The ``BINDINGS`` of the widget or screen that ``scope`` names, with ids for the keymap.
+
+    The browser screen's bindings are priority bindings: Textual runs them when
+    it takes the key from its queue, before handing later keys to the focused
+    widget. So in a burst (keys typed during an SSH lag), ``/`` has moved the
+    focus to the search bar before the letters after it are delivered. Letter
+    keys still type text in the search bar: their actions decline there
+    (``check_action``), and the key goes on to the input.
+    """
     return [
         Binding(
             action.keys,
@@ -216,7 +224,7 @@ def bindings_for(scope: str) -> list[BindingType]:
             action.description,
             show=action.show,
             id=action.id,
-            priority=action.priority,
+            priority=action.priority or scope == BROWSER,
         )
         for action in ACTIONS
         if scope in action.where and action.keys

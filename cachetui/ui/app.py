@@ -113,7 +113,7 @@ class CacheTuiApp(App[str | None]):
         for problem in self.config_problems:
             self.notify(plain(problem), severity="warning", markup=False, timeout=10)
         if self.catalog is not None:
-            self.browser.search.input.focus()
+            self.browser.set_focus(self.browser.search.input)
             self._catalog_ready(self.catalog)
         else:
             # Nothing focused while loading, so q quits at once; / starts typing a search ahead.

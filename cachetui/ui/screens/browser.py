@@ -166,9 +166,14 @@ class BrowserScreen(CopyActions, Screen[None]):
         self.main_area.set_class(width < NARROW_WIDTH or height < SHORT_HEIGHT, "-compact")
 
     def focus_tree(self) -> None:
-        """Focus the tree, showing it first if a narrow terminal hid it for the spec table."""
+        """Focus the tree, showing it first if a narrow terminal hid it for the spec table.
+
+        Focus moves at once (``set_focus``), not after the queued events as
+        ``Widget.focus`` does: keys that arrived in the same burst (``/zlib``
+        typed during an SSH lag) go where the user meant them to.
+        """
         self.main_area.remove_class("-table-focus")
-        self.package_tree.focus()
+        self.set_focus(self.package_tree)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While typing in the search bar letters are text: hide their actions from the footer.
@@ -190,7 +195,7 @@ class BrowserScreen(CopyActions, Screen[None]):
             self.run_query()
         self.show_loading(False)
         if self.focused is None:
-            self.search.input.focus()
+            self.set_focus(self.search.input)
 
     # --- queries --------------------------------------------------------------------
 
@@ -311,7 +316,7 @@ class BrowserScreen(CopyActions, Screen[None]):
     def _focus_results(self, target: str) -> None:
         if target == "table":
             self._focus_table_on_detail = True
-            self.table.focus()
+            self.set_focus(self.table)
         else:
             self._moving_to_tree = self.focused is not self.package_tree
             self.focus_tree()
@@ -408,10 +413,10 @@ class BrowserScreen(CopyActions, Screen[None]):
         self.detail.show(data, keep)
         if self._focus_table_on_detail:
             self._focus_table_on_detail = False
-            self.table.focus()
+            self.set_focus(self.table)
 
     def on_package_tree_selection_opened(self, message: PackageTree.SelectionOpened) -> None:
-        self.table.focus()
+        self.set_focus(self.table)
 
     def on_spec_table_sort_requested(self, message: SpecTable.SortRequested) -> None:
         self.sort = message.sort
@@ -440,11 +445,11 @@ class BrowserScreen(CopyActions, Screen[None]):
     # --- actions --------------------------------------------------------------------
 
     def action_focus_search(self) -> None:
-        self.search.input.focus()
+        self.set_focus(self.search.input)
 
     def action_clear_search(self) -> None:
         self.search.set_text("")
-        self.search.input.focus()
+        self.set_focus(self.search.input)
 
     def action_focus_results(self) -> None:
         self.focus_tree()
@@ -460,7 +465,7 @@ class BrowserScreen(CopyActions, Screen[None]):
         elif focused is self.table:
             self.focus_tree()
         else:
-            self.search.input.focus()
+            self.set_focus(self.search.input)
 
     def action_toggle_here(self) -> None:
         """H: show only the specs that run on this machine (or --host), or all of them again."""

@@ -66,3 +66,18 @@ async def test_enter_enter_in_a_burst_opens_the_package_specs(make_app):
         await settle(pilot)
         assert app.focused is app.browser.table
         assert {spec.package for spec in app.browser.table.specs} == {"zlib-ng"}
+
+
+async def test_slash_then_letters_in_a_burst_all_reach_the_search_bar(make_app):
+    """``/zlib`` typed from the tree in one burst: the letters after ``/`` are the query, none lost."""
+    from browser_helpers import settle
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.browser.focus_tree()
+        await pilot.pause()
+        burst(app, [("slash", "/"), *typed("zlib")])
+        for _ in range(20):
+            await pilot.pause()
+        assert app.browser.search.input.value == "zlib"
