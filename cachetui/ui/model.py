@@ -23,7 +23,7 @@ from .columns import table_columns
 GROUP_BY_TAG = "tag"
 GROUP_BY_PACKAGE = "package"
 
-TREE_BATCH = 200
+TREE_BATCH = 100
 """Tree entries added at a time under one parent; a "… N more" leaf adds the next batch."""
 
 

@@ -134,7 +134,7 @@ class PackageTree(Tree[TreeEntry]):
         leaf.remove()
         first = self._add_batch(parent, entries, start, child_names_tag=names_tag)
         if first is not None:
-            self.move_cursor(first)
+            self.call_after_refresh(self.move_cursor, first)  # its line is known once the tree is rebuilt
 
     # --- events -------------------------------------------------------------------
 
@@ -144,6 +144,10 @@ class PackageTree(Tree[TreeEntry]):
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
         event.stop()
         entry = event.node.data
+        if entry is not None and entry.is_more:
+            # Scrolling onto "… N more" adds the next batch, so j (or the arrow) just keeps going.
+            self.call_after_refresh(self._show_more, event.node)
+            return
         self.post_message(self.SelectionChanged(self, entry.selection if entry is not None else Selection()))
 
     @property

@@ -79,11 +79,17 @@ async def test_long_lists_come_in_batches(make_app, monkeypatch):
         await settle(pilot)
         labels = top_labels(app)
         assert len(labels) == 11 and labels[-1].startswith("… 21 more")
-        app.browser.package_tree.move_cursor(app.browser.package_tree.root.children[-1])
-        await pilot.press("enter")
+        tree = app.browser.package_tree
+        tree.move_cursor(tree.root.children[-2])
+        await pilot.press("j")  # onto "… 21 more": the next batch comes, the cursor on its first entry
         await settle(pilot)
         labels = top_labels(app)
         assert len(labels) == 21 and labels[-1].startswith("… 11 more")
+        assert tree.cursor_node is tree.root.children[10]
+        tree.move_cursor(tree.root.children[-1])
+        await pilot.press("enter")  # enter on it works too
+        await settle(pilot)
+        assert len(top_labels(app)) == 31
 
 
 async def test_cursor_follows_best_match_but_stays_when_only_spec_terms_change(make_app):
