@@ -5,7 +5,12 @@ here" filter, the compared tags, the grouping, the tree selection and the
 table order. Their watchers start thread workers (``exclusive=True``: the
 newest request of a kind wins); every request carries a generation number, and
 an answer older than the newest request is dropped, so a stale result never
-reaches the screen. There is no debounce: each keystroke runs its query.
+reaches the screen. There is no debounce: a keystroke's query starts at once,
+unless one is still running; then the latest text runs as soon as it is done
+(keys typed meanwhile are not run one by one). A running thread cannot be
+stopped, and two would share one interpreter lock: with keys 30 ms apart,
+the screen settled 17 ms after the last key (median; 89 ms at worst) this
+way, and 25 ms (108 ms) with a thread per key.
 
 Each widget carries its own styles (``DEFAULT_CSS``); this screen only lays
 them out. Everything must read at 80x24, in 16 colours and with NO_COLOR:
@@ -107,6 +112,10 @@ class BrowserScreen(CopyActions, Screen[None]):
         self.pick = pick
         self.model: BrowseModel | None = None
         self._detail_ahead: DetailData | None = None  # came with the last query's answer
+        # One query at a time: keys typed while one runs wait, and only the latest text runs next
+        # (a running thread cannot be stopped; two would share one interpreter lock).
+        self._query_in_flight = False
+        self._query_pending = False
         self._detail_key: tuple | None = None  # (selection, view generation, sort) last sent to the detail worker
         self._view_generation = 0  # the query request whose answer is ``view``
         # Requests sent to workers and answers handled: ``busy`` says whether all is shown.
@@ -217,6 +226,10 @@ class BrowserScreen(CopyActions, Screen[None]):
         if self.model is None:
             return
         self._query_requested += 1
+        if self._query_in_flight:
+            self._query_pending = True  # runs when the one in flight is done, with the text as it is then
+            return
+        self._query_in_flight = True
         where = _Where(self.view, self.package_tree.selection, self.grouping, self.sort)
         self._query_worker(self.model, self.query_text, self.here_only, self.diff, self._query_requested, where)
 
@@ -226,8 +239,7 @@ class BrowserScreen(CopyActions, Screen[None]):
     ) -> None:
         """The query, and the detail pane for where the tree's cursor will land (one trip, not two).
 
-        A newer keystroke cancels this worker: the detail is then not computed, and
-        nothing is posted (a thread cannot be stopped mid-query; its answer is dropped).
+        When a newer key is waiting, the detail is not computed: the answer will be dropped.
         """
         worker = get_current_worker()
         detail = None
@@ -237,7 +249,7 @@ class BrowserScreen(CopyActions, Screen[None]):
             view, error = None, exc
         except Exception as exc:  # a bug must not leave the results stale without a word
             view, error = None, QueryError(f"could not run this query ({type(exc).__name__}: {exc})")
-        if view is not None and not worker.is_cancelled:
+        if view is not None and not worker.is_cancelled and not self._query_pending:
             grouping = grouping_of(view, where.grouping)
             keep = kept_selection(where.view, view, where.selection, grouping, where.grouping)
             landing = model.landing(view, grouping, keep)
@@ -247,9 +259,16 @@ class BrowserScreen(CopyActions, Screen[None]):
                 detail = None
         if not worker.is_cancelled:
             self.post_message(QueryFinished(text, view, error, generation, detail))
+        else:
+            self.post_message(QueryFinished(text, None, None, generation))  # frees the slot (the screen is going)
 
     def on_query_finished(self, message: QueryFinished) -> None:
         self._query_answered = max(self._query_answered, message.generation)
+        self._query_in_flight = False
+        if self._query_pending:
+            self._query_pending = False
+            self._query_requested -= 1  # the pending request is this one
+            self.run_query()
         if message.generation < self._query_requested or self.model is None:
             return  # the user typed on; a newer query is on its way
         if message.error is not None or message.view is None:
