@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from browser_helpers import settle
 from textual import events
 
 
@@ -27,6 +28,8 @@ async def test_backspaces_in_a_burst_are_not_overtaken_by_letters(make_app):
             for _ in range(20):
                 await pilot.pause()
             assert app.browser.search.input.value == "hdf5"
+            await settle(pilot)  # the keys' queries were coalesced; the last text's results are shown
+            assert app.browser.view.text == "hdf5" and app.browser.view.packages[0][0] == "hdf5"
 
 
 async def test_editing_keys_in_a_burst(make_app):
