@@ -299,8 +299,32 @@ def keymap_from_config(config: Mapping[str, object]) -> tuple[dict[str, str], li
         elif not isinstance(keys, str) or not keys.strip():
             problems.append(f"config.toml [keys]: {name} must be a non-empty string of keys")
         else:
-            keymap[name] = ",".join(k.strip() for k in keys.split(",") if k.strip())
+            cleaned = ",".join(k.strip() for k in keys.split(",") if k.strip())
+            if cleaned:
+                keymap[name] = cleaned
+            else:
+                problems.append(f"config.toml [keys]: {name} must be a non-empty string of keys")
+    problems.extend(_clashes(keymap))
     return keymap, problems
+
+
+def _clashes(keymap: Mapping[str, str]) -> list[str]:
+    """A remapped key that another action of the same place already has: only one of them would run."""
+    found = []
+    for scope in SCOPE_NAMES:
+        owners: dict[str, list[str]] = {}
+        for action in ACTIONS:
+            if scope in action.where:
+                for key in effective_keys(action, keymap).split(","):
+                    if key:
+                        owners.setdefault(key, []).append(action.id)
+        for key, ids in owners.items():
+            if len(ids) > 1 and any(i in keymap for i in ids):
+                where = SCOPE_NAMES[scope] or "browser"
+                found.append(
+                    f"config.toml [keys]: {key_display(key)} is bound to {' and '.join(ids)} ({where}); the first wins"
+                )
+    return found
 
 
 def action_table(keymap: Mapping[str, str] | None = None) -> Iterable[tuple[str, str, str, str]]:

@@ -29,6 +29,16 @@ def test_keymap_from_config_keeps_known_actions_and_names_the_rest():
     ]
     assert keymap_from_config({"keys": "y"})[0] == {}
     assert keymap_from_config({}) == ({}, [])
+    assert keymap_from_config({"keys": {"copy_hash": " , "}}) == (
+        {},
+        ["config.toml [keys]: copy_hash must be a non-empty string of keys"],
+    )
+
+
+def test_a_remapped_key_that_another_action_has_is_named():
+    keymap, problems = keymap_from_config({"keys": {"copy_hash": "g"}})
+    assert keymap == {"copy_hash": "g"}
+    assert problems == ["config.toml [keys]: g is bound to toggle_grouping and copy_hash (browser); the first wins"]
 
 
 async def test_a_remapped_key_copies_and_shows_in_footer_help_and_spec_screen(make_app):
