@@ -114,15 +114,26 @@ def _compiler(node: _Node, installs: dict[str, _Record]) -> str | None:
     converted = node.annotations.get("compiler")
     if isinstance(converted, str):
         return converted.replace("@=", "@")
-    provides = [(edge, _virtuals(edge)) for edge in node.dependencies]
-    for virtual in COMPILER_VIRTUALS:
-        for edge, virtuals in provides:
-            if virtual in virtuals:
+    # One pass: the first edge providing c wins, else the first providing cxx, else fortran.
+    best: _Record | None = None
+    best_rank = len(COMPILER_VIRTUALS)
+    search = _NAMES_A_COMPILER.search
+    for edge in node.dependencies:
+        if search(edge.parameters) is None:  # most edges: no compiler virtual in sight
+            continue
+        virtuals = _virtuals(edge)
+        for rank in range(best_rank):
+            if COMPILER_VIRTUALS[rank] in virtuals:
                 found = installs.get(_edge_hash(edge))
                 if found is not None:
-                    dep = found.spec
-                    return f"{dep.name}@{dep.version}" if dep.version else dep.name
-    return None
+                    best, best_rank = found, rank
+                break
+        if best_rank == 0:
+            break
+    if best is None:
+        return None
+    dep = best.spec
+    return f"{dep.name}@{dep.version}" if dep.version else dep.name
 
 
 def _pages(installs: dict[str, _Record], path: str, mirror: str, version: str) -> list[ParsedPage]:

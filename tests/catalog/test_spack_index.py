@@ -248,3 +248,36 @@ def test_odd_arch_and_parameters_read_the_same_on_both_paths(tmp_path, monkeypat
     monkeypatch.setattr(indexsource, "decode_pages", lambda *args: None)
     general = load_catalog([index], use_cache=False)
     assert _everything(fast) == _everything(general) and fast.num_specs > 0
+
+
+def test_the_compiler_is_the_c_provider_first_on_both_paths(tmp_path, monkeypatch):
+    """DB 9: compilers are dependencies; the edge providing c wins over an earlier one providing cxx only."""
+    from cachetui.catalog import indexsource
+
+    def record(name, version, deps=(), binary=True):
+        edges = [{"name": d, "hash": h, "parameters": {"deptypes": ["build"], "virtuals": list(v)}} for d, h, v in deps]
+        spec = {
+            "name": name,
+            "version": version,
+            "arch": {"platform": "linux", "platform_os": "rhel8", "target": "x86_64"},
+            "parameters": {},
+            "dependencies": edges,
+        }
+        return {"spec": spec, "ref_count": 0, "in_buildcache": binary}
+
+    h = {n: (n * 32)[:32] for n in ("a", "b", "c", "d", "e")}
+    installs = {
+        h["a"]: record("llvm", "18.1.0", binary=False),
+        h["b"]: record("gcc", "13.2.0", binary=False),
+        h["c"]: record("zlib", "1.3", [("llvm", h["a"], ["cxx"]), ("gcc", h["b"], ["c"])]),
+        h["d"]: record("bzip2", "1.0", [("llvm", h["a"], ["cxx", "fortran"]), ("unknown", "x" * 32, ["c"])]),
+        h["e"]: record("xz", "5.4", [("gcc", h["b"], ["fortran"]), ("llvm", h["a"], ["cxx"])]),
+    }
+    index = tmp_path / "index.json"
+    index.write_text(json.dumps({"database": {"version": "9", "installs": installs}}))
+    fast = load_catalog([index], use_cache=False)
+    monkeypatch.setattr(indexsource, "decode_pages", lambda *args: None)
+    general = load_catalog([index], use_cache=False)
+    assert _everything(fast) == _everything(general)
+    compilers = {s.package: s.compiler for s in fast.specs(range(fast.num_specs))}
+    assert compilers == {"zlib": "gcc@13.2.0", "bzip2": "llvm@18.1.0", "xz": "llvm@18.1.0"}
