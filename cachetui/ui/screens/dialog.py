@@ -51,9 +51,9 @@ class DialogScreen(ModalScreen[Result]):
     def action_scroll_down(self) -> None:
         box = self._box()
         if box is not None:
-            box.scroll_down()
+            box.scroll_down(animate=False, immediate=True)  # a burst of j over SSH scrolls by all of them
 
     def action_scroll_up(self) -> None:
         box = self._box()
         if box is not None:
-            box.scroll_up()
+            box.scroll_up(animate=False, immediate=True)

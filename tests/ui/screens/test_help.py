@@ -40,3 +40,20 @@ async def test_command_palette_runs_the_same_actions(make_app):
         await pilot.press("enter")
         await settle(pilot)
         assert app.clipboard == f"spack install --use-buildcache only /{app.browser.table.current_spec.hash}"
+
+
+async def test_keys_in_a_burst_scroll_the_help_by_as_many_lines(make_app):
+    from textual import events
+    from textual.containers import VerticalScroll
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.browser.focus_tree()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        for _ in range(5):
+            app.post_message(events.Key("j", "j"))  # as a terminal delivers keys typed during a lag
+        for _ in range(10):
+            await pilot.pause()
+        assert app.screen.query_one("#help-box", VerticalScroll).scroll_y == 5
