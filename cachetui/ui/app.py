@@ -16,8 +16,9 @@ import time
 from collections.abc import Mapping
 from concurrent.futures.process import BrokenProcessPool
 
-from textual import work
+from textual import events, work
 from textual.app import App
+from textual.timer import Timer
 
 from cachetui.catalog import (
     Catalog,
@@ -38,6 +39,8 @@ from .safe import plain
 from .screens import BrowserScreen, HelpScreen, ProblemsScreen
 
 PROGRESS_INTERVAL = 0.1
+HOLD_SECONDS = 2.0  # keys typed ahead are held at most this long for their results
+NEVER_HELD = frozenset({"ctrl+q", "ctrl+c"})  # quitting is never delayed
 REVALIDATE_WAIT = 5.0  # seconds the background check waits for the first screen at most
 
 
@@ -104,12 +107,16 @@ class CacheTuiApp(App[str | None]):
             self.config_problems.insert(0, config_problem)
         self._letter_actions = letter_actions(self.keymap)
         self.browser = BrowserScreen(host=host, pick=pick)
+        # Keys typed ahead of what they are for (see hold_keys); from the start, until the browser is up.
+        self._held: list[events.Key] | None = []
+        self._hold_timer: Timer | None = None
 
     async def on_mount(self) -> None:
         self._exit_on_signals()
         if self.keymap:
             self.set_keymap(self.keymap)
         await self.push_screen(self.browser)
+        self.release_keys()  # keys typed while it started (`cachetui` then at once `/zlib`) go to it
         for problem in self.config_problems:
             self.notify(plain(problem), severity="warning", markup=False, timeout=10)
         if self.catalog is not None:
@@ -135,6 +142,44 @@ class CacheTuiApp(App[str | None]):
                 loop.add_signal_handler(number, self.exit, None, 128 + number)
             except (NotImplementedError, RuntimeError, ValueError):
                 pass  # not the main thread (tests), or no signals on this platform
+
+    # --- type-ahead ----------------------------------------------------------------
+
+    def hold_keys(self, seconds: float = HOLD_SECONDS) -> None:
+        """Keep the keys that arrive from now on until ``release_keys`` (or ``seconds``, at most).
+
+        Enter in the search bar moves to the results, perhaps before its query
+        has answered; keys typed after it (``j``, enter, ``y``) are meant for
+        those results: not for the search text, nor for the old results.
+        """
+        if self._held is None:
+            self._held = []
+            self._hold_timer = self.set_timer(seconds, self.release_keys)
+
+    def release_keys(self) -> None:
+        """Deliver the held keys, in order, as if they had just been typed."""
+        held, self._held = self._held, None
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+        for key in held or ():
+            replay = events.Key(key.key, key.character)
+            replay.set_sender(self)  # as the driver's keys: a key "sent" by the screen would stop bubbling there
+            self.post_message(replay)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self._held is not None and event.key not in NEVER_HELD:
+                self._held.append(event)
+                return
+            if event.key == "enter" and self.screen is self.browser and self.browser.typing:
+                # Enter in the search bar moves to the results: the keys after it are for them.
+                # (Textual hands keys to the focused widget as it takes them from its queue, so
+                # without this a burst's keys after enter would all go to the search bar.)
+                await super().on_event(event)
+                self.hold_keys()
+                return
+        await super().on_event(event)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While typing in the search bar, q is a letter: hide it from the footer.

@@ -68,10 +68,24 @@ async def test_missing_sources_are_reported_not_raised(tmp_path):
     assert app.return_value is None
 
 
-async def test_typing_while_loading_runs_the_query_once_loaded(tmp_path):
+async def test_typing_while_loading_runs_the_query_once_loaded(tmp_path, monkeypatch):
+    import threading
+
+    import cachetui.ui.app as app_module
+
+    gate = threading.Event()  # the load waits until the keys are typed: they are typed while it runs
+    real = app_module.load_catalog
+
+    def gated(*args, **kwargs):
+        gate.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(app_module, "load_catalog", gated)
     app = CacheTuiApp(sources=[sample_catalog_path()], cache_dir=str(tmp_path), use_cache=False, environ={})
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("slash", *"zlib")
+        assert app.loading
+        gate.set()
         await wait_for(pilot, lambda: not app.loading)
         await settle(pilot)
         # The query typed ahead runs once the catalog is there: the tree shows its two packages, no others.

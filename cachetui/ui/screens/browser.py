@@ -123,8 +123,6 @@ class BrowserScreen(CopyActions, Screen[None]):
         self._detail_requested = self._detail_answered = 0
         self._focus_table_on_detail = False
         self._focus_after_query: str | None = None  # "tree" or "table" once the submitted query's results show
-        self._moving_to_tree = False  # enter in the search bar asked for the tree; focus has not moved yet
-        self._open_on_tree = False  # ... and a second enter came meanwhile
         self._letter_actions = letter_actions()
 
     # --- layout -------------------------------------------------------------------
@@ -313,41 +311,39 @@ class BrowserScreen(CopyActions, Screen[None]):
         if self._focus_after_query is not None:
             target, self._focus_after_query = self._focus_after_query, None
             self._focus_results(target if self.view is not None else "tree")
+            self.call_after_refresh(self._release_keys)  # the keys typed after enter, now for these results
 
     def on_search_bar_submitted(self, message: SearchBar.Submitted) -> None:
         """Enter in the search bar: a hash search goes to the spec table, anything else to the tree.
 
-        If the results of the text are not shown yet, focus moves when they are,
-        so keys typed ahead act on the new results rather than the old ones.
+        If the results of the text are not shown yet, focus moves when they are.
+        The keys typed after enter are held by the app meanwhile and delivered
+        once focus is on the results (``release_keys``), so they act on the new
+        results rather than on the old ones or the search text.
         """
-        if self.model is None:
-            return  # the results are not there yet; the query runs once the catalog is loaded
         target = "table" if "/" in message.text else "tree"
-        if self._moving_to_tree or self._focus_after_query == "tree":
-            # A second enter before the focus reached the tree (keys arriving in a burst):
-            # it was meant for the tree, where enter opens the package's specs.
-            self._open_on_tree = True
-        elif self._query_answered < self._query_requested:
+        if self.model is None or self._query_answered < self._query_requested:
+            # Still loading, or the query has not answered: focus moves (and held keys follow) when it has.
             self._focus_after_query = target
         else:
             self._focus_results(target)
+            self.call_after_refresh(self._release_keys)
+
+    def _release_keys(self) -> None:
+        release = getattr(self.app, "release_keys", None)  # the browser app holds keys typed after enter
+        if release is not None:
+            release()
 
     def _focus_results(self, target: str) -> None:
         if target == "table":
             self._focus_table_on_detail = True
             self.set_focus(self.table)
         else:
-            self._moving_to_tree = self.focused is not self.package_tree
             self.focus_tree()
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         # In a narrow terminal the tree steps aside while the spec table has focus.
         self.main_area.set_class(isinstance(event.widget, SpecTable), "-table-focus")
-        if isinstance(event.widget, PackageTree) and self._moving_to_tree:
-            self._moving_to_tree = False
-            if self._open_on_tree:
-                self._open_on_tree = False
-                self.package_tree.action_open()
 
     @property
     def effective_grouping(self) -> str:

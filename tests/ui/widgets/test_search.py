@@ -84,3 +84,20 @@ async def test_slash_then_letters_in_a_burst_all_reach_the_search_bar(make_app):
         for _ in range(20):
             await pilot.pause()
         assert app.browser.search.input.value == "zlib"
+
+
+async def test_keys_after_enter_wait_for_the_results_they_act_on(make_app):
+    """``zlib``, enter, ``j``, enter in one burst: the query's results come first, then j moves
+    in the tree (to zlib-ng, the second match) and enter opens that package's specs."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.browser.search.input.focus()
+        await pilot.pause()
+        burst(app, [*typed("zlib"), ("enter", None), ("j", "j"), ("enter", None)])
+        for _ in range(20):
+            await pilot.pause()
+        await settle(pilot)
+        assert app.browser.search.input.value == "zlib"
+        assert app.focused is app.browser.table
+        assert {spec.package for spec in app.browser.table.specs} == {"zlib-ng"}
