@@ -54,7 +54,7 @@ class Action:
     action: str = ""  # the Textual action the binding runs; default: the id without its scope prefix
     show: bool = False  # in the footer
     palette: str = ""  # its name in the command palette ("" = not offered there)
-    priority: bool = False
+    priority: bool = False  # run as Textual takes the key from its queue: for keys that move focus
 
     @property
     def action_name(self) -> str:
@@ -63,13 +63,38 @@ class Action:
 
 ACTIONS: tuple[Action, ...] = (
     # --- moving around ---------------------------------------------------------
-    Action("focus_search", "slash", (BROWSER,), "Search", "focus the search bar", show=True, palette="Focus search"),
+    Action(
+        "focus_search",
+        "slash",
+        (BROWSER,),
+        "Search",
+        "focus the search bar",
+        show=True,
+        palette="Focus search",
+        priority=True,
+    ),
     Action("clear_search", "", (BROWSER,), "Clear search", "", palette="Clear search"),
     Action(
         "focus_results", "down", (SEARCH,), "Results", "go to the results (like enter)", action="screen.focus_results"
     ),
-    Action("back", "escape", (BROWSER,), "Back", "clear the search, or go back (table -> tree -> search)", show=True),
-    Action("focus_next", "tab", (BROWSER,), "Panes", "cycle panes: search, tree, spec table", action="app.focus_next"),
+    Action(
+        "back",
+        "escape",
+        (BROWSER,),
+        "Back",
+        "clear the search, or go back (table -> tree -> search)",
+        show=True,
+        priority=True,
+    ),
+    Action(
+        "focus_next",
+        "tab",
+        (BROWSER,),
+        "Panes",
+        "cycle panes: search, tree, spec table",
+        action="app.focus_next",
+        priority=True,
+    ),
     Action("tree.cursor_down", "j", (TREE,), "Down", "next node (down arrow too)"),
     Action("tree.cursor_up", "k", (TREE,), "Up", "previous node (up arrow too)"),
     Action("tree.expand", "right,l", (TREE,), "Expand", "expand a node"),
@@ -210,12 +235,13 @@ def key_display(keys: str) -> str:
 def bindings_for(scope: str) -> list[BindingType]:
     """The ``BINDINGS`` of the widget or screen that ``scope`` names, with ids for the keymap.
 
-    The browser screen's bindings are priority bindings: Textual runs them when
-    it takes the key from its queue, before handing later keys to the focused
-    widget. So in a burst (keys typed during an SSH lag), ``/`` has moved the
-    focus to the search bar before the letters after it are delivered. Letter
-    keys still type text in the search bar: their actions decline there
-    (``check_action``), and the key goes on to the input.
+    The keys that move focus (``/``, esc, tab) are priority bindings: Textual
+    runs them as it takes the key from its queue, before handing later keys to
+    the focused widget, so in a burst (keys typed during an SSH lag) ``/`` has
+    moved the focus to the search bar before the letters after it are
+    delivered. The others run in order with the keys before them (``end`` then
+    ``y`` copies the last spec's hash). ``/`` still types in the search bar:
+    its action declines there (``check_action``) and the key goes on.
     """
     return [
         Binding(
@@ -224,7 +250,7 @@ def bindings_for(scope: str) -> list[BindingType]:
             action.description,
             show=action.show,
             id=action.id,
-            priority=action.priority or scope == BROWSER,
+            priority=action.priority,
         )
         for action in ACTIONS
         if scope in action.where and action.keys

@@ -40,6 +40,7 @@ from .screens import BrowserScreen, HelpScreen, ProblemsScreen
 
 PROGRESS_INTERVAL = 0.1
 HOLD_SECONDS = 2.0  # keys typed ahead are held at most this long for their results
+TREE_HOLD_SECONDS = 0.2  # enter on a tag node opens nothing: its held keys go on after this
 NEVER_HELD = frozenset({"ctrl+q", "ctrl+c"})  # quitting is never delayed
 REVALIDATE_WAIT = 5.0  # seconds the background check waits for the first screen at most
 
@@ -172,12 +173,12 @@ class CacheTuiApp(App[str | None]):
             if self._held is not None and event.key not in NEVER_HELD:
                 self._held.append(event)
                 return
-            if event.key == "enter" and self.screen is self.browser and self.browser.typing:
-                # Enter in the search bar moves to the results: the keys after it are for them.
-                # (Textual hands keys to the focused widget as it takes them from its queue, so
-                # without this a burst's keys after enter would all go to the search bar.)
+            if event.key == "enter" and self.screen is self.browser and self.browser.enter_moves_focus:
+                # Enter in the search bar or on a package moves to the results: the keys after it
+                # are for them. (Textual hands keys to the focused widget as it takes them from its
+                # queue, so without this a burst's keys after enter would go where enter was typed.)
                 await super().on_event(event)
-                self.hold_keys()
+                self.hold_keys(HOLD_SECONDS if self.browser.typing else TREE_HOLD_SECONDS)
                 return
         await super().on_event(event)
 

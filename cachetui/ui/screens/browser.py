@@ -432,6 +432,7 @@ class BrowserScreen(CopyActions, Screen[None]):
 
     def on_package_tree_selection_opened(self, message: PackageTree.SelectionOpened) -> None:
         self.set_focus(self.table)
+        self.call_after_refresh(self._release_keys)  # keys typed after enter, now for the table
 
     def on_spec_table_sort_requested(self, message: SpecTable.SortRequested) -> None:
         self.sort = message.sort
@@ -529,6 +530,11 @@ class BrowserScreen(CopyActions, Screen[None]):
 
     def action_show_problems(self) -> None:
         self.app.show_problems()  # type: ignore[attr-defined]  # CacheTuiApp
+
+    @property
+    def enter_moves_focus(self) -> bool:
+        """Enter here moves focus to the results (search bar) or to a package's specs (tree)."""
+        return self.typing or self.focused is self.package_tree
 
     @property
     def typing(self) -> bool:

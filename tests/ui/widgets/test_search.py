@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from browser_helpers import settle
+from browser_helpers import settle, type_query
 from textual import events
 
 
@@ -101,3 +101,20 @@ async def test_keys_after_enter_wait_for_the_results_they_act_on(make_app):
         assert app.browser.search.input.value == "zlib"
         assert app.focused is app.browser.table
         assert {spec.package for spec in app.browser.table.specs} == {"zlib-ng"}
+
+
+async def test_keys_after_enter_on_a_package_go_to_its_specs(make_app):
+    """Enter on a package in the tree, then end and y in one burst: the table's last spec is copied."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "zlib")
+        app.browser.focus_tree()
+        await pilot.pause()
+        burst(app, [("enter", None), ("end", None), ("y", "y")])
+        for _ in range(20):
+            await pilot.pause()
+        await settle(pilot)
+        table = app.browser.table
+        assert app.focused is table and table.cursor_row == table.row_count - 1
+        assert app.clipboard == table.specs[table.row_count - 1].hash
