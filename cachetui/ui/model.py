@@ -88,9 +88,14 @@ def kept_selection(
         return None
     if not view.is_empty and previous.is_empty and chosen is None:
         return None
+    return top_level(current, grouping)
+
+
+def top_level(selection: Selection, grouping: str) -> Selection | None:
+    """The top-level tree node holding ``selection`` in ``grouping`` (a package, or a tag), if any."""
     if grouping == GROUP_BY_PACKAGE:
-        return Selection(None, current.package) if current.package else None
-    return Selection(current.tag, None) if current.tag else None
+        return Selection(None, selection.package) if selection.package else None
+    return Selection(selection.tag, None) if selection.tag else None
 
 
 @dataclass(frozen=True)

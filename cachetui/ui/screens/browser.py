@@ -49,6 +49,7 @@ from ..model import (
     SortOrder,
     grouping_of,
     kept_selection,
+    top_level,
 )
 from ..safe import plain
 from ..widgets import DetailPane, LoadingPanel, PackageTree, SearchBar, SpecTable
@@ -349,12 +350,6 @@ class BrowserScreen(CopyActions, Screen[None]):
     def effective_grouping(self) -> str:
         return grouping_of(self.view, self.grouping)
 
-    def _map(self, selection: Selection) -> Selection | None:
-        """The top-level node to keep the cursor on after a rebuild, in the current grouping."""
-        if self.effective_grouping == GROUP_BY_PACKAGE:
-            return Selection(None, selection.package) if selection.package else None
-        return Selection(selection.tag, None) if selection.tag else None
-
     def _update_tree_title(self) -> None:
         title = "tags › packages" if self.effective_grouping == GROUP_BY_TAG else "packages › tags"
         if self.diff is not None:
@@ -516,7 +511,7 @@ class BrowserScreen(CopyActions, Screen[None]):
     def watch_grouping(self) -> None:
         self._update_tree_title()
         if self.model is not None and self.view is not None:
-            keep = self._map(self.package_tree.selection)
+            keep = top_level(self.package_tree.selection, self.effective_grouping)
             self.selection = self.package_tree.show(self.model, self.view, self.effective_grouping, keep=keep)
 
     def action_details(self) -> None:
