@@ -209,9 +209,8 @@ class ChunkBuilder:
     def _add_edges(self, first: int, extras: IndexExtras) -> None:
         """Roots and dependency edges given as flat columns (the index fast path): no object per edge."""
         self.root.extend([1 if is_root else 0 for is_root in extras.roots])
-        for offset, count in enumerate(extras.counts):
-            if count:
-                self.dep_row.extend([first + offset] * count)
+        rows = np.repeat(np.arange(first, first + len(extras.counts), dtype=np.uint32), extras.counts)
+        self.dep_row.frombytes(rows.astype(self.dep_row.typecode).tobytes())
         hashes = extras.hashes
         joined = "".join(hashes)
         if len(joined) == 32 * len(hashes) and all(len(h) == 32 for h in hashes) and joined.isascii():
