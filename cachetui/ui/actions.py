@@ -202,7 +202,6 @@ ACTIONS: tuple[Action, ...] = (
         show=True,
         palette="Help",
     ),
-    Action("palette", "", (BROWSER,), "Commands", "", section=OTHER),  # ctrl+p is Textual's own
     Action(
         "leave",
         "q",

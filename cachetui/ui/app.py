@@ -106,7 +106,8 @@ class CacheTuiApp(App[str | None]):
         """Binding id -> keys, from ``[keys]`` in config.toml (see ``actions.py``)."""
         if config_problem:
             self.config_problems.insert(0, config_problem)
-        self._letter_actions = letter_actions(self.keymap)
+        self.letter_actions = letter_actions(self.keymap)
+        """Actions whose keys all type text: hidden from the footer while the search bar has focus."""
         self.browser = BrowserScreen(host=host, pick=pick)
         # Keys typed ahead of what they are for (see hold_keys); from the start, until the browser is up.
         self._held: list[events.Key] | None = []
@@ -184,7 +185,7 @@ class CacheTuiApp(App[str | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While typing in the search bar, q is a letter: hide it from the footer.
-        return not (action in self._letter_actions and self.screen is self.browser and self.browser.typing)
+        return not (action in self.letter_actions and self.screen is self.browser and self.browser.typing)
 
     # --- loading ------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)

@@ -35,7 +35,7 @@ from cachetui.catalog import Catalog, QueryError, Spec
 from cachetui.catalog.microarch import Host
 from cachetui.catalog.tags import is_release
 
-from ..actions import BROWSER, bindings_for, letter_actions
+from ..actions import BROWSER, bindings_for
 from ..copy_actions import CopyActions
 from ..messages import DetailReady, QueryFinished
 from ..model import (
@@ -124,7 +124,6 @@ class BrowserScreen(CopyActions, Screen[None]):
         self._detail_requested = self._detail_answered = 0
         self._focus_table_on_detail = False
         self._focus_after_query: str | None = None  # "tree" or "table" once the submitted query's results show
-        self._letter_actions = letter_actions()
 
     # --- layout -------------------------------------------------------------------
 
@@ -161,7 +160,6 @@ class BrowserScreen(CopyActions, Screen[None]):
         return self.query_one("#loading", LoadingPanel)
 
     def on_mount(self) -> None:
-        self._letter_actions = letter_actions(getattr(self.app, "keymap", None))
         self._fit_size(self.app.size.width, self.app.size.height)
         self.search.show_host(str(self.host) if self.host is not None else "")
         self._update_tree_title()
@@ -185,7 +183,8 @@ class BrowserScreen(CopyActions, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While typing in the search bar letters are text: hide their actions from the footer.
-        return not (action in self._letter_actions and self.typing)
+        # The app knows which actions those are (they follow its keymap).
+        return not (action in getattr(self.app, "letter_actions", frozenset()) and self.typing)
 
     # --- loading --------------------------------------------------------------------
 

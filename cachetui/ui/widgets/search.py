@@ -70,29 +70,21 @@ class SearchBar(Vertical):
     }
     """
 
-    class Edited(Message):
+    class _TextMessage(Message):
+        def __init__(self, bar: SearchBar, text: str) -> None:
+            super().__init__()
+            self.bar = bar
+            self.text = text
+
+        @property
+        def control(self) -> SearchBar:
+            return self.bar
+
+    class Edited(_TextMessage):
         """The search text changed (on every keystroke)."""
 
-        def __init__(self, bar: SearchBar, text: str) -> None:
-            super().__init__()
-            self.bar = bar
-            self.text = text
-
-        @property
-        def control(self) -> SearchBar:
-            return self.bar
-
-    class Submitted(Message):
+    class Submitted(_TextMessage):
         """Enter in the search bar: move on to the results."""
-
-        def __init__(self, bar: SearchBar, text: str) -> None:
-            super().__init__()
-            self.bar = bar
-            self.text = text
-
-        @property
-        def control(self) -> SearchBar:
-            return self.bar
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="search-row"):

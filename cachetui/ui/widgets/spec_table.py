@@ -58,54 +58,42 @@ class SpecTable(ScrollView, can_focus=True):
     cursor_row: reactive[int] = reactive(0, always_update=True)
     """Index of the highlighted spec in the table order."""
 
-    class CursorMoved(Message):
+    class _Message(Message):
+        """What every message of the table carries: the table, as ``control``."""
+
+        def __init__(self, table: SpecTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> SpecTable:
+            return self.table
+
+    class CursorMoved(_Message):
         """The cursor is on another row (or the rows changed): ``row`` of ``total``, 0-based."""
 
         def __init__(self, table: SpecTable, row: int, total: int) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.row = row
             self.total = total
 
-        @property
-        def control(self) -> SpecTable:
-            return self.table
+    class _SpecMessage(_Message):
+        def __init__(self, table: SpecTable, spec: Spec) -> None:
+            super().__init__(table)
+            self.spec = spec
 
-    class Chosen(Message):
+    class Chosen(_SpecMessage):
         """Enter on a spec row: open it (or, in pick mode, pick it)."""
 
-        def __init__(self, table: SpecTable, spec: Spec) -> None:
-            super().__init__()
-            self.table = table
-            self.spec = spec
-
-        @property
-        def control(self) -> SpecTable:
-            return self.table
-
-    class DetailsRequested(Message):
+    class DetailsRequested(_SpecMessage):
         """Space on a spec row: show all of its fields (also in pick mode)."""
 
-        def __init__(self, table: SpecTable, spec: Spec) -> None:
-            super().__init__()
-            self.table = table
-            self.spec = spec
-
-        @property
-        def control(self) -> SpecTable:
-            return self.table
-
-    class SortRequested(Message):
+    class SortRequested(_Message):
         """Another order was asked for (``s``, ``r`` or a header click)."""
 
         def __init__(self, table: SpecTable, sort: SortOrder) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.sort = sort
-
-        @property
-        def control(self) -> SpecTable:
-            return self.table
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

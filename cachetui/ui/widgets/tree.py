@@ -33,29 +33,21 @@ class PackageTree(Tree[TreeEntry]):
 
     BINDINGS = bindings_for(TREE)
 
-    class SelectionChanged(Message):
+    class _SelectionMessage(Message):
+        def __init__(self, tree: PackageTree, selection: Selection) -> None:
+            super().__init__()
+            self.tree = tree
+            self.selection = selection
+
+        @property
+        def control(self) -> PackageTree:
+            return self.tree
+
+    class SelectionChanged(_SelectionMessage):
         """The cursor moved to a tag, a package, or a package in a tag."""
 
-        def __init__(self, tree: PackageTree, selection: Selection) -> None:
-            super().__init__()
-            self.tree = tree
-            self.selection = selection
-
-        @property
-        def control(self) -> PackageTree:
-            return self.tree
-
-    class SelectionOpened(Message):
+    class SelectionOpened(_SelectionMessage):
         """Enter on a package: go to its specs."""
-
-        def __init__(self, tree: PackageTree, selection: Selection) -> None:
-            super().__init__()
-            self.tree = tree
-            self.selection = selection
-
-        @property
-        def control(self) -> PackageTree:
-            return self.tree
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("catalog", id=id)
