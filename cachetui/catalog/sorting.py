@@ -106,6 +106,18 @@ class SortRanks:
         )
 
 
+def _inverse(natural: np.ndarray) -> np.ndarray | None:
+    """The rows in natural order, from each row's natural rank; None if the rank is not a permutation."""
+    n = len(natural)
+    order = np.full(n, -1, dtype=np.int64)
+    if n and (int(natural.min()) < 0 or int(natural.max()) >= n):
+        return None
+    order[natural] = np.arange(n, dtype=np.int64)
+    if n and int(order.min()) < 0:  # a position left empty: some rank repeated
+        return None
+    return order
+
+
 class RowSorter:
     def __init__(self, catalog: Catalog, ranks: SortRanks | None = None) -> None:
         self.catalog = catalog
@@ -113,11 +125,22 @@ class RowSorter:
         self._natural_order: np.ndarray | None = None
         self._hash_rank: np.ndarray | None = None
 
+    def _checked(self) -> tuple[SortRanks, np.ndarray]:
+        """The ranks and the natural order, once: saved ranks whose natural rank is not a
+        permutation (a damaged snapshot) are computed again."""
+        if self._ranks is None or self._natural_order is None:
+            ranks = self._ranks
+            order = _inverse(ranks.natural) if ranks is not None else None
+            if ranks is None or order is None:
+                ranks = SortRanks.compute(self.catalog)
+                order = _inverse(ranks.natural)
+                assert order is not None  # computed ranks are a permutation
+            self._ranks, self._natural_order = ranks, order
+        return self._ranks, self._natural_order
+
     @property
     def ranks(self) -> SortRanks:
-        if self._ranks is None:
-            self._ranks = SortRanks.compute(self.catalog)
-        return self._ranks
+        return self._checked()[0]
 
     def rank(self, name: str) -> np.ndarray:
         """Rank of each interned value of a column (see ``value_rank``)."""
@@ -126,19 +149,7 @@ class RowSorter:
     @property
     def natural_order(self) -> np.ndarray:
         """Every row in natural order (the inverse of the natural rank)."""
-        if self._natural_order is None:
-            natural = self.ranks.natural
-            n = len(natural)
-            order = np.full(n, -1, dtype=np.int64)
-            valid = n == 0 or (int(natural.min()) >= 0 and int(natural.max()) < n)
-            if valid:
-                order[natural] = np.arange(n, dtype=np.int64)
-                valid = n == 0 or int(order.min()) >= 0  # every position filled: a permutation
-            if not valid:  # a damaged snapshot: compute the ranks again
-                self._ranks = SortRanks.compute(self.catalog)
-                return self.natural_order
-            self._natural_order = order
-        return self._natural_order
+        return self._checked()[1]
 
     @property
     def hash_rank(self) -> np.ndarray:
@@ -197,7 +208,6 @@ class RowSorter:
         rows = np.asarray(rows, dtype=np.int64)
         if len(rows) <= 1:
             return rows
-        self.natural_order  # noqa: B018  # checks the (saved) natural rank once
         if column is None:
             ordered = self._natural(rows)
             return ordered[::-1] if reverse else ordered
