@@ -20,6 +20,7 @@ from typing import Any
 
 import msgspec
 
+from .model import name_at
 from .parser import ParsedPage
 from .rows import IndexExtras
 from .spackindex import COMPILER_VIRTUALS, SUPPORTED_DB, gc_paused, target_name, variant_strings
@@ -110,7 +111,7 @@ def _compiler(node: _Node, installs: dict[str, _Record]) -> str | None:
     compiler = node.compiler
     if compiler is not None and compiler.name:
         version = compiler.version.lstrip("=")
-        return f"{compiler.name}@{version}" if version else compiler.name
+        return name_at(compiler.name, version)
     converted = node.annotations.get("compiler")
     if isinstance(converted, str):
         return converted.replace("@=", "@")
@@ -133,14 +134,14 @@ def _compiler(node: _Node, installs: dict[str, _Record]) -> str | None:
     if best is None:
         return None
     dep = best.spec
-    return f"{dep.name}@{dep.version}" if dep.version else dep.name
+    return name_at(dep.name, dep.version)
 
 
 def _pages(installs: dict[str, _Record], path: str, mirror: str, version: str) -> list[ParsedPage]:
     # What a record looks like as somebody's dependency: computed once per record, not once per edge.
     as_dependency = {
         digest: (
-            f"{record.spec.name}@{record.spec.version}" if record.spec.version else record.spec.name,
+            name_at(record.spec.name, record.spec.version),
             record.in_buildcache and not record.spec.external,
         )
         for digest, record in installs.items()

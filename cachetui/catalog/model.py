@@ -57,7 +57,7 @@ class DependencyRef:
 
     @property
     def label(self) -> str:
-        return f"{self.name}@{self.version}" if self.version else self.name or "?"
+        return name_at(self.name, self.version) or "?"
 
     def to_dict(self) -> dict[str, object]:
         return {"name": self.name or None, "version": self.version or None, "hash": self.hash, "binary": self.binary}
@@ -98,7 +98,7 @@ class Spec:
 
     def spack_string(self) -> str:
         """``pkg@version %compiler variants arch=platform-os-target``, as Spack prints it."""
-        parts = [f"{self.package}@{self.version}" if self.version else self.package]
+        parts = [name_at(self.package, self.version)]
         if self.compiler and self.compiler != "none":
             parts.append(f"%{self.compiler}")
         parts.extend(self.variants)
@@ -149,3 +149,8 @@ def human_size(size: int | None) -> str:
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{value:.1f} TiB"
+
+
+def name_at(name: str, version: str) -> str:
+    """``gcc@13.2.0``, or the name alone without a version: how a compiler or a dependency is labelled."""
+    return f"{name}@{version}" if version else name

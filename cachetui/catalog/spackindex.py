@@ -36,6 +36,8 @@ from typing import Any
 
 import msgspec
 
+from .model import name_at
+
 FLAG_KEYS = frozenset({"cflags", "cppflags", "cxxflags", "fflags", "ldflags", "ldlibs"})
 COMPILER_VIRTUALS = ("c", "cxx", "fortran")
 DB_MEDIA = re.compile(r"application/vnd\.spack\.db\.v([0-9]+)\+json\Z")
@@ -235,7 +237,7 @@ def _compiler(
     compiler = node.get("compiler")
     if isinstance(compiler, dict) and compiler.get("name"):  # DB <= 7
         version = str(compiler.get("version", "")).lstrip("=")
-        return f"{compiler['name']}@{version}" if version else str(compiler["name"])
+        return name_at(str(compiler["name"]), version)
     annotations = node.get("annotations")
     if isinstance(annotations, dict) and isinstance(annotations.get("compiler"), str):
         converted: str = annotations["compiler"]  # a record converted from an older spec file
@@ -245,7 +247,7 @@ def _compiler(
             if virtual in virtuals and digest in nodes:
                 dep_name, dep_node, _ = nodes[digest]
                 version = str(dep_node.get("version", ""))
-                return f"{dep_name}@{version}" if version else dep_name
+                return name_at(dep_name, version)
     return None
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .model import DependencyRef, Spec, compiler_name, compiler_version
+from .model import DependencyRef, Spec, compiler_name, compiler_version, name_at
 from .rows import Columns, IndexExtras, Row
 
 # Per-spec integer columns (id into a table, or a plain number).
@@ -197,12 +197,7 @@ class ChunkBuilder:
         edges = [(first + offset, dep) for offset, (_, deps) in enumerate(extras) for dep in deps]
         self.dep_row.extend([row for row, _ in edges])
         self.dep_hash += b"".join([dep.hash.encode("ascii", "replace")[:32].ljust(32, b"\0") for _, dep in edges])
-        self.dep_label.extend(
-            [
-                labels.setdefault(f"{dep.name}@{dep.version}" if dep.version else dep.name, len(labels))
-                for _, dep in edges
-            ]
-        )
+        self.dep_label.extend([labels.setdefault(name_at(dep.name, dep.version), len(labels)) for _, dep in edges])
         self.dep_binary.extend([1 if dep.binary else 0 for _, dep in edges])
         return n
 
