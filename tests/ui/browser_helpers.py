@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import re
 
+from textual import events
+
 from cachetui.ui.app import CacheTuiApp
 from cachetui.ui.screens import TagPairScreen
 
@@ -93,3 +95,17 @@ async def pick_tag(pilot, tag: str) -> None:
         await pilot.press("down")
     await pilot.press("enter")
     await pilot.pause()
+
+
+def typed(text: str) -> list[tuple[str, str | None]]:
+    """(key, character) of each character of ``text``, for ``burst``."""
+    return [(c if c.isalnum() else {"-": "minus", "/": "slash"}.get(c, c), c) for c in text]
+
+
+async def burst(pilot, keys: list[tuple[str, str | None]]) -> None:
+    """Post every key at once, as the terminal driver does when one read returns many keys
+    (keys typed during an SSH lag), then let the app work through them."""
+    for key, character in keys:
+        pilot.app.post_message(events.Key(key, character))
+    for _ in range(20):
+        await pilot.pause()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from browser_helpers import dialog_text, settle, type_query
+from browser_helpers import burst, dialog_text, settle, type_query
 
 from cachetui.ui.actions import ACTIONS, key_display
 from cachetui.ui.screens import HelpScreen
@@ -43,7 +43,6 @@ async def test_command_palette_runs_the_same_actions(make_app):
 
 
 async def test_keys_in_a_burst_scroll_the_help_by_as_many_lines(make_app):
-    from textual import events
     from textual.containers import VerticalScroll
 
     app = make_app()
@@ -52,8 +51,5 @@ async def test_keys_in_a_burst_scroll_the_help_by_as_many_lines(make_app):
         app.browser.focus_tree()
         await pilot.press("question_mark")
         await pilot.pause()
-        for _ in range(5):
-            app.post_message(events.Key("j", "j"))  # as a terminal delivers keys typed during a lag
-        for _ in range(10):
-            await pilot.pause()
+        await burst(pilot, [("j", "j")] * 5)
         assert app.screen.query_one("#help-box", VerticalScroll).scroll_y == 5

@@ -2,18 +2,7 @@
 
 from __future__ import annotations
 
-from browser_helpers import settle, type_query
-from textual import events
-
-
-def burst(app, keys: list[tuple[str, str | None]]) -> None:
-    """Post every key at once, as the terminal driver does when one read returns many keys."""
-    for key, character in keys:
-        app.post_message(events.Key(key, character))
-
-
-def typed(text: str) -> list[tuple[str, str | None]]:
-    return [(c if c.isalnum() else {"-": "minus", "/": "slash"}.get(c, c), c) for c in text]
+from browser_helpers import burst, settle, type_query, typed
 
 
 async def test_backspaces_in_a_burst_are_not_overtaken_by_letters(make_app):
@@ -24,9 +13,7 @@ async def test_backspaces_in_a_burst_are_not_overtaken_by_letters(make_app):
         for _ in range(3):
             app.browser.search.set_text("")
             await pilot.pause()
-            burst(app, typed("zlib-ng") + [("backspace", None)] * 7 + typed("hdf5"))
-            for _ in range(20):
-                await pilot.pause()
+            await burst(pilot, typed("zlib-ng") + [("backspace", None)] * 7 + typed("hdf5"))
             assert app.browser.search.input.value == "hdf5"
             await settle(pilot)  # the keys' queries were coalesced; the last text's results are shown
             assert app.browser.view.text == "hdf5" and app.browser.view.packages[0][0] == "hdf5"
@@ -37,8 +24,8 @@ async def test_editing_keys_in_a_burst(make_app):
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         app.browser.search.input.focus()
-        burst(
-            app,
+        await burst(
+            pilot,
             [
                 *typed("abc"),
                 ("left", None),
@@ -49,8 +36,6 @@ async def test_editing_keys_in_a_burst(make_app):
                 *typed("Z"),
             ],
         )
-        for _ in range(20):
-            await pilot.pause()
         assert app.browser.search.input.value == "XbcZ"
 
 
@@ -63,9 +48,7 @@ async def test_enter_enter_in_a_burst_opens_the_package_specs(make_app):
         await settle(pilot)
         app.browser.search.input.focus()
         await pilot.pause()
-        burst(app, [*typed("zlib-ng"), ("enter", None), ("enter", None)])
-        for _ in range(20):
-            await pilot.pause()
+        await burst(pilot, [*typed("zlib-ng"), ("enter", None), ("enter", None)])
         await settle(pilot)
         assert app.focused is app.browser.table
         assert {spec.package for spec in app.browser.table.specs} == {"zlib-ng"}
@@ -80,9 +63,7 @@ async def test_slash_then_letters_in_a_burst_all_reach_the_search_bar(make_app):
         await settle(pilot)
         app.browser.focus_tree()
         await pilot.pause()
-        burst(app, [("slash", "/"), *typed("zlib")])
-        for _ in range(20):
-            await pilot.pause()
+        await burst(pilot, [("slash", "/"), *typed("zlib")])
         assert app.browser.search.input.value == "zlib"
 
 
@@ -94,9 +75,7 @@ async def test_keys_after_enter_wait_for_the_results_they_act_on(make_app):
         await settle(pilot)
         app.browser.search.input.focus()
         await pilot.pause()
-        burst(app, [*typed("zlib"), ("enter", None), ("j", "j"), ("enter", None)])
-        for _ in range(20):
-            await pilot.pause()
+        await burst(pilot, [*typed("zlib"), ("enter", None), ("j", "j"), ("enter", None)])
         await settle(pilot)
         assert app.browser.search.input.value == "zlib"
         assert app.focused is app.browser.table
@@ -111,9 +90,7 @@ async def test_keys_after_enter_on_a_package_go_to_its_specs(make_app):
         await type_query(pilot, "zlib")
         app.browser.focus_tree()
         await pilot.pause()
-        burst(app, [("enter", None), ("end", None), ("y", "y")])
-        for _ in range(20):
-            await pilot.pause()
+        await burst(pilot, [("enter", None), ("end", None), ("y", "y")])
         await settle(pilot)
         table = app.browser.table
         assert app.focused is table and table.cursor_row == table.row_count - 1
