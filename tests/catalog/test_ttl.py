@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import time
 
 import pytest
+from gitrepo import git
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
@@ -105,28 +105,14 @@ def test_a_git_pull_is_seen_within_the_ttl(tmp_path):
     root = work / "_cache"
     page(root, "develop", "a")
 
-    def git(*args):
-        subprocess.run(
-            ["git", "-C", str(work), *args],
-            check=True,
-            capture_output=True,
-            env={
-                **os.environ,
-                "GIT_AUTHOR_NAME": "t",
-                "GIT_AUTHOR_EMAIL": "t@t",
-                "GIT_COMMITTER_NAME": "t",
-                "GIT_COMMITTER_EMAIL": "t@t",
-            },
-        )
-
-    git("init", "-q")
-    git("add", ".")
-    git("commit", "-qm", "one")
+    git(work, "init", "-q")
+    git(work, "add", ".")
+    git(work, "commit", "-qm", "one")
     cache = tmp_path / "cache"
     load(root, cache)
     target = root / "develop" / "a" / "specs.md"
     target.write_text(target.read_text().replace('"1.0"', '"2.0"'))  # in place: no directory moves
-    git("commit", "-qam", "two")  # as a `git pull` brings it
+    git(work, "commit", "-qam", "two")  # as a `git pull` brings it
     warm = load(root, cache)
     assert not warm.trusted_by_ttl
     assert "2.0" in {s.version for s in warm.specs(warm.rows_of("develop", "a"))}
