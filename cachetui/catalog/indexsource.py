@@ -14,9 +14,10 @@ from __future__ import annotations
 import json
 import os
 
-from .indexdecode import decode_pages
+from .indexdecode import decode_index
 from .model import Problem
 from .parser import ParsedPage
+from .rows import IndexColumns
 from .spackindex import (
     CACHE_CONTENTS,
     V2_INDEX,
@@ -51,13 +52,16 @@ def _looks_like_database(path: str) -> bool:
     return head.lstrip()[:1] == b"{" and b'"database"' in head
 
 
-def read_index_pages(path: str, name: str | None = None) -> list[ParsedPage] | Problem:
+IndexPart = ParsedPage | IndexColumns  # a package's page (general reader), or a whole index as columns
+
+
+def read_index_pages(path: str, name: str | None = None) -> list[IndexPart] | Problem:
     """The pages of the index (or indexes, for a cache) that ``path`` names; a Problem if none can be read."""
     with gc_paused():  # a big index is millions of small objects and no cycles: the collector only slows it
         return _read_index_pages(path, name)
 
 
-def _read_index_pages(path: str, name: str | None) -> list[ParsedPage] | Problem:
+def _read_index_pages(path: str, name: str | None) -> list[IndexPart] | Problem:
     try:
         if path.endswith(os.sep + V3_MANIFEST):
             root = path[: -len(V3_MANIFEST) - 1]
@@ -85,7 +89,7 @@ def _read_index_pages(path: str, name: str | None) -> list[ParsedPage] | Problem
         return Problem(path, "index too large to load")
 
 
-def _cache_pages(path: str, name: str | None) -> list[ParsedPage] | Problem:
+def _cache_pages(path: str, name: str | None) -> list[IndexPart] | Problem:
     """Every index Spack's cache holds, each mirror named by its URL (a NAME= source name does not apply)."""
     directory = os.path.dirname(path)
     try:
@@ -95,7 +99,7 @@ def _cache_pages(path: str, name: str | None) -> list[ParsedPage] | Problem:
         return Problem(path, f"index cache contents.json is not valid JSON: {exc}")
     if not isinstance(contents, dict):
         return Problem(path, "index cache contents.json is not a mapping")
-    pages: list[ParsedPage] = []
+    pages: list[IndexPart] = []
     notes: list[str] = []
     for key, entry in sorted(contents.items()):
         index_path = entry.get("index_path") if isinstance(entry, dict) else None
@@ -123,14 +127,13 @@ def _cache_pages(path: str, name: str | None) -> list[ParsedPage] | Problem:
     return pages
 
 
-def _pages(path: str, data: bytes, mirror: str, fmt: str, notes: list[str]) -> list[ParsedPage] | Problem:
-    fast = decode_pages(data, path, mirror) if data[:2] != b"\x1f\x8b" else None
+def _pages(path: str, data: bytes, mirror: str, fmt: str, notes: list[str]) -> list[IndexPart] | Problem:
+    fast = decode_index(data, path, mirror) if data[:2] != b"\x1f\x8b" else None
     if fast is not None:
-        _, pages, count = fast
-        if not pages:
-            return Problem(path, f"the index lists no binaries ({count} records, none in the build cache)")
-        pages[0].notes.extend(notes)
-        return pages
+        if not len(fast):
+            return Problem(path, f"the index lists no binaries ({fast.records} records, none in the build cache)")
+        fast.notes.extend(notes)
+        return [fast]
     version, installs = read_database(data)
     found, skipped = records(installs)
     by_package: dict[str, ParsedPage] = {}
@@ -167,4 +170,4 @@ def _pages(path: str, data: bytes, mirror: str, fmt: str, notes: list[str]) -> l
     for page in pages:
         page.extras = extras[page.package]
     pages[0].notes.extend(notes + skipped)
-    return pages
+    return list(pages)

@@ -26,7 +26,8 @@ from .freshness import Evidence, evidence, read_config, settled_before, still_fr
 from .hashindex import HashIndex
 from .indexsource import is_index_file, read_index_pages
 from .model import Problem
-from .parser import NOT_A_PAGE_REASONS, PageError, ParsedPage, is_read_failure, read_page
+from .parser import NOT_A_PAGE_REASONS, PageError, ParsedPage, is_read_failure, read_page, summary_of_notes
+from .rows import IndexColumns
 from .snapshot import SnapshotData, SnapshotError, default_cache_dir, read_snapshot, snapshot_path, write_snapshot
 from .store import ChunkBuilder, DuplicateValueError, SpecStore
 
@@ -66,39 +67,63 @@ def _parse_chunk(items: list[tuple[str, str]]) -> tuple[list[FileResult], dict[s
     builder = ChunkBuilder()
     results: list[FileResult] = []
     for path, name in items:
-        pages: list[ParsedPage | Problem]
+        parts: list[ParsedPage | IndexColumns | Problem]
         if is_index_file(path):
             found = read_index_pages(path, name or None)
-            pages = [found] if isinstance(found, Problem) else list(found)
+            parts = [found] if isinstance(found, Problem) else list(found)
         else:
-            pages = [read_page(path)]
-        for parsed in pages:
+            parts = [read_page(path)]
+        for parsed in parts:
             if isinstance(parsed, Problem):
                 results.append((path, None, parsed.reason))
-                continue
-            before = len(builder)
-            try:
-                n = builder.add(parsed.tag, parsed.package, parsed.rows, parsed.extras)
-            except PageError as exc:  # a giant page whose JSON broke off half way: none of it loads
-                builder.truncate(before)
-                results.append((path, None, str(exc)))
-                continue
-            problem = parsed.problem()
-            results.append(
-                (
-                    path,
-                    {
-                        "package": parsed.package,
-                        "tag": parsed.tag,
-                        "format": parsed.format,
-                        "declared": parsed.declared_specs,
-                        "rows": n,
-                        "note": problem.reason if problem else None,
-                    },
-                    None,
-                )
-            )
+            elif isinstance(parsed, IndexColumns):
+                builder.add_index(parsed)
+                results.extend(_index_results(path, parsed))
+            else:
+                results.append(_page_result(builder, path, parsed))
     return results, builder.export()
+
+
+def _page_result(builder: ChunkBuilder, path: str, parsed: ParsedPage) -> FileResult:
+    before = len(builder)
+    try:
+        n = builder.add(parsed.tag, parsed.package, parsed.rows, parsed.extras)
+    except PageError as exc:  # a giant page whose JSON broke off half way: none of it loads
+        builder.truncate(before)
+        return (path, None, str(exc))
+    problem = parsed.problem()
+    return (
+        path,
+        {
+            "package": parsed.package,
+            "tag": parsed.tag,
+            "format": parsed.format,
+            "declared": parsed.declared_specs,
+            "rows": n,
+            "note": problem.reason if problem else None,
+        },
+        None,
+    )
+
+
+def _index_results(path: str, index: IndexColumns) -> list[FileResult]:
+    """One result per package of an index read as columns; its notes go with the first."""
+    note = summary_of_notes(index.notes)
+    return [
+        (
+            path,
+            {
+                "package": package,
+                "tag": index.tag,
+                "format": index.format,
+                "declared": None,
+                "rows": rows,
+                "note": note if k == 0 else None,
+            },
+            None,
+        )
+        for k, (package, rows) in enumerate(zip(index.packages, index.page_rows))
+    ]
 
 
 def _chunks(files: list[FileInfo], size: int, names: dict[str, str]) -> list[list[tuple[str, str]]]:

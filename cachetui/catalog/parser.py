@@ -19,7 +19,7 @@ from typing import Any
 import msgspec
 
 from .model import HASH_LENGTH, Problem
-from .rows import Columns, IndexExtras, Row
+from .rows import Columns, Row
 from .specstring import parse_root_spec
 from .tags import LEGACY_TAG
 
@@ -66,7 +66,7 @@ class ParsedPage:
     notes: list[str] = field(default_factory=list)  # reasons some specs were skipped or altered
     skipped: int = 0
     streamed: int = 0  # rows an iterator has yielded so far
-    extras: list[tuple[bool, Any]] | IndexExtras | None = None  # from a Spack index: each row's root and dependencies
+    extras: list[tuple[bool, Any]] | None = None  # from a Spack index: each row's root and dependencies
 
     @property
     def found(self) -> int:
@@ -79,11 +79,16 @@ class ParsedPage:
         declared = self.declared_specs
         if declared is not None and declared != self.found and self.format not in ("legacy-index", "legacy-specs"):
             notes.append(f"meta.num_specs is {declared} but spec_details lists {self.found}")
-        if not notes:
-            return None
-        more = len(notes) - _MAX_NOTES
-        text = "; ".join(notes[:_MAX_NOTES]) + (f"; and {more} more" if more > 0 else "")
-        return Problem(self.path, text)
+        text = summary_of_notes(notes)
+        return Problem(self.path, text) if text else None
+
+
+def summary_of_notes(notes: list[str]) -> str | None:
+    """What a page's problem says: its first few notes and how many more; None when there are none."""
+    if not notes:
+        return None
+    more = len(notes) - _MAX_NOTES
+    return "; ".join(notes[:_MAX_NOTES]) + (f"; and {more} more" if more > 0 else "")
 
 
 class PageError(Exception):

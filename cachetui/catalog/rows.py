@@ -1,11 +1,13 @@
 """A page's specs as the reader hands them to the column store: rows, or the same rows column by column;
-and, for specs from a Spack index, their roots and dependency edges as flat columns."""
+and a Spack index's binaries as columns, with their roots and dependency edges."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
+
+import numpy as np
 
 Row = tuple[Any, ...]  # hash, version, compiler, platform, os, target, variants, stacks, size, tarball
 ROW_FIELDS = ("hash", "version", "compiler", "platform", "os", "target", "variants", "stacks", "size", "tarball")
@@ -50,11 +52,31 @@ class Columns(Sequence[Row]):
 
 
 @dataclass
-class IndexExtras:
-    """Per row of a page from an index: root flag and dependency edges, as flat columns."""
+class IndexColumns:
+    """A Spack index's binaries column by column, one page per package, rows sorted by package.
 
-    roots: list[bool] = field(default_factory=list)
-    counts: list[int] = field(default_factory=list)  # edges of each row, in row order
-    hashes: list[str] = field(default_factory=list)  # one per edge
-    labels: list[str] = field(default_factory=list)  # name@version (name alone if not in the index)
-    binary: list[bool] = field(default_factory=list)  # the dependency's binary is in this cache
+    What the index fast path hands the store instead of a page object per
+    package and a tuple per row: each string column is a list of its distinct
+    values and a local id per row (``ids[c][row]`` indexes ``values[c]``), so
+    the store interns each distinct value once; dependency edges are flat,
+    in row order (``dep_counts[row]`` edges each), their labels in the
+    ``deplabel`` column.
+    """
+
+    path: str
+    tag: str
+    format: str
+    records: int  # records the index holds (binaries or not)
+    packages: list[str] = field(default_factory=list)  # one page each, in row order
+    page_rows: list[int] = field(default_factory=list)
+    hashes: bytes = b""  # 32 ASCII bytes per row
+    values: dict[str, list[Any]] = field(default_factory=dict)  # column -> its distinct values
+    ids: dict[str, np.ndarray] = field(default_factory=dict)  # column -> local id per row (deplabel: per edge)
+    roots: np.ndarray = field(default_factory=lambda: np.zeros(0, np.bool_))
+    dep_counts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    dep_hashes: bytes = b""  # 32 ASCII bytes per edge
+    dep_binary: np.ndarray = field(default_factory=lambda: np.zeros(0, np.bool_))  # the dependency is a binary here
+    notes: list[str] = field(default_factory=list)  # said once, on the first page
+
+    def __len__(self) -> int:
+        return len(self.hashes) // 32

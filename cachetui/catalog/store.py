@@ -9,12 +9,12 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from .model import DependencyRef, Spec, compiler_name, compiler_version, name_at
-from .rows import Columns, IndexExtras, Row
+from .rows import Columns, IndexColumns, Row
 
 # Per-spec integer columns (id into a table, or a plain number).
 ID_COLUMNS = ("version", "compiler", "platform", "os", "target", "variants", "stacks", "tarball")
@@ -172,7 +172,7 @@ class ChunkBuilder:
         tag: str,
         package: str,
         rows: Iterable[Row],
-        extras: Sequence[tuple[bool, Sequence[Any]]] | IndexExtras | None = None,
+        extras: Sequence[tuple[bool, Sequence[Any]]] | None = None,
     ) -> int:
         """Append rows; a list is interned column by column (comprehensions, ~2x the row loop).
 
@@ -189,33 +189,33 @@ class ChunkBuilder:
         if extras is None:
             self.root.extend([ROOT_UNKNOWN] * n)
             return n
-        if isinstance(extras, IndexExtras):
-            self._add_edges(first, extras)
-            return n
         labels = self.tables["deplabel"].index
         self.root.extend([1 if is_root else 0 for is_root, _ in extras])
         edges = [(first + offset, dep) for offset, (_, deps) in enumerate(extras) for dep in deps]
         self.dep_row.extend([row for row, _ in edges])
-        self.dep_hash += b"".join([dep.hash.encode("ascii", "replace")[:32].ljust(32, b"\0") for _, dep in edges])
+        self.dep_hash += packed_hashes([dep.hash for _, dep in edges])
         self.dep_label.extend([labels.setdefault(name_at(dep.name, dep.version), len(labels)) for _, dep in edges])
         self.dep_binary.extend([1 if dep.binary else 0 for _, dep in edges])
         return n
 
-    def _add_edges(self, first: int, extras: IndexExtras) -> None:
-        """Roots and dependency edges given as flat columns (the index fast path): no object per edge."""
-        self.root.extend([1 if is_root else 0 for is_root in extras.roots])
-        rows = np.repeat(np.arange(first, first + len(extras.counts), dtype=np.uint32), extras.counts)
-        self.dep_row.frombytes(rows.astype(self.dep_row.typecode).tobytes())
-        hashes = extras.hashes
-        joined = "".join(hashes)
-        if len(joined) == 32 * len(hashes) and all(len(h) == 32 for h in hashes) and joined.isascii():
-            self.dep_hash += joined.encode("ascii")
-        else:
-            self.dep_hash += b"".join([h.encode("ascii", "replace")[:32].ljust(32, b"\0") for h in hashes])
-        index = self.tables["deplabel"].index
-        ids = {label: index.setdefault(label, len(index)) for label in set(extras.labels)}
-        self.dep_label.extend(map(ids.__getitem__, extras.labels))
-        self.dep_binary.extend([1 if b else 0 for b in extras.binary])
+    def add_index(self, index: IndexColumns) -> None:
+        """Append a Spack index's binaries (the fast path): each distinct value interned once, ids remapped."""
+        first, n = len(self.size), len(index)
+        for name, local in index.ids.items():
+            table = self.tables[name].index
+            mapping = np.array([table.setdefault(v, len(table)) for v in index.values[name]], dtype=np.uintc)
+            target = self.dep_label if name == "deplabel" else self.columns[name]
+            target.frombytes(mapping[local].tobytes() if len(mapping) else b"")
+        stacks = self.tables["stacks"].intern(())
+        self.columns["stacks"].frombytes(np.full(n, stacks, dtype=np.uintc).tobytes())
+        self.columns["tarball"].frombytes(np.full(n, TARBALL_NONE, dtype=np.uintc).tobytes())
+        self.size.frombytes(np.full(n, NO_SIZE, dtype=np.int64).tobytes())
+        self.hashes += index.hashes
+        self.root.frombytes(index.roots.astype(np.int8).tobytes())
+        rows = np.repeat(np.arange(first, first + n, dtype=np.uintc), index.dep_counts)
+        self.dep_row.frombytes(rows.tobytes())
+        self.dep_hash += index.dep_hashes
+        self.dep_binary.frombytes(index.dep_binary.astype(np.uint8).tobytes())
 
     def _add_columns(self, tag: str, package: str, columns: Sequence[Sequence[Any]]) -> int:
         if not columns or not len(columns[0]):
@@ -236,11 +236,7 @@ class ChunkBuilder:
             # Intern the few distinct values, then map every row with a C-level lookup.
             ids = {v: index.setdefault(v, len(index)) for v in set(values)}
             cols[name].extend(map(ids.__getitem__, values))
-        self.hashes += (
-            "".join(digests).encode("ascii")
-            if all(digests)
-            else b"".join([d.encode("ascii") if d else _EMPTY_HASH for d in digests])
-        )
+        self.hashes += packed_hashes(digests)
         self.size.extend([NO_SIZE if size is None else size for size in sizes])
         if not any(tarballs):
             cols["tarball"].extend([TARBALL_NONE] * n)
@@ -272,7 +268,7 @@ class ChunkBuilder:
         hashes = self.hashes
         before = len(self.size)
         for digest, version, compiler, platform, os_, target, variants, stacks, size, tarball in rows:
-            hashes += digest.encode("ascii") if digest else _EMPTY_HASH
+            hashes += digest.encode("ascii") if digest else _EMPTY_HASH  # page readers check hashes
             v_a(vx.setdefault(version, len(vx)))
             c_a(cx.setdefault(compiler, len(cx)))
             p_a(px.setdefault(platform, len(px)))
@@ -319,6 +315,16 @@ class ChunkBuilder:
             "dep_label": self.dep_label.tobytes(),
             "dep_binary": self.dep_binary.tobytes(),
         }
+
+
+def packed_hashes(hashes: Sequence[str | None]) -> bytes:
+    """32 bytes per hash, back to back: ASCII, cut or NUL-padded to 32 (none: all NUL), so rows stay aligned."""
+    if all(hashes):
+        present = cast(Sequence[str], hashes)
+        joined = "".join(present)
+        if joined.isascii() and len(joined) == 32 * len(present) and (not present or min(map(len, present)) == 32):
+            return joined.encode("ascii")
+    return b"".join([(h or "").encode("ascii", "replace")[:32].ljust(32, b"\0") for h in hashes])
 
 
 def _split_label(label: str) -> tuple[str, str]:

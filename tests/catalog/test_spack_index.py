@@ -215,16 +215,16 @@ def test_the_typed_fast_path_reads_what_the_general_reader_reads(tmp_path, monke
     else:
         path = INDEX / source
     used = []
-    real = indexdecode.decode_pages
+    real = indexdecode.decode_index
 
     def spy(*args):
         found = real(*args)
         used.append(found is not None)
         return found
 
-    monkeypatch.setattr(indexsource, "decode_pages", spy)
+    monkeypatch.setattr(indexsource, "decode_index", spy)
     fast = load_catalog([path], use_cache=False)
-    monkeypatch.setattr(indexsource, "decode_pages", lambda *args: None)
+    monkeypatch.setattr(indexsource, "decode_index", lambda *args: None)
     general = load_catalog([path], use_cache=False)
     assert _everything(fast) == _everything(general) and fast.problems == general.problems == []
     is_db5 = source in ("clingo-bootstrap", "generated-db5")
@@ -245,7 +245,7 @@ def test_odd_arch_and_parameters_read_the_same_on_both_paths(tmp_path, monkeypat
     index = tmp_path / "index.json"
     index.write_text(json.dumps(doc))
     fast = load_catalog([index], use_cache=False)
-    monkeypatch.setattr(indexsource, "decode_pages", lambda *args: None)
+    monkeypatch.setattr(indexsource, "decode_index", lambda *args: None)
     general = load_catalog([index], use_cache=False)
     assert _everything(fast) == _everything(general) and fast.num_specs > 0
 
@@ -276,7 +276,7 @@ def test_the_compiler_is_the_c_provider_first_on_both_paths(tmp_path, monkeypatc
     index = tmp_path / "index.json"
     index.write_text(json.dumps({"database": {"version": "9", "installs": installs}}))
     fast = load_catalog([index], use_cache=False)
-    monkeypatch.setattr(indexsource, "decode_pages", lambda *args: None)
+    monkeypatch.setattr(indexsource, "decode_index", lambda *args: None)
     general = load_catalog([index], use_cache=False)
     assert _everything(fast) == _everything(general)
     compilers = {s.package: s.compiler for s in fast.specs(range(fast.num_specs))}
