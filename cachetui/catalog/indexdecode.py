@@ -2,24 +2,31 @@
 
 The general reader (``spackindex.records``) decodes the whole Database JSON
 into dicts and builds a record object per spec and per dependency edge, and
-the store then interns every page's rows: a 300,000-record index (1.1 million
-edges) took 10-14 s. Here msgspec decodes into typed structs holding only the
-fields cachetui uses (the rest of the JSON is skipped, never built), and
-everything after that is one pass per column over the whole index: values
-equal across records (arch, variants, versions, dependency labels) are
-decoded and interned once, and the per-edge work (dependency labels, binary
-flags, the compiler a Spack 1.0 record reaches by its ``c`` edge) is numpy
-gathers over the records' positions, not Python per edge.
+the store then interned every page's rows: a 300,000-record index (1.1
+million edges) took 10-14 s. Here msgspec decodes into typed structs holding
+only the fields cachetui uses (the rest of the JSON is skipped, never
+built); each column is then one pass over the structs in decode order, with
+values equal across records (arch, variants, edge parameters) decoded once;
+and the cross-record work (which record an edge points at, its label, the
+compiler a Spack 1.0 record reaches by its ``c`` edge, the order of rows by
+package) is numpy over record positions, not Python per edge.
+
+A large index is cut in two and the second half read by a forked child
+where forking is safe (the command line; never from the browser's loading
+thread); the halves join into exactly what one process would make (tested).
 
 The structs describe DB 6 to 9 (nodes with a ``name``, dependencies as a
 list of objects). An index they do not fit (DB 5's ``{name: node}`` nodes
-and dependency mappings, a null where a string belongs, anything unexpected)
-returns None, and the general reader takes it; a test checks both give the
-same catalog on every fixture and on generated indexes of every version.
+and dependency mappings, a null where a string belongs, a hash that is not
+32 characters, anything unexpected) returns None, and the general reader
+takes it; a test checks both give the same catalog on every fixture and on
+generated indexes of every version.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import msgspec
@@ -28,6 +35,7 @@ import numpy as np
 from .model import name_at
 from .rows import IndexColumns
 from .spackindex import COMPILER_VIRTUALS, SUPPORTED_DB, gc_paused, target_name, variant_strings
+from .workers import ForkedCall, can_fork
 
 
 class _Compiler(msgspec.Struct):
@@ -55,7 +63,7 @@ class _Node(msgspec.Struct):
     parameters: msgspec.Raw = msgspec.Raw(b"")  # raw JSON: equal variant sets are turned into strings once
     dependencies: list[_Edge] = msgspec.field(default_factory=list)
     external: Any = None
-    annotations: dict[str, Any] = msgspec.field(default_factory=dict)
+    annotations: Any = None  # a converted record's {"compiler": ...}; absent (nothing built) on most
 
 
 class _Record(msgspec.Struct):
@@ -73,22 +81,83 @@ class _Document(msgspec.Struct):
     database: _Database
 
 
+class _RawDatabase(msgspec.Struct):
+    version: str | int
+    installs: dict[str, msgspec.Raw]
+
+
+class _RawDocument(msgspec.Struct):
+    """The index with each record left as raw JSON: cut in two, one half per process."""
+
+    database: _RawDatabase
+
+
 _DECODER = msgspec.json.Decoder(_Document)
+_RAW_DECODER = msgspec.json.Decoder(_RawDocument)
+_RECORDS_DECODER = msgspec.json.Decoder(list[_Record])
 _NO_COMPILER = len(COMPILER_VIRTUALS)
+SPLIT_MIN_BYTES = 64 << 20  # ~75,000 records; below this, a second process costs more than it saves
 
 
 def decode_index(data: bytes, path: str, mirror: str) -> IndexColumns | None:
-    """The binaries of an index the structs fit, as columns; None for the general reader."""
-    try:
-        with gc_paused():
+    """The binaries of an index the structs fit, as columns; None for the general reader.
+
+    A large index is decoded in two halves, one in a forked child, where
+    forking is safe (the command line; the browser loads in a thread).
+    """
+    with gc_paused():
+        if len(data) >= SPLIT_MIN_BYTES and can_fork():
+            return decode_index_in_parts(data, path, mirror, parts=2, fork=True)
+        try:
             document = _DECODER.decode(data)
+        except (msgspec.ValidationError, msgspec.DecodeError):
+            return None
+        version = str(document.database.version)
+        if version not in SUPPORTED_DB:
+            return None
+        installs = document.database.installs
+        keys = _hash_array(list(installs))
+        records = list(installs.values())
+        part = _part(records, keys) if keys is not None else None
+        return _assemble([part], keys, path, mirror, version) if part is not None and keys is not None else None
+
+
+def decode_index_in_parts(data: bytes, path: str, mirror: str, parts: int, fork: bool) -> IndexColumns | None:
+    """``decode_index`` with the records cut into ``parts`` runs of equal length, all but the first
+    decoded in forked children when ``fork`` (else one after another here: the same answer)."""
+    try:
+        document = _RAW_DECODER.decode(data)
     except (msgspec.ValidationError, msgspec.DecodeError):
         return None
     version = str(document.database.version)
     if version not in SUPPORTED_DB:
         return None
-    with gc_paused():
-        return _columns(document.database.installs, path, mirror, version)
+    installs = document.database.installs
+    keys = _hash_array(list(installs))
+    if keys is None:
+        return None
+    raws = list(installs.values())
+    size = -(-len(raws) // max(parts, 1)) or 1
+    runs = [raws[i : i + size] for i in range(0, len(raws), size)] or [[]]
+    calls = [ForkedCall(partial(_part_of_raws, run, keys)) for run in runs[1:]] if fork else []
+    try:
+        found = [_part_of_raws(runs[0], keys)]
+        found += [call.result() for call in calls] if fork else [_part_of_raws(run, keys) for run in runs[1:]]
+    except BaseException:
+        for call in calls:
+            call.cancel()
+        raise
+    if any(part is None for part in found):
+        return None
+    return _assemble([p for p in found if p is not None], keys, path, mirror, version)
+
+
+def _part_of_raws(raws: list[msgspec.Raw], keys: np.ndarray) -> _Part | None:
+    try:
+        records = _RECORDS_DECODER.decode(b"[" + b",".join(raws) + b"]")
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        return None
+    return _part(records, keys)
 
 
 def _interned(values: list[Any]) -> tuple[list[Any], np.ndarray]:
@@ -109,7 +178,7 @@ def _declared_compiler(node: _Node) -> str | None:
     compiler = node.compiler
     if compiler is not None and compiler.name:
         return name_at(compiler.name, compiler.version.lstrip("="))
-    converted = node.annotations.get("compiler")
+    converted = node.annotations.get("compiler") if isinstance(node.annotations, dict) else None
     if isinstance(converted, str):
         return converted.replace("@=", "@")
     return None
@@ -211,50 +280,122 @@ class _Labels:
         return np.array([intern(s, len(self.index)) for s in strings], dtype=np.uint32)
 
 
-def _columns(installs: dict[str, _Record], path: str, mirror: str, version: str) -> IndexColumns | None:
+@dataclass
+class _Part:
+    """A run of records, column by column in record order: what one process makes of its half.
+
+    Each string column is (distinct values, id per record); edges are flat in
+    record order, their targets already found among all the index's hashes.
+    """
+
+    names: tuple[list[str], np.ndarray]
+    versions: tuple[list[str], np.ndarray]
+    arches: tuple[list[tuple[str, str, str]], np.ndarray]
+    variants: tuple[list[tuple[str, ...]], np.ndarray]
+    declared: tuple[list[str], np.ndarray]  # the compiler a record names itself; id -1: none
+    binary: np.ndarray  # in the build cache and not external
+    ref_zero: np.ndarray  # ref_count == 0
+    ref_missing: np.ndarray  # no ref_count
+    counts: np.ndarray  # edges per record
+    edge_hashes: np.ndarray  # S32
+    targets: np.ndarray  # each edge's record position in the index, or -1
+    ranks: np.ndarray  # each edge's compiler rank (0 c, 1 cxx, 2 fortran; 3: none, or not looked at)
+    unknown_names: list[str]  # names of the edges whose target is -1, in edge order
+
+
+def _part(records: list[_Record], keys: np.ndarray) -> _Part | None:
     """Every pass over the structs goes in decode order, the order they lie in memory (a pass in package
-    order missed the cache on every record and took 3x as long); numpy then puts the results in row order."""
-    digests = list(installs)
-    records = list(installs.values())
+    order missed the cache on every record and took 3x as long)."""
     nodes = [record.spec for record in records]
     dependencies = [node.dependencies for node in nodes]
     edges = [edge for deps in dependencies for edge in deps]
-    keys = _hash_array(digests)
     edge_hashes = _hash_array([edge.hash or edge.full_hash or edge.build_hash for edge in edges])
-    if keys is None or edge_hashes is None:
+    if edge_hashes is None:
         return None
-    found = IndexColumns(path=path, tag=mirror, format=f"spack-index-db{version}", records=len(records))
-    is_binary = np.array([r.in_buildcache and not r.spec.external for r in records], dtype=np.bool_)
-    names, name_ids = _interned([node.name for node in nodes])
-    versions, version_ids = _interned([node.version for node in nodes])
+    binary = np.array([r.in_buildcache and not r.spec.external for r in records], dtype=np.bool_)
+    ref_counts = [record.ref_count for record in records]
+    counts = np.array([len(deps) for deps in dependencies], dtype=np.int64)
+    targets = _positions(keys, edge_hashes)
+    arch_raws, arch_ids = _interned([bytes(node.arch) for node in nodes])
+    param_raws, param_ids = _interned([bytes(node.parameters) for node in nodes])
+    named, named_ids = _interned([_declared_compiler(node) for node in nodes])
+    declared_values = [name for name in named if name is not None]
+    position = {name: i for i, name in enumerate(declared_values)}
+    remap = np.array([-1 if name is None else position[name] for name in named] or [-1], dtype=np.int64)
+    declared_ids = remap[named_ids]
+    ranks = np.full(len(edges), _NO_COMPILER, dtype=np.int8)
+    looked_at = np.repeat(binary & (declared_ids < 0), counts)  # only rows without a compiler of their own
+    wanted = edges if looked_at.all() else [edges[k] for k in np.flatnonzero(looked_at).tolist()]
+    if wanted:
+        raws, raw_ids = _interned([bytes(edge.parameters) for edge in wanted])
+        ranks[looked_at] = np.array([_compiler_rank(_virtuals(raw)) for raw in raws], dtype=np.int8)[raw_ids]
+    return _Part(
+        names=_interned([node.name for node in nodes]),
+        versions=_interned([node.version for node in nodes]),
+        arches=([_arch(raw) for raw in arch_raws], arch_ids),
+        variants=(_variant_sets(param_raws), param_ids),
+        declared=(declared_values, declared_ids),
+        binary=binary,
+        ref_zero=np.array([rc == 0 for rc in ref_counts], dtype=np.bool_),
+        ref_missing=np.array([rc is None for rc in ref_counts], dtype=np.bool_),
+        counts=counts,
+        edge_hashes=edge_hashes,
+        targets=targets,
+        ranks=ranks,
+        unknown_names=[edges[k].name for k in np.flatnonzero(targets < 0).tolist()],
+    )
+
+
+def _variant_sets(raws: list[bytes]) -> list[tuple[str, ...]]:
+    return [variant_strings(msgspec.json.decode(raw)) if raw else () for raw in raws]
+
+
+def _merged(columns: list[tuple[list[Any], np.ndarray]]) -> tuple[list[Any], np.ndarray]:
+    """One (values, ids) column from several parts' (each part's values interned into one table)."""
+    if len(columns) == 1:
+        return columns[0]
+    index: dict[Any, int] = {}
+    ids = []
+    for values, local in columns:
+        remap = np.array([index.setdefault(v, len(index)) for v in values] or [0], dtype=np.int64)
+        ids.append(np.where(local >= 0, remap[np.maximum(local, 0)], -1) if len(local) else local)
+    return list(index), np.concatenate(ids)
+
+
+def _assemble(parts: list[_Part], keys: np.ndarray, path: str, mirror: str, version: str) -> IndexColumns:
+    """The parts joined, then put in row order: binaries sorted by package, edges after their rows."""
+    found = IndexColumns(path=path, tag=mirror, format=f"spack-index-db{version}", records=len(keys))
+    names, name_ids = _merged([p.names for p in parts])
+    versions, version_ids = _merged([p.versions for p in parts])
+    arches, arch_ids = _merged([p.arches for p in parts])
+    variants, variant_ids = _merged([p.variants for p in parts])
+    declared, declared_ids = _merged([p.declared for p in parts])
+    binary = np.concatenate([p.binary for p in parts])
+    counts = np.concatenate([p.counts for p in parts])
+    edge_hashes = np.concatenate([p.edge_hashes for p in parts])
+    targets = np.concatenate([p.targets for p in parts])
+    unknown_names = [name for p in parts for name in p.unknown_names]
     labels = _Labels(names, name_ids, versions, version_ids)
 
     # Rows: the binaries (externals and unpushed records name dependencies only), by package, in index order.
-    binaries = np.flatnonzero(is_binary)
+    binaries = np.flatnonzero(binary)
     package_of = name_ids[binaries]
-    packages = np.unique(package_of)
-    by_name = sorted(packages.tolist(), key=names.__getitem__)
+    by_name = sorted(np.unique(package_of).tolist(), key=names.__getitem__)
     rank = np.zeros(len(names), dtype=np.int64)
     rank[by_name] = np.arange(len(by_name))
     order = binaries[np.argsort(rank[package_of], kind="stable")]
     found.packages = [names[i] for i in by_name]
     found.page_rows = np.bincount(rank[package_of], minlength=len(by_name)).tolist()
     found.hashes = keys[order].tobytes()
-
     values, ids = found.values, found.ids
     values["version"], ids["version"] = versions, version_ids[order]
-    arch_raws, arch_ids = _interned([bytes(node.arch) for node in nodes])
-    arches = [_arch(raw) for raw in arch_raws]
     for part, column in enumerate(("platform", "os", "target")):
         values[column], local = _interned([arch[part] for arch in arches])
         ids[column] = local[arch_ids[order]]
-    param_raws, param_ids = _interned([bytes(node.parameters) for node in nodes])
-    values["variants"], local = _interned([variant_strings(msgspec.json.decode(r)) if r else () for r in param_raws])
-    ids["variants"] = local[param_ids[order]]
+    values["variants"], local = _interned(variants)
+    ids["variants"] = local[variant_ids[order]]
 
-    # Edges: each one's target as a record position (-1: not in this index); the rows' edges in row order.
-    counts = np.array([len(deps) for deps in dependencies], dtype=np.int64)
-    targets = _positions(keys, edge_hashes)
+    # The rows' edges, in row order, labelled name@version from the record each points at (else its name).
     row_counts = counts[order]
     row_edges = np.repeat((np.cumsum(counts) - counts)[order] - (np.cumsum(row_counts) - row_counts), row_counts)
     row_edges += np.arange(len(row_edges))
@@ -262,50 +403,47 @@ def _columns(installs: dict[str, _Record], path: str, mirror: str, version: str)
     known = row_targets >= 0
     found.dep_counts = row_counts
     found.dep_hashes = edge_hashes[row_edges].tobytes()
-    found.dep_binary = is_binary[np.where(known, row_targets, 0)] & known
+    found.dep_binary = binary[np.where(known, row_targets, 0)] & known
     edge_labels = np.zeros(len(row_edges), dtype=np.uint32)
     edge_labels[known] = labels.of_records(row_targets[known])
-    unknown = row_edges[~known].tolist()
-    edge_labels[~known] = labels.of_strings([edges[k].name for k in unknown])
+    unknown_at = np.searchsorted(np.flatnonzero(targets < 0), row_edges[~known])
+    edge_labels[~known] = labels.of_strings([unknown_names[i] for i in unknown_at.tolist()])
     values["deplabel"], ids["deplabel"] = list(labels.index), edge_labels
 
-    values["compiler"], ids["compiler"] = _compiler_column(nodes, edges, counts, targets, labels, order)
-
-    ref_counts = [record.ref_count for record in records]
-    roots = np.array([rc == 0 for rc in ref_counts], dtype=np.bool_)
-    if None in ref_counts:  # no ref_count: a root is what no record depends on
-        depended = np.zeros(len(records), dtype=np.bool_)
+    values["compiler"], ids["compiler"] = _compiler_column(
+        declared, declared_ids, np.concatenate([p.ranks for p in parts]), counts, targets, labels, order
+    )
+    ref_zero = np.concatenate([p.ref_zero for p in parts])
+    ref_missing = np.concatenate([p.ref_missing for p in parts])
+    if ref_missing.any():  # no ref_count: a root is what no record depends on
+        depended = np.zeros(len(binary), dtype=np.bool_)
         depended[targets[targets >= 0]] = True
-        missing = np.array([rc is None for rc in ref_counts], dtype=np.bool_)
-        roots = np.where(missing, ~depended, roots)
-    found.roots = roots[order]
+        ref_zero = np.where(ref_missing, ~depended, ref_zero)
+    found.roots = ref_zero[order]
     return found
 
 
 def _compiler_column(
-    nodes: list[_Node], edges: list[_Edge], counts: np.ndarray, targets: np.ndarray, labels: _Labels, order: np.ndarray
+    declared: list[str],
+    declared_ids: np.ndarray,
+    ranks: np.ndarray,
+    counts: np.ndarray,
+    targets: np.ndarray,
+    labels: _Labels,
+    order: np.ndarray,
 ) -> tuple[list[str], np.ndarray]:
     """Each row's compiler: the one its record names, else (Spack 1.0) the record its compiler edge reaches.
 
     As the general reader: the first edge (to a record in the index) providing
-    c wins, else the first providing cxx, else fortran. Each distinct edge
-    ``parameters`` JSON is decoded and ranked once.
+    c wins, else the first providing cxx, else fortran.
     """
-    table: dict[str, int] = {}
-    declared = [
-        table.setdefault(name, len(table)) if (name := _declared_compiler(node)) is not None else -1 for node in nodes
-    ]
-    compiler = np.array(declared, dtype=np.int64)
-    needed = np.zeros(len(nodes), dtype=np.bool_)
-    needed[order] = True
-    needed &= compiler < 0
-    if needed.any() and len(edges):
-        raws, raw_ids = _interned([bytes(edge.parameters) for edge in edges])
-        ranks = np.array([_compiler_rank(_virtuals(raw)) for raw in raws], dtype=np.int64)[raw_ids]
-        edge_records = np.repeat(np.arange(len(nodes)), counts)
-        usable = np.flatnonzero((ranks < _NO_COMPILER) & (targets >= 0) & needed[edge_records])
-        picks = usable[_first_per_group(edge_records[usable], ranks[usable], usable)]
-        label_ids = labels.of_records(targets[picks])
+    table = {name: i for i, name in enumerate(declared)}
+    compiler = declared_ids.astype(np.int64)
+    usable = np.flatnonzero((ranks < _NO_COMPILER) & (targets >= 0))
+    if len(usable):
+        edge_records = np.repeat(np.arange(len(counts)), counts)[usable]
+        picks = _first_per_group(edge_records, ranks[usable], usable)
+        label_ids = labels.of_records(targets[usable[picks]])
         label_names = list(labels.index)
         compiler[edge_records[picks]] = [table.setdefault(label_names[i], len(table)) for i in label_ids.tolist()]
     none = table.setdefault("none", len(table))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
@@ -21,7 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -30,13 +31,18 @@ _PR_SET_PDEATHSIG = 1
 WATCH_SECONDS = 0.5
 
 
-def _die_with(parent: int) -> None:
-    """Pool initializer: exit as soon as ``parent`` is gone."""
+def _killed_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies (elsewhere: nothing)."""
     if sys.platform.startswith("linux"):
         try:
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (OSError, AttributeError):
             pass
+
+
+def _die_with(parent: int) -> None:
+    """Pool initializer: exit as soon as ``parent`` is gone."""
+    _killed_with_parent()
     if os.getppid() != parent:  # the parent died before we got here
         os._exit(1)
 
@@ -86,3 +92,92 @@ def _kill(pool: ProcessPoolExecutor) -> None:
 
 # What "no worker processes here" looks like, as opposed to a bug.
 POOL_ERRORS: tuple[type[BaseException], ...] = (OSError, RuntimeError, EOFError, BrokenProcessPool)
+
+
+def can_fork() -> bool:
+    """A forked child is safe here: Linux, and no other Python thread (the browser loads in a thread)."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
+
+
+_unreaped: list[int] = []
+
+
+def _reap_later(pid: int) -> None:
+    """Remember a finished child, and reap every one that has exited by now (no zombies pile up)."""
+    _unreaped.append(pid)
+    for child in list(_unreaped):
+        try:
+            done, _ = os.waitpid(child, os.WNOHANG)
+        except ChildProcessError:
+            done = child
+        if done:
+            _unreaped.remove(child)
+
+
+class ForkedCall(Generic[R]):
+    """``func()`` computed in a forked child while the caller goes on; ``result()`` joins it.
+
+    Fork rather than the spawned pool because the child needs what the caller
+    has already decoded (hundreds of MB), which fork shares copy-on-write for
+    free and a spawned worker would have to be sent. Start one only where
+    ``can_fork()``. A child that cannot start, fails or dies makes
+    ``result()`` compute ``func()`` in this process: slower, never wrong.
+    The child dies with its parent and never runs the parent's exit handlers.
+    """
+
+    def __init__(self, func: Callable[[], R]) -> None:
+        self._func = func
+        self._pid = 0
+        self._fd = -1
+        try:
+            read, write = os.pipe()
+        except OSError:
+            return
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            return
+        if pid == 0:  # the child
+            code = 1
+            try:
+                os.close(read)
+                _killed_with_parent()
+                payload = pickle.dumps(func(), protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write, "wb") as out:
+                    out.write(payload)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write)
+        self._pid, self._fd = pid, read
+
+    def result(self) -> R:
+        if self._pid:
+            pid, self._pid = self._pid, 0
+            with os.fdopen(self._fd, "rb") as handle:
+                payload = handle.read()
+            # Not waited for: the kernel takes a while to free a child's memory, and a complete pickle is
+            # proof enough that it finished (a child that died mid-way leaves a truncated one).
+            _reap_later(pid)
+            try:
+                found: R = pickle.loads(payload)
+                return found
+            except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, IndexError):
+                pass
+        return self._func()
+
+    def cancel(self) -> None:
+        """Kill the child (the caller is leaving early: an exception, Ctrl-C)."""
+        if self._pid:
+            pid, self._pid = self._pid, 0
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+            _reap_later(pid)
+            try:
+                os.close(self._fd)
+            except OSError:
+                pass

@@ -281,3 +281,80 @@ def test_the_compiler_is_the_c_provider_first_on_both_paths(tmp_path, monkeypatc
     assert _everything(fast) == _everything(general)
     compilers = {s.package: s.compiler for s in fast.specs(range(fast.num_specs))}
     assert compilers == {"zlib": "gcc@13.2.0", "bzip2": "llvm@18.1.0", "xz": "llvm@18.1.0"}
+
+
+def _columns_of(found):
+    """Everything an index read as columns holds, each id replaced by its value (comparable across reads)."""
+    assert found is not None
+    values = {name: [found.values[name][i] for i in found.ids[name].tolist()] for name in found.ids}
+    return (
+        found.tag,
+        found.format,
+        found.records,
+        found.packages,
+        found.page_rows,
+        found.hashes,
+        found.dep_hashes,
+        found.dep_counts.tolist(),
+        found.dep_binary.tolist(),
+        found.roots.tolist(),
+        values,
+    )
+
+
+def _generated(tmp_path, db, records=400):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from make_index import generate
+
+    generate(str(tmp_path / "mirror"), records, db, "v2", seed=db)
+    return (tmp_path / "mirror" / "build_cache" / "index.json").read_bytes()
+
+
+@pytest.mark.parametrize("db", [6, 7, 8, 9])
+@pytest.mark.parametrize("parts", [1, 2, 3, 7])
+def test_an_index_read_in_parts_is_the_index_read_whole(tmp_path, db, parts):
+    """The halves a large index is cut into (one per process) join into exactly the whole index's columns."""
+    from cachetui.catalog.indexdecode import decode_index, decode_index_in_parts
+
+    data = _generated(tmp_path, db)
+    whole = decode_index(data, "index.json", "m")
+    split = decode_index_in_parts(data, "index.json", "m", parts=parts, fork=False)
+    assert _columns_of(split) == _columns_of(whole)
+    assert len(whole) > 0 and len(whole.packages) > 1
+
+
+def test_a_large_index_is_split_over_a_forked_child(tmp_path):
+    """From the command line (one thread) a large index is read by two processes: the same specs, every field."""
+    import subprocess
+    import sys
+
+    _generated(tmp_path, 9, records=1500)
+    script = """
+import sys
+from cachetui.catalog import indexdecode, workers
+indexdecode.SPLIT_MIN_BYTES = int(sys.argv[1])
+started = []
+real = workers.ForkedCall
+indexdecode.ForkedCall = lambda func: started.append(1) or real(func)
+from cachetui.cli import main
+code = main(["--no-cache", "-C", sys.argv[2], "find", "--json", "--limit", "0"])
+print(len(started), file=sys.stderr)
+sys.exit(code)
+"""
+    runs = {
+        threshold: subprocess.run(
+            [sys.executable, "-c", script, str(threshold), str(tmp_path / "mirror")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        for threshold in (0, 1 << 40)
+    }
+    split, whole = runs[0], runs[1 << 40]
+    assert split.returncode == whole.returncode == 0, split.stderr + whole.stderr
+    assert split.stderr.split()[-1] == "1" and whole.stderr.split()[-1] == "0"  # a child only for the split run
+    specs = [json.loads(line) for line in split.stdout.splitlines()]
+    assert specs == [json.loads(line) for line in whole.stdout.splitlines()] and len(specs) > 1000
+    assert any(spec["dependencies"] for spec in specs)
