@@ -32,6 +32,7 @@ from typing import Any
 import msgspec
 import numpy as np
 
+from .hashindex import valid_hash_bytes
 from .model import name_at
 from .rows import IndexColumns
 from .spackindex import COMPILER_VIRTUALS, SUPPORTED_DB, gc_paused, target_name, variant_strings
@@ -117,9 +118,10 @@ def decode_index(data: bytes, path: str, mirror: str) -> IndexColumns | None:
             return None
         installs = document.database.installs
         keys = _hash_array(list(installs))
-        records = list(installs.values())
-        part = _part(records, keys) if keys is not None else None
-        return _assemble([part], keys, path, mirror, version) if part is not None and keys is not None else None
+        if keys is None or not valid_hash_bytes(keys):  # the general reader skips such a record, saying why
+            return None
+        part = _part(list(installs.values()), keys)
+        return _assemble([part], keys, path, mirror, version) if part is not None else None
 
 
 def decode_index_in_parts(data: bytes, path: str, mirror: str, parts: int, fork: bool) -> IndexColumns | None:
@@ -134,7 +136,7 @@ def decode_index_in_parts(data: bytes, path: str, mirror: str, parts: int, fork:
         return None
     installs = document.database.installs
     keys = _hash_array(list(installs))
-    if keys is None:
+    if keys is None or not valid_hash_bytes(keys):
         return None
     raws = list(installs.values())
     size = -(-len(raws) // max(parts, 1)) or 1
@@ -205,10 +207,12 @@ def _compiler_rank(virtuals: list[str]) -> int:
 
 def _hash_array(hashes: list[str]) -> np.ndarray | None:
     """The hashes as one S32 array; None unless every one is 32 ASCII characters (the general reader takes those)."""
-    joined = "".join(hashes)
-    if not joined.isascii() or len(joined) != 32 * len(hashes) or (hashes and min(map(len, hashes)) != 32):
+    if hashes and not (min(map(len, hashes)) == 32 == max(map(len, hashes))):
         return None
-    return np.frombuffer(joined.encode("ascii"), dtype="S32")
+    try:
+        return np.array(hashes, dtype="S32")
+    except UnicodeEncodeError:
+        return None
 
 
 def _codes(hashes: np.ndarray) -> np.ndarray:

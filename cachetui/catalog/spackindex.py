@@ -36,7 +36,7 @@ from typing import Any
 
 import msgspec
 
-from .model import name_at
+from .model import HASH_LENGTH, is_valid_hash, name_at
 
 FLAG_KEYS = frozenset({"cflags", "cppflags", "cxxflags", "fflags", "ldflags", "ldlibs"})
 COMPILER_VIRTUALS = ("c", "cxx", "fortran")
@@ -172,6 +172,10 @@ def _records(installs: dict[str, Any]) -> tuple[list[IndexRecord], list[str]]:
     nodes: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {}
     notes: list[str] = []
     for digest, record in installs.items():
+        if not is_valid_hash(str(digest)):
+            shown = str(digest)[:40].encode("unicode_escape").decode("ascii")
+            notes.append(f"record '{shown}' is not keyed by a {HASH_LENGTH}-character base32 hash (skipped)")
+            continue
         try:
             name, node = _node(record)
         except (ValueError, AttributeError):

@@ -358,3 +358,20 @@ sys.exit(code)
     specs = [json.loads(line) for line in split.stdout.splitlines()]
     assert specs == [json.loads(line) for line in whole.stdout.splitlines()] and len(specs) > 1000
     assert any(spec["dependencies"] for spec in specs)
+
+
+def test_a_record_not_keyed_by_a_hash_is_skipped_and_said(tmp_path):
+    """A short or non-base32 key cannot be a spec's hash: that record is a problem, every other binary loads."""
+    blobs = [p for p in (INDEX / "v3-mirror-db9" / "blobs").rglob("*") if p.is_file()]
+    doc = max((json.loads(p.read_bytes()) for p in blobs), key=lambda d: len(d.get("database", {}).get("installs", {})))
+    installs = doc["database"]["installs"]
+    binaries = [h for h, r in installs.items() if r["in_buildcache"] and not r["spec"].get("external")]
+    installs["short"] = installs.pop(binaries[0])
+    installs["\u00fc" + "x" * 31] = installs.pop(binaries[1])
+    index = tmp_path / "index.json"
+    index.write_text(json.dumps(doc))
+    cat = load_catalog([index], use_cache=False)
+    assert sorted(s.hash for s in cat.specs(range(cat.num_specs))) == sorted(binaries[2:])
+    [problem] = cat.problems
+    assert "record 'short' is not keyed by a 32-character base32 hash (skipped)" in problem.reason
+    assert "record '\\xfcxxx" in problem.reason and problem.path == str(index)

@@ -1,0 +1,118 @@
+"""A large Spack build-cache index as a source: cold and warm, in fresh processes, next to jq and a stdlib reader.
+
+    python benchmarks/bench_index.py [MIRROR] [--records 300000] [--db-version 9] [--repeat 5]
+
+Without MIRROR, generates one (``make_index.py``, v3 layout) in a temporary
+directory. Each measurement is a new process, timed wall-clock, with its peak
+resident memory. Rows:
+
+* cold ``cachetui index`` (no snapshot yet; it writes one);
+* the same with the index read in one process, as the browser (which loads in
+  a thread, where forking is unsafe) reads it;
+* warm ``cachetui find`` (from the snapshot);
+* peers: ``jq`` counting the binaries, and a stdlib ``json.loads`` of the
+  index that counts them: what reading it at all costs in Python.
+
+Prints a Markdown table (median and p95) and the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_commands import timed
+from make_index import generate
+
+STDLIB_READER = r"""
+import json, sys
+installs = json.loads(open(sys.argv[1], "rb").read())["database"]["installs"]
+print(sum(1 for r in installs.values() if r.get("in_buildcache")))
+"""
+
+ONE_PROCESS = r"""
+import sys
+from cachetui.catalog import indexdecode
+indexdecode.SPLIT_MIN_BYTES = 1 << 62
+from cachetui.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+JQ = "[.database.installs[] | select(.in_buildcache)] | length"
+
+
+def index_file(mirror: str) -> str:
+    """The database file of a mirror (v2 index.json, or the v3 blob the manifest names)."""
+    v2 = os.path.join(mirror, "build_cache", "index.json")
+    if os.path.exists(v2):
+        return v2
+    blobs = [p for p in glob.glob(os.path.join(mirror, "blobs", "sha256", "*", "*")) if os.path.isfile(p)]
+    return max(blobs, key=os.path.getsize)
+
+
+def cold(label: str, argv: list[str], cache: str, repeat: int) -> dict[str, object]:
+    runs = []
+    for _ in range(repeat):
+        shutil.rmtree(cache, ignore_errors=True)
+        runs.append(timed(label, argv, 1))
+    times = sorted(float(r["median"]) for r in runs)  # type: ignore[arg-type]
+    return {
+        "label": label,
+        "median": statistics.median(times),
+        "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+        "peak": statistics.median(float(r["peak"]) for r in runs if r["peak"]),  # type: ignore[arg-type]
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("mirror", nargs="?")
+    parser.add_argument("--records", type=int, default=300_000)
+    parser.add_argument("--db-version", type=int, default=9)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    work = tempfile.mkdtemp(prefix="cachetui-bench-index-")
+    mirror = args.mirror
+    if mirror is None:
+        mirror = os.path.join(work, "mirror")
+        generate(mirror, args.records, args.db_version, "v3" if args.db_version >= 8 else "v2", seed=1)
+    mirror = os.path.abspath(mirror)
+    data = index_file(mirror)
+    cache = os.path.join(work, "cache")
+    cli = [sys.executable, "-m", "cachetui", "-C", mirror, "--cache-dir", cache, "-q"]
+    one = [sys.executable, "-c", ONE_PROCESS, "-C", mirror, "--cache-dir", cache, "-q"]
+    rows = [
+        cold("cold `cachetui index`", [*cli, "index"], cache, args.repeat),
+        cold("cold, the index read in one process (as the browser reads it)", [*one, "index"], cache, args.repeat),
+        timed("peer: stdlib `json.loads`, count binaries", [sys.executable, "-c", STDLIB_READER, data], args.repeat),
+    ]
+    if shutil.which("jq"):
+        rows.append(timed("peer: `jq` count binaries", ["jq", JQ, data], args.repeat))
+    subprocess.run([*cli, "index"], check=True, capture_output=True)
+    rows.append(timed("warm `cachetui find zlib`", [*cli, "find", "zlib"], args.repeat))
+    size = os.path.getsize(data)
+    print(f"index: {data} ({size / 2**20:.0f} MiB)")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )
+    print()
+    print("| measure | median (s) | p95 (s) | peak RSS (MiB) |")
+    print("|---|---|---|---|")
+    for row in rows:
+        peak = f"{float(row['peak']) / 2**20:.0f}" if row["peak"] else ""  # type: ignore[arg-type]
+        print(f"| {row['label']} | {float(row['median']):.3f} | {float(row['p95']):.3f} | {peak} |")  # type: ignore[arg-type]
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
