@@ -207,6 +207,9 @@ class BrowserScreen(CopyActions, Screen[None]):
     # --- queries --------------------------------------------------------------------
 
     def on_search_bar_edited(self, message: SearchBar.Edited) -> None:
+        # Typing again cancels where an earlier enter was still to move focus: the user is in the search bar.
+        self._focus_table_on_detail = False
+        self._focus_after_query = None
         self.query_text = message.text
 
     def watch_query_text(self) -> None:
@@ -336,7 +339,8 @@ class BrowserScreen(CopyActions, Screen[None]):
 
     def _focus_results(self, target: str) -> None:
         if target == "table":
-            self._focus_table_on_detail = True
+            # A detail still on its way would redraw the table: focus it again then (once).
+            self._focus_table_on_detail = self._detail_answered < self._detail_requested
             self.set_focus(self.table)
         else:
             self.focus_tree()

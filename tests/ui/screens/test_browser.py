@@ -345,3 +345,22 @@ async def test_ctrl_q_quits_even_while_typing(make_app):
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_value is None and not app.is_running
+
+
+async def test_after_enter_on_no_match_the_search_bar_keeps_focus_once_back(make_app):
+    """Enter on a hash search with no match, then / and a new query: the new text stays in the search bar
+    (a pending "focus the table" from that enter used to take focus back when the next results came)."""
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        for key in ("slash", "z", "z", "z", "z", "enter"):
+            await pilot.press(key)
+        await settle(pilot)
+        assert isinstance(app.focused, SpecTable)
+        await pilot.press("slash", "ctrl+u")
+        await settle(pilot)
+        for key in "zlib":
+            await pilot.press(key)
+        await settle(pilot)
+        assert isinstance(app.focused, QueryInput) and app.focused.value == "zlib"
+        assert "Search zlib" in screen_text(app)
