@@ -91,6 +91,7 @@ class SpecScreen(CopyActions, DialogScreen[None]):
         self.spec = spec
         self.pick = pick
         self.host = host
+        self._deps_moved = False  # the dependency highlight has moved since the screen opened
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="spec-box", classes="dialog") as box:
@@ -114,10 +115,18 @@ class SpecScreen(CopyActions, DialogScreen[None]):
 
     def on_mount(self) -> None:
         # Arrows and enter walk the dependencies; in pick mode enter picks this spec, so the list waits for tab.
+        # The box stays at its top (package, version, hash) even when the list starts below the fold; the
+        # list comes into view once its highlight moves.
         if not self.pick and self.spec.dependencies:
             deps = self.query_one("#deps", OptionList)
             deps.highlighted = 0
-            deps.focus()
+            deps.focus(scroll_visible=False)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if event.option_index > 0 or self._deps_moved:
+            self._deps_moved = True
+            event.option_list.scroll_visible(animate=False)
 
     def current_spec(self) -> Spec | None:
         return self.spec

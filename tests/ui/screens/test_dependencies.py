@@ -37,3 +37,25 @@ async def test_dependencies_are_listed_and_open(tmux):
         assert "gmake" in dialog_text(app) and "4.4.1" in dialog_text(app)
         await pilot.press("escape")
         assert isinstance(app.screen, SpecScreen) and app.screen.spec.package == "cmake"
+
+
+async def test_at_80x24_the_spec_opens_at_its_top_and_the_list_scrolls_in_when_walked(tmux):
+    """The package, version and hash are what the screen opens on; moving in the list brings it into view."""
+    catalog = load_catalog([INDEX / "v3-mirror"], use_cache=False)
+    app = CacheTuiApp(catalog=catalog, environ={}, tmux_loader=tmux)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "cmake")
+        app.browser.table.focus()
+        await settle(pilot)
+        await pilot.press("space")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "package   cmake" in text and "hash      xlibjr2bzjo2f6trhfhgvkyf45w6onnt" in text
+        assert "gmake@4.4.1" not in text  # the list is below the fold
+        await pilot.press("down", "down", "down", "down")
+        await pilot.pause()
+        assert "gmake@4.4.1 /7hvb3nr" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SpecScreen) and app.screen.spec.package == "gmake"
