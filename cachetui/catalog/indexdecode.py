@@ -25,7 +25,7 @@ generated indexes of every version.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -39,24 +39,25 @@ from .spackindex import COMPILER_VIRTUALS, SUPPORTED_DB, gc_paused, target_name,
 from .workers import ForkedCall, can_fork
 
 
-class _Compiler(msgspec.Struct):
+class _Compiler(msgspec.Struct, gc=False):  # gc=False on every struct: nothing here can form a cycle
     name: str = ""
     version: str = ""
 
 
-class _EdgeParameters(msgspec.Struct):
+class _EdgeParameters(msgspec.Struct, gc=False):
     virtuals: Any = None
 
 
-class _Edge(msgspec.Struct):
-    name: str = ""
+class _Edge(msgspec.Struct, gc=False):
+    # No name: an edge is labelled by the record it points at; the rare edge to a record missing from the
+    # index gets its name from a second look at its record (_NamedRecord). 1.2 million names were 60 MB.
     hash: str = ""
     full_hash: str = ""
     build_hash: str = ""
     parameters: msgspec.Raw = msgspec.Raw(b"")  # raw JSON: a few distinct values, each decoded once
 
 
-class _Node(msgspec.Struct):
+class _Node(msgspec.Struct, gc=False):
     name: str
     version: str = ""
     arch: msgspec.Raw = msgspec.Raw(b"")  # raw JSON: a few distinct values, each decoded once
@@ -67,35 +68,40 @@ class _Node(msgspec.Struct):
     annotations: Any = None  # a converted record's {"compiler": ...}; absent (nothing built) on most
 
 
-class _Record(msgspec.Struct):
+class _Record(msgspec.Struct, gc=False):
     spec: _Node
     ref_count: int | None = None
     in_buildcache: bool = False
 
 
-class _Database(msgspec.Struct):
-    version: str | int
-    installs: dict[str, _Record]
+class _NamedEdge(msgspec.Struct, gc=False):
+    name: str = ""
 
 
-class _Document(msgspec.Struct):
-    database: _Database
+class _NamedNode(msgspec.Struct, gc=False):
+    dependencies: list[_NamedEdge] = msgspec.field(default_factory=list)
 
 
-class _RawDatabase(msgspec.Struct):
+class _NamedRecord(msgspec.Struct, gc=False):
+    """A record's dependency names only: read again for the records with an edge out of the index."""
+
+    spec: _NamedNode
+
+
+class _RawDatabase(msgspec.Struct, gc=False):
     version: str | int
     installs: dict[str, msgspec.Raw]
 
 
-class _RawDocument(msgspec.Struct):
-    """The index with each record left as raw JSON: cut in two, one half per process."""
+class _RawDocument(msgspec.Struct, gc=False):
+    """The index with each record left as raw JSON, then decoded one by one (in one process or two)."""
 
     database: _RawDatabase
 
 
-_DECODER = msgspec.json.Decoder(_Document)
 _RAW_DECODER = msgspec.json.Decoder(_RawDocument)
-_RECORDS_DECODER = msgspec.json.Decoder(list[_Record])
+_RECORD_DECODER = msgspec.json.Decoder(_Record)
+_NAMES_DECODER = msgspec.json.Decoder(_NamedRecord)
 _NO_COMPILER = len(COMPILER_VIRTUALS)
 SPLIT_MIN_BYTES = 64 << 20  # ~75,000 records; below this, a second process costs more than it saves
 
@@ -106,11 +112,16 @@ def decode_index(data: bytes, path: str, mirror: str) -> IndexColumns | None:
     A large index is decoded in two halves, one in a forked child, where
     forking is safe (the command line; the browser loads in a thread).
     """
+    fork = len(data) >= SPLIT_MIN_BYTES and can_fork()
+    return decode_index_in_parts(data, path, mirror, parts=2 if fork else 1, fork=fork)
+
+
+def decode_index_in_parts(data: bytes, path: str, mirror: str, parts: int, fork: bool) -> IndexColumns | None:
+    """``decode_index`` with the records cut into ``parts`` runs of equal length, all but the first
+    decoded in forked children when ``fork`` (else one after another here: the same answer)."""
     with gc_paused():
-        if len(data) >= SPLIT_MIN_BYTES and can_fork():
-            return decode_index_in_parts(data, path, mirror, parts=2, fork=True)
         try:
-            document = _DECODER.decode(data)
+            document = _RAW_DECODER.decode(data)
         except (msgspec.ValidationError, msgspec.DecodeError):
             return None
         version = str(document.database.version)
@@ -120,46 +131,49 @@ def decode_index(data: bytes, path: str, mirror: str) -> IndexColumns | None:
         keys = _hash_array(list(installs))
         if keys is None or not valid_hash_bytes(keys):  # the general reader skips such a record, saying why
             return None
-        part = _part(list(installs.values()), keys)
-        return _assemble([part], keys, path, mirror, version) if part is not None else None
-
-
-def decode_index_in_parts(data: bytes, path: str, mirror: str, parts: int, fork: bool) -> IndexColumns | None:
-    """``decode_index`` with the records cut into ``parts`` runs of equal length, all but the first
-    decoded in forked children when ``fork`` (else one after another here: the same answer)."""
-    try:
-        document = _RAW_DECODER.decode(data)
-    except (msgspec.ValidationError, msgspec.DecodeError):
-        return None
-    version = str(document.database.version)
-    if version not in SUPPORTED_DB:
-        return None
-    installs = document.database.installs
-    keys = _hash_array(list(installs))
-    if keys is None or not valid_hash_bytes(keys):
-        return None
-    raws = list(installs.values())
-    size = -(-len(raws) // max(parts, 1)) or 1
-    runs = [raws[i : i + size] for i in range(0, len(raws), size)] or [[]]
-    calls = [ForkedCall(partial(_part_of_raws, run, keys)) for run in runs[1:]] if fork else []
-    try:
-        found = [_part_of_raws(runs[0], keys)]
-        found += [call.result() for call in calls] if fork else [_part_of_raws(run, keys) for run in runs[1:]]
-    except BaseException:
-        for call in calls:
-            call.cancel()
-        raise
-    if any(part is None for part in found):
-        return None
-    return _assemble([p for p in found if p is not None], keys, path, mirror, version)
+        raws = list(installs.values())
+        size = -(-len(raws) // max(parts, 1)) or 1
+        runs = [raws[i : i + size] for i in range(0, len(raws), size)] or [[]]
+        calls = [ForkedCall(partial(_part_of_raws, run, keys)) for run in runs[1:]] if fork else []
+        try:
+            found = [_part_of_raws(runs[0], keys)]
+            found += [call.result() for call in calls] if fork else [_part_of_raws(run, keys) for run in runs[1:]]
+        except BaseException:
+            for call in calls:
+                call.cancel()
+            raise
+        if any(part is None for part in found):
+            return None
+        return _assemble([p for p in found if p is not None], keys, path, mirror, version)
 
 
 def _part_of_raws(raws: list[msgspec.Raw], keys: np.ndarray) -> _Part | None:
+    """Each record decoded where it lies (a joined copy of half the index cost twice as long, in page faults)."""
+    decode = _RECORD_DECODER.decode
     try:
-        records = _RECORDS_DECODER.decode(b"[" + b",".join(raws) + b"]")
+        records = [decode(raw) for raw in raws]
+        part = _part(records, keys)
+        if part is not None:
+            part.unknown_names = _unknown_names(raws, part)
     except (msgspec.ValidationError, msgspec.DecodeError):
         return None
-    return _part(records, keys)
+    return part
+
+
+def _unknown_names(raws: list[msgspec.Raw], part: _Part) -> list[str]:
+    """The names of the edges whose target is not in the index, in edge order (records read again)."""
+    unknown = np.flatnonzero(part.targets < 0)
+    if not len(unknown):
+        return []
+    first_edge = np.cumsum(part.counts) - part.counts
+    of_record = np.repeat(np.arange(len(part.counts)), part.counts)[unknown]
+    edges: dict[int, list[_NamedEdge]] = {}
+    names = []
+    for k, record in zip(unknown.tolist(), of_record.tolist()):
+        if record not in edges:
+            edges[record] = _NAMES_DECODER.decode(raws[record]).spec.dependencies
+        names.append(edges[record][k - int(first_edge[record])].name)
+    return names
 
 
 def _interned(values: list[Any]) -> tuple[list[Any], np.ndarray]:
@@ -304,7 +318,7 @@ class _Part:
     edge_hashes: np.ndarray  # S32
     targets: np.ndarray  # each edge's record position in the index, or -1
     ranks: np.ndarray  # each edge's compiler rank (0 c, 1 cxx, 2 fortran; 3: none, or not looked at)
-    unknown_names: list[str]  # names of the edges whose target is -1, in edge order
+    unknown_names: list[str] = field(default_factory=list)  # of the edges whose target is -1, in edge order
 
 
 def _part(records: list[_Record], keys: np.ndarray) -> _Part | None:
@@ -346,7 +360,6 @@ def _part(records: list[_Record], keys: np.ndarray) -> _Part | None:
         edge_hashes=edge_hashes,
         targets=targets,
         ranks=ranks,
-        unknown_names=[edges[k].name for k in np.flatnonzero(targets < 0).tolist()],
     )
 
 
