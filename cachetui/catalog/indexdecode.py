@@ -403,7 +403,7 @@ def _assemble(parts: list[_Part], keys: np.ndarray, path: str, mirror: str, vers
     order = binaries[np.argsort(rank[package_of], kind="stable")]
     found.packages = [names[i] for i in by_name]
     found.page_rows = np.bincount(rank[package_of], minlength=len(by_name)).tolist()
-    found.hashes = keys[order].tobytes()
+    found.hashes = keys[order]
     values, ids = found.values, found.ids
     values["version"], ids["version"] = versions, version_ids[order]
     for part, column in enumerate(("platform", "os", "target")):
@@ -419,7 +419,7 @@ def _assemble(parts: list[_Part], keys: np.ndarray, path: str, mirror: str, vers
     row_targets = targets[row_edges]
     known = row_targets >= 0
     found.dep_counts = row_counts
-    found.dep_hashes = edge_hashes[row_edges].tobytes()
+    found.dep_hashes = edge_hashes[row_edges]
     found.dep_binary = binary[np.where(known, row_targets, 0)] & known
     edge_labels = np.zeros(len(row_edges), dtype=np.uint32)
     edge_labels[known] = labels.of_records(row_targets[known])

@@ -69,14 +69,14 @@ class IndexColumns:
     records: int  # records the index holds (binaries or not)
     packages: list[str] = field(default_factory=list)  # one page each, in row order
     page_rows: list[int] = field(default_factory=list)
-    hashes: bytes = b""  # 32 ASCII bytes per row
+    hashes: np.ndarray = field(default_factory=lambda: np.zeros(0, "S32"))  # one per row
     values: dict[str, list[Any]] = field(default_factory=dict)  # column -> its distinct values
     ids: dict[str, np.ndarray] = field(default_factory=dict)  # column -> local id per row (deplabel: per edge)
     roots: np.ndarray = field(default_factory=lambda: np.zeros(0, np.bool_))
     dep_counts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    dep_hashes: bytes = b""  # 32 ASCII bytes per edge
+    dep_hashes: np.ndarray = field(default_factory=lambda: np.zeros(0, "S32"))  # one per edge
     dep_binary: np.ndarray = field(default_factory=lambda: np.zeros(0, np.bool_))  # the dependency is a binary here
     notes: list[str] = field(default_factory=list)  # said once, on the first page
 
     def __len__(self) -> int:
-        return len(self.hashes) // 32
+        return len(self.hashes)

@@ -210,11 +210,11 @@ class ChunkBuilder:
         self.columns["stacks"].frombytes(np.full(n, stacks, dtype=np.uintc).tobytes())
         self.columns["tarball"].frombytes(np.full(n, TARBALL_NONE, dtype=np.uintc).tobytes())
         self.size.frombytes(np.full(n, NO_SIZE, dtype=np.int64).tobytes())
-        self.hashes += index.hashes
+        self.hashes += index.hashes.data
         self.root.frombytes(index.roots.astype(np.int8).tobytes())
         rows = np.repeat(np.arange(first, first + n, dtype=np.uintc), index.dep_counts)
         self.dep_row.frombytes(rows.tobytes())
-        self.dep_hash += index.dep_hashes
+        self.dep_hash += index.dep_hashes.data
         self.dep_binary.frombytes(index.dep_binary.astype(np.uint8).tobytes())
 
     def _add_columns(self, tag: str, package: str, columns: Sequence[Sequence[Any]]) -> int:
@@ -303,17 +303,18 @@ class ChunkBuilder:
         del self.dep_hash[keep * 32 :]
 
     def export(self) -> dict[str, Any]:
-        """Picklable, compact form (bytes and lists) for crossing a process boundary."""
+        """Picklable, compact form for crossing a process boundary: the builder's own arrays, not copies
+        (tens of MB each for a large index); the builder must not be appended to afterwards."""
         return {
             "tables": {name: table.items for name, table in self.tables.items()},
-            "columns": {name: col.tobytes() for name, col in self.columns.items()},
-            "size": self.size.tobytes(),
-            "hashes": bytes(self.hashes),
-            "root": self.root.tobytes(),
-            "dep_row": self.dep_row.tobytes(),
-            "dep_hash": bytes(self.dep_hash),
-            "dep_label": self.dep_label.tobytes(),
-            "dep_binary": self.dep_binary.tobytes(),
+            "columns": dict(self.columns),
+            "size": self.size,
+            "hashes": self.hashes,
+            "root": self.root,
+            "dep_row": self.dep_row,
+            "dep_hash": self.dep_hash,
+            "dep_label": self.dep_label,
+            "dep_binary": self.dep_binary,
         }
 
 
@@ -325,6 +326,13 @@ def packed_hashes(hashes: Sequence[str | None]) -> bytes:
         if joined.isascii() and len(joined) == 32 * len(present) and (not present or min(map(len, present)) == 32):
             return joined.encode("ascii")
     return b"".join([(h or "").encode("ascii", "replace")[:32].ljust(32, b"\0") for h in hashes])
+
+
+def _joined(arrays: list[np.ndarray], dtype: Any) -> np.ndarray:
+    """The arrays end to end; one array is used as it is (a copy of a large index's columns costs page faults)."""
+    if len(arrays) == 1:
+        return arrays[0]
+    return np.concatenate(arrays) if arrays else np.zeros(0, dtype)
 
 
 def _split_label(label: str) -> tuple[str, str]:
@@ -432,17 +440,18 @@ class SpecStore:
             offset += len(part_size)
         columns = {}
         for name in ID_COLUMNS:
-            joined = np.concatenate(cols[name]) if cols[name] else np.zeros(0, np.uint32)
-            columns[name] = joined.astype(_smallest_uint(len(tables[name])), copy=False)
-        size = np.concatenate(sizes) if sizes else np.zeros(0, np.int64)
-        hash_col = np.concatenate(hashes) if hashes else np.zeros(0, "S32")
-        page = np.concatenate(pages).astype(np.uint32, copy=False) if pages else np.zeros(0, np.uint32)
-        root = np.concatenate(roots).astype(np.int8, copy=False) if roots else np.zeros(0, np.int8)
+            columns[name] = _joined(cols[name], np.uint32).astype(_smallest_uint(len(tables[name])), copy=False)
+        size = _joined(sizes, np.int64)
+        hash_col = _joined(hashes, "S32")
+        page = _joined(pages, np.uint32).astype(np.uint32, copy=False)
+        root = _joined(roots, np.int8).astype(np.int8, copy=False)
         deps = Dependencies.empty()
         if dep_parts:
-            row, dep_hash, label, binary = (np.concatenate(list(column)) for column in zip(*dep_parts))
-            order = np.argsort(row, kind="stable")
-            deps = Dependencies(row[order], dep_hash[order], label[order].astype(np.uint32), binary[order])
+            row, dep_hash, label, binary = (_joined(list(column), None) for column in zip(*dep_parts))
+            if len(row) > 1 and not (row[1:] >= row[:-1]).all():  # chunks come in row order: rarely needed
+                order = np.argsort(row, kind="stable")
+                row, dep_hash, label, binary = row[order], dep_hash[order], label[order], binary[order]
+            deps = Dependencies(row, dep_hash, label.astype(np.uint32, copy=False), binary)
         return cls(tables, columns, size, hash_col, page, root, deps)
 
     def value(self, name: str, row: int) -> Any:
