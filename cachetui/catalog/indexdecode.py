@@ -2,18 +2,23 @@
 
 The general reader (``spackindex.records``) decodes the whole Database JSON
 into dicts and builds a record object per spec and per dependency edge, and
-the store then interned every page's rows: a 300,000-record index (1.1
-million edges) took 10-14 s. Here msgspec decodes into typed structs holding
-only the fields cachetui uses (the rest of the JSON is skipped, never
-built); each column is then one pass over the structs in decode order, with
-values equal across records (arch, variants, edge parameters) decoded once;
-and the cross-record work (which record an edge points at, its label, the
-compiler a Spack 1.0 record reaches by its ``c`` edge, the order of rows by
-package) is numpy over record positions, not Python per edge.
+the store then interned every page's rows: a 300,000-record index (1.2
+million edges) took 10-14 s. Here a first pass finds each record's key and
+raw text; msgspec then decodes each record, where it lies, into typed
+structs holding only the fields cachetui uses (the rest of the JSON is
+skipped, never built). Each column is one pass over the structs in decode
+order, with values equal across records (arch, variants, edge parameters)
+decoded once; the cross-record work (which record an edge points at, its
+label, the compiler a Spack 1.0 record reaches by its ``c`` edge, the order
+of rows by package) is numpy over record positions, not Python per edge.
 
-A large index is cut in two and the second half read by a forked child
+On this machine's VM a page fault costs ~15 us, so memory is time: no
+joined copies, no GC headers on the structs, no edge names (read again only
+for edges to records missing from the index).
+
+A large index's records are read in two runs, the second by a forked child
 where forking is safe (the command line; never from the browser's loading
-thread); the halves join into exactly what one process would make (tested).
+thread); the runs join into exactly what one process would make (tested).
 
 The structs describe DB 6 to 9 (nodes with a ``name``, dependencies as a
 list of objects). An index they do not fit (DB 5's ``{name: node}`` nodes
