@@ -11,7 +11,8 @@ resident memory. Rows:
   a thread, where forking is unsafe) reads it;
 * warm ``cachetui find`` (from the snapshot);
 * peers: ``jq`` counting the binaries, and a stdlib ``json.loads`` of the
-  index that counts them: what reading it at all costs in Python.
+  index that counts them (as written, and with the garbage collector off,
+  which a naive reader does not think of): what reading it at all costs.
 
 Prints a Markdown table (median and p95) and the machine.
 """
@@ -33,7 +34,9 @@ from bench_commands import timed
 from make_index import generate
 
 STDLIB_READER = r"""
-import json, sys
+import gc, json, sys
+if sys.argv[2] == "off":
+    gc.disable()
 installs = json.loads(open(sys.argv[1], "rb").read())["database"]["installs"]
 print(sum(1 for r in installs.values() if r.get("in_buildcache")))
 """
@@ -92,7 +95,12 @@ def main() -> int:
     rows = [
         cold("cold `cachetui index`", [*cli, "index"], cache, args.repeat),
         cold("cold, the index read in one process (as the browser reads it)", [*one, "index"], cache, args.repeat),
-        timed("peer: stdlib `json.loads`, count binaries", [sys.executable, "-c", STDLIB_READER, data], args.repeat),
+        timed("peer: stdlib `json.loads`, count binaries", [sys.executable, "-c", STDLIB_READER, data, "on"], 3),
+        timed(
+            "peer: the same with the garbage collector off",
+            [sys.executable, "-c", STDLIB_READER, data, "off"],
+            args.repeat,
+        ),
     ]
     if shutil.which("jq"):
         rows.append(timed("peer: `jq` count binaries", ["jq", JQ, data], args.repeat))

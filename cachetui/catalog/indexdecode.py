@@ -12,7 +12,7 @@ decoded once; the cross-record work (which record an edge points at, its
 label, the compiler a Spack 1.0 record reaches by its ``c`` edge, the order
 of rows by package) is numpy over record positions, not Python per edge.
 
-On this machine's VM a page fault costs ~15 us, so memory is time: no
+Page faults are much of the time (~15 us each on the benchmark VM), so: no
 joined copies, no GC headers on the structs, no edge names (read again only
 for edges to records missing from the index).
 
