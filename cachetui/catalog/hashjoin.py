@@ -1,0 +1,49 @@
+"""Finding records by their 32-character hash without a dict of Python strings.
+
+Hashes are one S32 numpy array; a join of 1.2 million edge hashes against
+300,000 record hashes is a sort and a binary search on 64-bit codes mixed
+from all 32 bytes, each hit checked against the full hash: a fraction of
+building and probing a dict of 300,000 ``str`` (and of its memory).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def hash_array(hashes: list[str]) -> np.ndarray | None:
+    """The hashes as one S32 array; None unless every one is 32 ASCII characters (the general reader takes those)."""
+    if hashes and not (min(map(len, hashes)) == 32 == max(map(len, hashes))):
+        return None
+    try:
+        return np.array(hashes, dtype="S32")
+    except UnicodeEncodeError:
+        return None
+
+
+def hash_codes(hashes: np.ndarray) -> np.ndarray:
+    """A uint64 per S32 hash, mixing all 32 bytes: sorting and searching these is ~20x faster than the strings."""
+    words = np.ascontiguousarray(hashes).view(np.uint64).reshape(-1, 4)
+    mixed: np.ndarray = words[:, 0].copy()
+    for column, factor in ((1, 0x9E3779B97F4A7C15), (2, 0xC2B2AE3D27D4EB4F), (3, 0x165667B19E3779F9)):
+        mixed ^= words[:, column] * np.uint64(factor)
+        mixed = (mixed << np.uint64(31)) | (mixed >> np.uint64(33))
+    return mixed
+
+
+def positions_of(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Where each wanted hash is among the keys, or -1: a sorted join on 64-bit codes (no dict of 300,000
+    strings), every hit checked against the full hash. Keys whose codes collide (never seen: 2**-64 odds per
+    pair) are joined by the strings themselves."""
+    if not len(keys) or not len(wanted):
+        return np.full(len(wanted), -1, dtype=np.int64)
+    key_codes = hash_codes(keys)
+    sorter = np.argsort(key_codes)
+    sorted_codes = key_codes[sorter]
+    if len(sorted_codes) > 1 and not (sorted_codes[1:] != sorted_codes[:-1]).all():
+        position = dict(zip(keys.tolist(), range(len(keys))))
+        return np.array([position.get(h, -1) for h in wanted.tolist()], dtype=np.int64)
+    at = np.minimum(np.searchsorted(sorted_codes, hash_codes(wanted)), len(keys) - 1)
+    found = sorter[at]
+    positions: np.ndarray = np.where(keys[found] == wanted, found, -1)
+    return positions

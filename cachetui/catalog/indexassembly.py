@@ -1,0 +1,195 @@
+"""An index's records, decoded in runs (one per process), joined and put in the store's row order.
+
+Each run arrives column by column in record order (``RecordRun``); the
+assembly interns the runs' values into one table per column, orders the
+binaries by package (one page each), lays each row's dependency edges after
+it, labels every edge ``name@version`` from the record it points at, and
+picks each Spack 1.0 record's compiler from its compiler edges: all numpy
+over record positions, Python only once per distinct value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .model import name_at
+from .rows import IndexColumns
+from .spackindex import COMPILER_VIRTUALS
+
+NO_COMPILER = len(COMPILER_VIRTUALS)  # the compiler rank of an edge that provides none
+
+
+@dataclass
+class RecordRun:
+    """A run of records, column by column in record order: what one process makes of its half.
+
+    Each string column is (distinct values, id per record); edges are flat in
+    record order, their targets already found among all the index's hashes.
+    """
+
+    names: tuple[list[str], np.ndarray]
+    versions: tuple[list[str], np.ndarray]
+    arches: tuple[list[tuple[str, str, str]], np.ndarray]
+    variants: tuple[list[tuple[str, ...]], np.ndarray]
+    declared: tuple[list[str], np.ndarray]  # the compiler a record names itself; id -1: none
+    binary: np.ndarray  # in the build cache and not external
+    ref_zero: np.ndarray  # ref_count == 0
+    ref_missing: np.ndarray  # no ref_count
+    counts: np.ndarray  # edges per record
+    edge_hashes: np.ndarray  # S32
+    targets: np.ndarray  # each edge's record position in the index, or -1
+    ranks: np.ndarray  # each edge's compiler rank (0 c, 1 cxx, 2 fortran; 3: none, or not looked at)
+    unknown_names: list[str] = field(default_factory=list)  # of the edges whose target is -1, in edge order
+
+
+def interned(values: list[Any]) -> tuple[list[Any], np.ndarray]:
+    """(distinct values in first-seen order, each value's id among them)."""
+    index: dict[Any, int] = {}
+    ids = [index.setdefault(v, len(index)) for v in values]
+    return list(index), np.array(ids, dtype=np.uint32)
+
+
+def _first_per_group(groups: np.ndarray, *then: np.ndarray) -> np.ndarray:
+    """Indices of the first item of each group, items ordered by group, then by each array of ``then`` in turn."""
+    ordered = np.lexsort((*reversed(then), groups))
+    first = np.ones(len(ordered), dtype=np.bool_)
+    first[1:] = groups[ordered][1:] != groups[ordered][:-1]
+    return ordered[first]
+
+
+class _Labels:
+    """name@version labels of records, each made once per distinct (name, version) and interned in one table."""
+
+    def __init__(self, names: list[str], name_ids: np.ndarray, versions: list[str], version_ids: np.ndarray):
+        self.names, self.versions = names, versions
+        self.width = max(len(versions), 1)
+        pairs, self.pair_of_record = np.unique(
+            name_ids.astype(np.int64) * self.width + version_ids, return_inverse=True
+        )
+        self.pairs = pairs.tolist()
+        self.label_of_pair = np.full(len(pairs), -1, dtype=np.int64)
+        self.index: dict[str, int] = {}
+
+    def of_records(self, records: np.ndarray) -> np.ndarray:
+        """The label id of each record (a gather: labels are made only for pairs not seen before)."""
+        pairs = self.pair_of_record.reshape(-1)[records]
+        new = np.zeros(len(self.pairs), dtype=np.bool_)
+        new[pairs] = True
+        new &= self.label_of_pair < 0
+        intern, width = self.index.setdefault, self.width
+        for p in np.flatnonzero(new).tolist():
+            pair = self.pairs[p]
+            self.label_of_pair[p] = intern(
+                name_at(self.names[pair // width], self.versions[pair % width]), len(self.index)
+            )
+        labelled: np.ndarray = self.label_of_pair[pairs].astype(np.uint32)
+        return labelled
+
+    def of_strings(self, strings: list[str]) -> np.ndarray:
+        intern = self.index.setdefault
+        return np.array([intern(s, len(self.index)) for s in strings], dtype=np.uint32)
+
+
+def _merged(columns: list[tuple[list[Any], np.ndarray]]) -> tuple[list[Any], np.ndarray]:
+    """One (values, ids) column from several runs' (each run's values interned into one table)."""
+    if len(columns) == 1:
+        return columns[0]
+    index: dict[Any, int] = {}
+    ids = []
+    for values, local in columns:
+        remap = np.array([index.setdefault(v, len(index)) for v in values] or [0], dtype=np.int64)
+        ids.append(np.where(local >= 0, remap[np.maximum(local, 0)], -1) if len(local) else local)
+    return list(index), np.concatenate(ids)
+
+
+def assemble(runs: list[RecordRun], keys: np.ndarray, path: str, mirror: str, version: str) -> IndexColumns:
+    """The runs joined, then put in row order: binaries sorted by package, edges after their rows."""
+    found = IndexColumns(path=path, tag=mirror, format=f"spack-index-db{version}", records=len(keys))
+    names, name_ids = _merged([p.names for p in runs])
+    versions, version_ids = _merged([p.versions for p in runs])
+    arches, arch_ids = _merged([p.arches for p in runs])
+    variants, variant_ids = _merged([p.variants for p in runs])
+    declared, declared_ids = _merged([p.declared for p in runs])
+    binary = np.concatenate([p.binary for p in runs])
+    counts = np.concatenate([p.counts for p in runs])
+    edge_hashes = np.concatenate([p.edge_hashes for p in runs])
+    targets = np.concatenate([p.targets for p in runs])
+    unknown_names = [name for p in runs for name in p.unknown_names]
+    labels = _Labels(names, name_ids, versions, version_ids)
+
+    # Rows: the binaries (externals and unpushed records name dependencies only), by package, in index order.
+    binaries = np.flatnonzero(binary)
+    package_of = name_ids[binaries]
+    by_name = sorted(np.unique(package_of).tolist(), key=names.__getitem__)
+    rank = np.zeros(len(names), dtype=np.int64)
+    rank[by_name] = np.arange(len(by_name))
+    order = binaries[np.argsort(rank[package_of], kind="stable")]
+    found.packages = [names[i] for i in by_name]
+    found.page_rows = np.bincount(rank[package_of], minlength=len(by_name)).tolist()
+    found.hashes = keys[order]
+    values, ids = found.values, found.ids
+    values["version"], ids["version"] = versions, version_ids[order]
+    for part, column in enumerate(("platform", "os", "target")):
+        values[column], local = interned([arch[part] for arch in arches])
+        ids[column] = local[arch_ids[order]]
+    values["variants"], local = interned(variants)
+    ids["variants"] = local[variant_ids[order]]
+
+    # The rows' edges, in row order, labelled name@version from the record each points at (else its name).
+    row_counts = counts[order]
+    row_edges = np.repeat((np.cumsum(counts) - counts)[order] - (np.cumsum(row_counts) - row_counts), row_counts)
+    row_edges += np.arange(len(row_edges))
+    row_targets = targets[row_edges]
+    known = row_targets >= 0
+    found.dep_counts = row_counts
+    found.dep_hashes = edge_hashes[row_edges]
+    found.dep_binary = binary[np.where(known, row_targets, 0)] & known
+    edge_labels = np.zeros(len(row_edges), dtype=np.uint32)
+    edge_labels[known] = labels.of_records(row_targets[known])
+    unknown_at = np.searchsorted(np.flatnonzero(targets < 0), row_edges[~known])
+    edge_labels[~known] = labels.of_strings([unknown_names[i] for i in unknown_at.tolist()])
+    values["deplabel"], ids["deplabel"] = list(labels.index), edge_labels
+
+    values["compiler"], ids["compiler"] = _compiler_column(
+        declared, declared_ids, np.concatenate([p.ranks for p in runs]), counts, targets, labels, order
+    )
+    ref_zero = np.concatenate([p.ref_zero for p in runs])
+    ref_missing = np.concatenate([p.ref_missing for p in runs])
+    if ref_missing.any():  # no ref_count: a root is what no record depends on
+        depended = np.zeros(len(binary), dtype=np.bool_)
+        depended[targets[targets >= 0]] = True
+        ref_zero = np.where(ref_missing, ~depended, ref_zero)
+    found.roots = ref_zero[order]
+    return found
+
+
+def _compiler_column(
+    declared: list[str],
+    declared_ids: np.ndarray,
+    ranks: np.ndarray,
+    counts: np.ndarray,
+    targets: np.ndarray,
+    labels: _Labels,
+    order: np.ndarray,
+) -> tuple[list[str], np.ndarray]:
+    """Each row's compiler: the one its record names, else (Spack 1.0) the record its compiler edge reaches.
+
+    As the general reader: the first edge (to a record in the index) providing
+    c wins, else the first providing cxx, else fortran.
+    """
+    table = {name: i for i, name in enumerate(declared)}
+    compiler = declared_ids.astype(np.int64)
+    usable = np.flatnonzero((ranks < NO_COMPILER) & (targets >= 0))
+    if len(usable):
+        edge_records = np.repeat(np.arange(len(counts)), counts)[usable]
+        picks = _first_per_group(edge_records, ranks[usable], usable)
+        label_ids = labels.of_records(targets[usable[picks]])
+        label_names = list(labels.index)
+        compiler[edge_records[picks]] = [table.setdefault(label_names[i], len(table)) for i in label_ids.tolist()]
+    none = table.setdefault("none", len(table))
+    column = compiler[order]
+    column[column < 0] = none
+    return list(table), column.astype(np.uint32)
