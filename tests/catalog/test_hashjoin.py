@@ -1,0 +1,42 @@
+"""Finding records by hash with sorted joins: exact positions, misses as -1, odd hashes refused."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from cachetui.catalog import hashjoin
+from cachetui.catalog.hashjoin import hash_array, positions_of
+
+ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
+
+
+def some_hashes(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(ALPHABET) for _ in range(32)) for _ in range(n)]
+
+
+def test_hash_array_takes_only_32_ascii_characters_each():
+    assert hash_array([]).shape == (0,)
+    assert hash_array(["a" * 32, "b" * 32]).tolist() == [b"a" * 32, b"b" * 32]
+    assert hash_array(["a" * 32, "a" * 31]) is None
+    assert hash_array(["a" * 33]) is None
+    assert hash_array(["\u00e9" * 32]) is None
+
+
+def test_positions_are_exact_and_misses_are_minus_one():
+    keys = some_hashes(5000, 1)
+    wanted = [keys[i] for i in (4999, 0, 17, 17)] + some_hashes(3, 2)
+    found = positions_of(hash_array(keys), hash_array(wanted))
+    assert found.tolist() == [4999, 0, 17, 17, -1, -1, -1]
+    assert positions_of(hash_array([]), hash_array(wanted)).tolist() == [-1] * 7
+    assert positions_of(hash_array(keys), hash_array([])).tolist() == []
+
+
+def test_codes_that_collide_fall_back_to_the_strings(monkeypatch):
+    """Two keys with one 64-bit code (odds 2**-64 a pair; forced here) still join exactly."""
+    keys = some_hashes(100, 3)
+    monkeypatch.setattr(hashjoin, "hash_codes", lambda hashes: np.zeros(len(hashes), dtype=np.uint64))
+    found = positions_of(hash_array(keys), hash_array([keys[42], keys[7], some_hashes(1, 4)[0]]))
+    assert found.tolist() == [42, 7, -1]
