@@ -466,7 +466,7 @@ def check_sources(opts: argparse.Namespace, sources: list[str]) -> None:
 class Progress:
     """Loading progress on stderr.
 
-    On a terminal: one line rewritten with ``\\r`` (``parsing 1234/130000 pages  45%``),
+    On a terminal: one line rewritten with ``\\r`` (``parsing 1234/130000 files  45%``),
     erased when done; with ``delay`` it only appears if loading takes that long.
     Elsewhere (``plain``): a handful of lines (phase changes and every 25% of parsing).
     """
@@ -500,7 +500,7 @@ class Progress:
 
     def _text(self, p: LoadProgress) -> str:
         if p.phase == "parse" and p.total:
-            return f"parsing {p.done}/{p.total} pages  {100 * p.done // p.total:3d}%"
+            return f"parsing {p.done}/{p.total} files  {100 * p.done // p.total:3d}%"  # a Spack index: many pages
         if p.phase == "scan" and p.done and self.tty:
             return f"scanning sources: {p.done} files"
         return self.PHASES.get(p.phase, "")
@@ -525,7 +525,7 @@ class Progress:
         if p.phase == "parse" and p.total:
             if self.phase != "parse":
                 self.phase = "parse"
-                self.stream.write(f"parsing {p.total} pages\n")
+                self.stream.write(f"parsing {p.total} file{'' if p.total == 1 else 's'}\n")
             quarter = 4 * p.done // p.total
             if quarter > self.quarter and 0 < quarter < 4:
                 self.quarter = quarter

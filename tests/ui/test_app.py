@@ -51,7 +51,7 @@ async def test_progress_is_shown_and_quit_works_while_loading(monkeypatch):
         await pilot.pause(0.2)
         text = screen_text(app)
         assert "Loading the catalog" in text
-        assert "reading pages:" in text and "of 100,000 pages" in text
+        assert "reading " in text and "of 100,000 files" in text
         assert "q quits at any time" in text
         await pilot.press("q")
     assert stopped.wait(2.0), "the loading thread kept running after quit"

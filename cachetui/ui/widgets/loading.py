@@ -18,8 +18,8 @@ from ..safe import literal
 
 PHASES = {
     "snapshot": "reading the snapshot",
-    "scan": "looking for pages",
-    "parse": "reading pages",
+    "scan": "looking for pages and Spack indexes",
+    "parse": "reading",
     "index": "indexing specs",
     "save": "saving a snapshot for a faster start next time",
     "done": "ready",
@@ -31,7 +31,7 @@ def describe(progress: LoadProgress) -> str:
     if progress.phase == "scan" and progress.done:
         text += f": {progress.done:,} files"
     if progress.phase == "parse" and progress.total:
-        text += f": {progress.done:,} of {progress.total:,} pages"
+        text += f" {progress.done:,} of {progress.total:,} file{'' if progress.total == 1 else 's'}"
         if progress.bytes_total:
             text += f" ({human_size(progress.bytes_done)} of {human_size(progress.bytes_total)})"
     return text + ("" if progress.phase == "done" else " …")
