@@ -7,6 +7,10 @@ the kernel to kill it when its parent dies (Linux's ``PR_SET_PDEATHSIG``) and,
 everywhere, watches its parent's pid from a daemon thread; the parent
 terminates the pool on any exception, including the ones its SIGTERM and
 SIGHUP handlers raise.
+
+Two kinds: a spawned pool for many page files (``parallel_map``), and one
+forked child for half of a large Spack index (``ForkedCall``), which shares
+what the parent already decoded instead of being sent it.
 """
 
 from __future__ import annotations
