@@ -30,8 +30,10 @@ def describe(progress: LoadProgress) -> str:
     text = PHASES.get(progress.phase, progress.phase)
     if progress.phase == "scan" and progress.done:
         text += f": {progress.done:,} files"
-    if progress.phase == "parse" and progress.total:
-        text += f" {progress.done:,} of {progress.total:,} file{'' if progress.total == 1 else 's'}"
+    if progress.phase == "parse" and progress.total == 1:  # one file (a large Spack index): no count to show
+        text += f" 1 file ({human_size(progress.bytes_total)})" if progress.bytes_total else " 1 file"
+    elif progress.phase == "parse" and progress.total:
+        text += f" {progress.done:,} of {progress.total:,} files"
         if progress.bytes_total:
             text += f" ({human_size(progress.bytes_done)} of {human_size(progress.bytes_total)})"
     return text + ("" if progress.phase == "done" else " …")
@@ -57,7 +59,7 @@ class LoadingPanel(Vertical):
 
     def show_progress(self, progress: LoadProgress) -> None:
         bar = self.query_one(ProgressBar)
-        if progress.phase == "parse" and progress.total:
+        if progress.phase == "parse" and progress.total > 1:
             bar.update(total=progress.total, progress=progress.done)
         elif progress.phase in ("index", "save", "done"):
             bar.update(total=1, progress=1)
