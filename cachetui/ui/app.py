@@ -208,14 +208,18 @@ class CacheTuiApp(App[str | None]):
     def _load_in_background(self, done: threading.Event) -> None:
         """Build the catalog; progress is posted (throttled) to the UI, as is the result or the failure."""
         last = 0.0
+        last_phase = ""
 
         def progress(report: LoadProgress) -> None:
-            nonlocal last
+            nonlocal last, last_phase
             if self._load_cancel.is_set():
                 raise LoadCancelled()
             now = time.monotonic()
-            if report.phase != "parse" or now - last >= PROGRESS_INTERVAL or report.done == report.total:
-                last = now
+            # Every new phase is shown (the first "parse" report used to be dropped, coming right after
+            # the scan's: a large index then read under "looking for pages" for seconds).
+            fresh = report.phase != last_phase
+            if fresh or report.phase != "parse" or now - last >= PROGRESS_INTERVAL or report.done == report.total:
+                last, last_phase = now, report.phase
                 self.post_message(CatalogLoadProgress(report))
 
         try:

@@ -92,3 +92,25 @@ async def test_typing_while_loading_runs_the_query_once_loaded(tmp_path, monkeyp
         await wait_for(pilot, lambda: "2 packages" in screen_text(app))
         tree_lines = [line.split("▏")[0].strip() for line in screen_text(app).splitlines()[3:] if "▏" in line]
         assert [line.split()[1] for line in tree_lines if line.startswith("▶")] == ["zlib", "zlib-ng"]
+
+
+async def test_a_new_phase_is_shown_even_right_after_the_last(monkeypatch):
+    """The scan's report and the first "parse" one come within a millisecond; the second used to be
+    dropped by the throttle, so a large index was read for seconds under "looking for pages"."""
+    release = threading.Event()
+
+    def one_big_index(sources, *, cache_dir, use_cache, progress):
+        progress(LoadProgress("scan", 1))
+        progress(LoadProgress("parse", 0, 1, 0, 243))
+        release.wait(10)
+        raise AssertionError("released")
+
+    monkeypatch.setattr(app_module, "load_catalog", one_big_index)
+    app = CacheTuiApp(sources=["/nowhere"], environ={})
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: "reading 1 file" in screen_text(app))
+            assert "looking for" not in screen_text(app)
+            await pilot.press("q")
+    finally:
+        release.set()

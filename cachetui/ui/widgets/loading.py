@@ -30,8 +30,10 @@ def describe(progress: LoadProgress) -> str:
     text = PHASES.get(progress.phase, progress.phase)
     if progress.phase == "scan" and progress.done:
         text += f": {progress.done:,} files"
-    if progress.phase == "parse" and progress.total == 1:  # one file (a large Spack index): no count to show
-        text += f" 1 file ({human_size(progress.bytes_total)})" if progress.bytes_total else " 1 file"
+    if progress.phase == "parse" and progress.total == 1:
+        # One file, most likely a large Spack index: no count to show, and no size either (a v3 mirror is
+        # stamped by its 250-byte manifest, not by the blob it names).
+        text += " 1 file"
     elif progress.phase == "parse" and progress.total:
         text += f" {progress.done:,} of {progress.total:,} files"
         if progress.bytes_total:

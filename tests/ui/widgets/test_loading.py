@@ -1,4 +1,4 @@
-"""The loading panel's words and bar: files counted when there are many, one large index shown as itself."""
+"""The loading panel's words and bar: files counted when there are many; one file (an index) just read."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ def test_many_files_are_counted_with_their_bytes():
     assert text == "reading 1,200 of 130,000 files (5.0 MiB of 1.5 GiB) …"
 
 
-def test_one_large_index_is_named_by_its_size_not_counted():
-    assert describe(LoadProgress("parse", 0, 1, 0, 243 << 20)) == "reading 1 file (243.0 MiB) …"
+def test_one_file_is_not_counted():
+    """A v3 mirror is one manifest of 250 bytes naming a blob of hundreds of MB: neither count nor size helps."""
+    assert describe(LoadProgress("parse", 0, 1, 0, 243)) == "reading 1 file …"
 
 
 class PanelApp(App):
