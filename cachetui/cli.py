@@ -499,8 +499,10 @@ class Progress:
             pass  # progress must never break loading
 
     def _text(self, p: LoadProgress) -> str:
+        if p.phase == "parse" and p.total == 1:
+            return "parsing 1 file"  # most likely a large Spack index: 0/1 for seconds says nothing
         if p.phase == "parse" and p.total:
-            return f"parsing {p.done}/{p.total} files  {100 * p.done // p.total:3d}%"  # a Spack index: many pages
+            return f"parsing {p.done}/{p.total} files  {100 * p.done // p.total:3d}%"
         if p.phase == "scan" and p.done and self.tty:
             return f"scanning sources: {p.done} files"
         return self.PHASES.get(p.phase, "")

@@ -51,3 +51,17 @@ def test_spack_cache_and_named_sources(cli, tmp_path, monkeypatch):
     assert named.code == 0 and named.lines[0].endswith("[site]")
     show = cli("show", "cmake", "-C", f"site={INDEX / 'v3-mirror'}")
     assert f"  mirror:    spack mirror add site {INDEX / 'v3-mirror'}" in show.lines
+
+
+def test_progress_on_a_terminal_counts_files_and_does_not_count_one():
+    """`parsing 0/1 files   0%` for the seconds a large index takes said nothing: one file is just named."""
+    import io
+
+    from cachetui.catalog import LoadProgress
+    from cachetui.cli import Progress
+
+    many, one = io.StringIO(), io.StringIO()
+    Progress(tty=True, plain=False, stream=many)(LoadProgress("parse", 3, 10))
+    Progress(tty=True, plain=False, stream=one)(LoadProgress("parse", 0, 1))
+    assert many.getvalue().strip("\r ") == "parsing 3/10 files   30%"
+    assert one.getvalue().strip("\r ") == "parsing 1 file"
