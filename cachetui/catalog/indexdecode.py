@@ -42,7 +42,7 @@ from .hashjoin import hash_array, positions_of
 from .indexassembly import NO_COMPILER, RecordRun, assemble, interned
 from .model import name_at
 from .rows import IndexColumns
-from .spackindex import COMPILER_VIRTUALS, SUPPORTED_DB, gc_paused, target_name, variant_strings
+from .spackindex import COMPILER_VIRTUALS, SUPPORTED_DB, as_list, gc_paused, target_name, variant_strings
 from .workers import ForkedCall, can_fork
 
 
@@ -210,7 +210,7 @@ def _virtuals(raw: bytes) -> list[str]:
         virtuals = _EDGE_PARAMETERS.decode(raw).virtuals
     except (msgspec.ValidationError, msgspec.DecodeError):
         return []
-    return list(virtuals) if isinstance(virtuals, (list, str)) else []
+    return as_list(virtuals)
 
 
 def _compiler_rank(virtuals: list[str]) -> int:

@@ -115,6 +115,12 @@ def _node(record: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     raise ValueError("spec has no name")
 
 
+def as_list(value: object) -> list[Any]:
+    """A list field of an edge (deptypes, virtuals) as a list: a string is taken as its characters, as
+    ``list()`` takes it; anything else that is not a list (a number, a mapping, null) as empty."""
+    return list(value) if isinstance(value, (list, str)) else []
+
+
 def _edges(node: dict[str, Any]) -> Iterator[tuple[str, str, list[str], list[str]]]:
     """(name, hash, deptypes, virtuals) of each dependency edge, in any DB version's shape."""
     deps = node.get("dependencies")
@@ -122,7 +128,7 @@ def _edges(node: dict[str, Any]) -> Iterator[tuple[str, str, list[str], list[str
         for name, dep in deps.items():
             if isinstance(dep, dict):
                 digest = dep.get("hash") or dep.get("full_hash") or dep.get("build_hash") or ""
-                yield str(name), str(digest), list(dep.get("type") or []), []
+                yield str(name), str(digest), as_list(dep.get("type")), []
     elif isinstance(deps, list):
         for dep in deps:
             if not isinstance(dep, dict):
@@ -130,9 +136,9 @@ def _edges(node: dict[str, Any]) -> Iterator[tuple[str, str, list[str], list[str
             digest = dep.get("hash") or dep.get("full_hash") or dep.get("build_hash") or ""
             params = dep.get("parameters")
             if isinstance(params, dict):
-                types, virtuals = list(params.get("deptypes") or []), list(params.get("virtuals") or [])
+                types, virtuals = as_list(params.get("deptypes")), as_list(params.get("virtuals"))
             else:
-                types, virtuals = list(dep.get("type") or []), []
+                types, virtuals = as_list(dep.get("type")), []
             yield str(dep.get("name", "")), str(digest), types, virtuals
 
 

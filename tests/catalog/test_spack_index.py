@@ -388,3 +388,23 @@ def test_a_record_not_keyed_by_a_hash_is_skipped_and_said(tmp_path):
     [problem] = cat.problems
     assert "record 'short' is not keyed by a 32-character base32 hash (skipped)" in problem.reason
     assert "record '\\xfcxxx" in problem.reason and problem.path == str(index)
+
+
+@pytest.mark.parametrize("db", [6, 9])
+def test_odd_edge_lists_read_the_same_on_both_paths(tmp_path, monkeypatch, db):
+    """A number where an edge's deptypes or virtuals belong crashed the general reader (`list(1)`)."""
+    from cachetui.catalog import indexsource
+
+    doc = json.loads(_generated(tmp_path, db))
+    edges = [e for r in doc["database"]["installs"].values() for e in r["spec"].get("dependencies", [])]
+    for i, edge in enumerate(edges[:40]):
+        if "parameters" in edge:
+            edge["parameters"] = {"deptypes": 3, "virtuals": [7, "c"] if i % 2 else 5}
+        else:
+            edge["type"] = 1
+    index = tmp_path / "index.json"
+    index.write_text(json.dumps(doc))
+    fast = load_catalog([index], use_cache=False)
+    monkeypatch.setattr(indexsource, "decode_index", lambda *args: None)
+    general = load_catalog([index], use_cache=False)
+    assert _everything(fast) == _everything(general) and fast.num_specs > 0 and fast.problems == []
