@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cachetui.catalog import QueryError, load_catalog, parse_query
 from cachetui.catalog.spackindex import read_database, records, variant_strings
@@ -408,3 +411,54 @@ def test_odd_edge_lists_read_the_same_on_both_paths(tmp_path, monkeypatch, db):
     monkeypatch.setattr(indexsource, "decode_index", lambda *args: None)
     general = load_catalog([index], use_cache=False)
     assert _everything(fast) == _everything(general) and fast.num_specs > 0 and fast.problems == []
+
+
+_ODD = [None, 0, 1, -1, True, "", "x", "c", 3.5, [], {}, ["c"], [7, "cxx"], {"name": "zen2"}]
+_SPOTS = ["ref_count", "in_buildcache", "version", "external", "parameters", "arch", "compiler", "annotations"]
+_EDGE_SPOTS = ["name", "hash", "type", "parameters", "full_hash", "virtuals", "deptypes"]
+
+
+@pytest.fixture(scope="module")
+def small_indexes(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("small")
+    return {db: json.loads(_generated(tmp / str(db), db, records=40)) for db in (6, 7, 8, 9)}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    db=st.sampled_from([6, 7, 8, 9]),
+    changes=st.lists(
+        st.tuples(st.integers(0, 39), st.sampled_from(_SPOTS + _EDGE_SPOTS), st.sampled_from(range(len(_ODD)))),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_both_readers_agree_on_odd_values(small_indexes, tmp_path, monkeypatch, db, changes):
+    """Any field of any record set to an odd value: the fast path reads what the general reader reads
+    (or leaves the index to it), and neither raises."""
+    from cachetui.catalog import indexsource
+
+    doc = copy.deepcopy(small_indexes[db])
+    records = list(doc["database"]["installs"].values())
+    for at, spot, odd in changes:
+        record = records[at]
+        value = copy.deepcopy(_ODD[odd])
+        if spot in ("ref_count", "in_buildcache"):
+            record[spot] = value
+        elif spot in _SPOTS:
+            record["spec"][spot] = value
+        elif record["spec"].get("dependencies"):
+            edge = record["spec"]["dependencies"][0]
+            if spot in ("virtuals", "deptypes"):
+                params = edge.get("parameters")
+                edge["parameters"] = {**(params if isinstance(params, dict) else {}), spot: value}
+            else:
+                edge[spot] = value
+    index = tmp_path / "index.json"
+    index.write_text(json.dumps(doc))
+    fast = load_catalog([index], use_cache=False)
+    with monkeypatch.context() as patch:
+        patch.setattr(indexsource, "decode_index", lambda *args: None)
+        general = load_catalog([index], use_cache=False)
+    assert _everything(fast) == _everything(general)
+    assert [p.reason for p in fast.problems] == [p.reason for p in general.problems]
