@@ -31,6 +31,7 @@ generated indexes of every version.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -112,19 +113,24 @@ _NAMES_DECODER = msgspec.json.Decoder(_NamedRecord)
 SPLIT_MIN_BYTES = 64 << 20  # ~75,000 records; below this, a second process costs more than it saves
 
 
-def decode_index(data: bytes, path: str, mirror: str) -> IndexColumns | None:
+def decode_index(data: bytes, path: str, mirror: str, wait: Callable[[], None] | None = None) -> IndexColumns | None:
     """The binaries of an index the structs fit, as columns; None for the general reader.
 
     A large index is decoded in two halves, one in a forked child, where
     forking is safe (the command line; the browser loads in a thread).
+    ``wait`` is work of the caller's running in another thread (the blob's
+    checksum): it must end before a child is forked.
     """
-    fork = len(data) >= SPLIT_MIN_BYTES and can_fork()
-    return decode_index_in_parts(data, path, mirror, parts=2 if fork else 1, fork=fork)
+    split = len(data) >= SPLIT_MIN_BYTES
+    return decode_index_in_parts(data, path, mirror, parts=2 if split else 1, fork=split, wait=wait)
 
 
-def decode_index_in_parts(data: bytes, path: str, mirror: str, parts: int, fork: bool) -> IndexColumns | None:
+def decode_index_in_parts(
+    data: bytes, path: str, mirror: str, parts: int, fork: bool, wait: Callable[[], None] | None = None
+) -> IndexColumns | None:
     """``decode_index`` with the records cut into ``parts`` runs of equal length, all but the first
-    decoded in forked children when ``fork`` (else one after another here: the same answer)."""
+    decoded in forked children when ``fork`` and forking is safe (else one after another here: the same
+    answer)."""
     with gc_paused():
         try:
             document = _RAW_DECODER.decode(data)
@@ -137,6 +143,9 @@ def decode_index_in_parts(data: bytes, path: str, mirror: str, parts: int, fork:
         keys = hash_array(list(installs))
         if keys is None or not valid_hash_bytes(keys):  # the general reader skips such a record, saying why
             return None
+        if wait is not None:
+            wait()
+        fork = fork and can_fork()
         raws = list(installs.values())
         size = -(-len(raws) // max(parts, 1)) or 1
         runs = [raws[i : i + size] for i in range(0, len(raws), size)] or [[]]

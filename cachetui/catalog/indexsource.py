@@ -22,6 +22,7 @@ from .spackindex import (
     CACHE_CONTENTS,
     V2_INDEX,
     V3_MANIFEST,
+    BlobCheck,
     IndexReadError,
     check_v2_hash,
     gc_paused,
@@ -66,8 +67,8 @@ def _read_index_pages(path: str, name: str | None) -> list[IndexPart] | Problem:
         if path.endswith(os.sep + V3_MANIFEST):
             root = path[: -len(V3_MANIFEST) - 1]
             with open(path, "rb") as handle:
-                data, _ = read_v3_manifest(root, handle.read(1 << 20))
-            return _pages(path, data, name or os.path.basename(root) or root, "db-v3", [])
+                data, _, check = read_v3_manifest(root, handle.read(1 << 20))
+            return _pages(path, data, name or os.path.basename(root) or root, "db-v3", [], check)
         if os.path.basename(path) == CACHE_CONTENTS:
             return _cache_pages(path, name)
         with open(path, "rb") as handle:
@@ -127,8 +128,13 @@ def _cache_pages(path: str, name: str | None) -> list[IndexPart] | Problem:
     return pages
 
 
-def _pages(path: str, data: bytes, mirror: str, fmt: str, notes: list[str]) -> list[IndexPart] | Problem:
-    fast = decode_index(data, path, mirror) if data[:2] != b"\x1f\x8b" else None
+def _pages(
+    path: str, data: bytes, mirror: str, fmt: str, notes: list[str], check: BlobCheck | None = None
+) -> list[IndexPart] | Problem:
+    wait = check.wait if check is not None else None  # the blob's checksum, computed meanwhile
+    fast = decode_index(data, path, mirror, wait) if data[:2] != b"\x1f\x8b" else None
+    if wait is not None:
+        wait()  # (again, if the decoder waited for it: nothing is used unchecked)
     if fast is not None:
         if not len(fast):
             return Problem(path, f"the index lists no binaries ({fast.records} records, none in the build cache)")
