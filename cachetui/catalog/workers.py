@@ -16,17 +16,19 @@ what the parent already decoded instead of being sent it.
 from __future__ import annotations
 
 import ctypes
+import io
 import multiprocessing
 import os
 import pickle
 import signal
+import struct
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -118,6 +120,35 @@ def _reap_later(pid: int) -> None:
             _unreaped.remove(child)
 
 
+def _send(out: io.BufferedWriter, value: object) -> None:
+    """``value`` pickled with its large buffers (numpy arrays) out of band: each written as it is, with no
+    copy into one pickle here or out of it there (tens of MB of page faults on each side)."""
+    buffers: list[pickle.PickleBuffer] = []
+    head = pickle.dumps(value, protocol=5, buffer_callback=buffers.append)
+    parts = [memoryview(head), *(buffer.raw() for buffer in buffers)]
+    out.write(struct.pack("<Q", len(parts)))
+    for part in parts:
+        out.write(struct.pack("<Q", part.nbytes))
+        out.write(part)
+
+
+def _received(handle: io.BufferedReader) -> tuple[Any] | None:
+    """What ``_send`` wrote, as a 1-tuple; None if it is not all there (the child died) or does not load."""
+    try:
+        (count,) = struct.unpack("<Q", _exactly(handle, 8))
+        parts = [_exactly(handle, struct.unpack("<Q", _exactly(handle, 8))[0]) for _ in range(count)]
+        return (pickle.loads(parts[0], buffers=parts[1:]),)
+    except (struct.error, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, IndexError):
+        return None
+
+
+def _exactly(handle: io.BufferedReader, size: int) -> bytearray:
+    data = bytearray(size)
+    if handle.readinto(data) != size:
+        raise EOFError("the message ends early")
+    return data
+
+
 class ForkedCall(Generic[R]):
     """``func()`` computed in a forked child while the caller goes on; ``result()`` joins it.
 
@@ -148,9 +179,8 @@ class ForkedCall(Generic[R]):
             try:
                 os.close(read)
                 _killed_with_parent()
-                payload = pickle.dumps(func(), protocol=pickle.HIGHEST_PROTOCOL)
-                with os.fdopen(write, "wb") as out:
-                    out.write(payload)
+                with open(write, "wb") as out:
+                    _send(out, func())
                 code = 0
             finally:
                 os._exit(code)
@@ -160,16 +190,14 @@ class ForkedCall(Generic[R]):
     def result(self) -> R:
         if self._pid:
             pid, self._pid = self._pid, 0
-            with os.fdopen(self._fd, "rb") as handle:
-                payload = handle.read()
-            # Not waited for: the kernel takes a while to free a child's memory, and a complete pickle is
+            with open(self._fd, "rb") as handle:
+                found = _received(handle)
+            # Not waited for: the kernel takes a while to free a child's memory, and a complete message is
             # proof enough that it finished (a child that died mid-way leaves a truncated one).
             _reap_later(pid)
-            try:
-                found: R = pickle.loads(payload)
-                return found
-            except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, IndexError):
-                pass
+            if found is not None:
+                value: R = found[0]
+                return value
         return self._func()
 
     def cancel(self) -> None:

@@ -17,13 +17,15 @@ def _run(body: str) -> str:
 def test_the_result_is_computed_in_the_child():
     out = _run(
         """
+        import numpy as np
         assert can_fork()
-        call = ForkedCall(lambda: (os.getpid(), os.getppid(), list(range(5))))
-        child, parent, values = call.result()
-        print(child != os.getpid(), parent == os.getpid(), values)
+        call = ForkedCall(lambda: (os.getpid(), os.getppid(), list(range(5)), np.arange(3_000_000), np.array([b"ab"])))
+        child, parent, values, big, small = call.result()
+        print(child != os.getpid(), parent == os.getpid(), values, int(big.sum()), big.dtype, small.tolist())
         """
     )
-    assert out == "True True [0, 1, 2, 3, 4]"
+    # Arrays come through whole (their buffers are sent beside the pickle, not inside it).
+    assert out == f"True True [0, 1, 2, 3, 4] {sum(range(3_000_000))} int64 [b'ab']"
 
 
 def test_a_child_that_dies_leaves_the_work_to_the_caller():
