@@ -111,6 +111,8 @@ _RAW_DECODER = msgspec.json.Decoder(_RawDocument)
 _RECORD_DECODER = msgspec.json.Decoder(_Record)
 _NAMES_DECODER = msgspec.json.Decoder(_NamedRecord)
 SPLIT_MIN_BYTES = 64 << 20  # ~75,000 records; below this, a second process costs more than it saves
+# The forked child's half took ~0.15 s longer than the parent's (copy-on-write faults, sending its result).
+FIRST_RUN_SHARE = 0.53
 
 
 def decode_index(data: bytes, path: str, mirror: str, wait: Callable[[], None] | None = None) -> IndexColumns | None:
@@ -149,6 +151,9 @@ def decode_index_in_parts(
         raws = list(installs.values())
         size = -(-len(raws) // max(parts, 1)) or 1
         runs = [raws[i : i + size] for i in range(0, len(raws), size)] or [[]]
+        if fork and len(runs) == 2:  # this process takes a little more: the child's half ends later
+            cut = round(len(raws) * FIRST_RUN_SHARE)
+            runs = [raws[:cut], raws[cut:]]
         calls = [ForkedCall(partial(_run_of_raws, run, keys)) for run in runs[1:]] if fork else []
         try:
             found = [_run_of_raws(runs[0], keys)]
