@@ -41,9 +41,16 @@ import numpy as np
 from .hashindex import valid_hash_bytes
 from .hashjoin import hash_array, positions_of
 from .indexassembly import NO_COMPILER, RecordRun, assemble, interned
-from .model import name_at
 from .rows import IndexColumns
-from .spackindex import COMPILER_VIRTUALS, SUPPORTED_DB, as_list, gc_paused, target_name, variant_strings
+from .spackindex import (
+    COMPILER_VIRTUALS,
+    SUPPORTED_DB,
+    arch_fields,
+    as_list,
+    declared_compiler,
+    gc_paused,
+    variant_strings,
+)
 from .workers import ForkedCall, can_fork
 
 
@@ -197,20 +204,14 @@ def _unknown_names(raws: list[msgspec.Raw], run: RecordRun) -> list[str]:
 
 
 def _arch(raw: bytes) -> tuple[str, str, str]:
-    found = msgspec.json.decode(raw) if raw else {}
-    found = found if isinstance(found, dict) else {}  # as the general reader: anything but a dict is no arch
-    return str(found.get("platform", "")), str(found.get("platform_os", "")), target_name(found)
+    return arch_fields(msgspec.json.decode(raw) if raw else None)
 
 
 def _declared_compiler(node: _Node) -> str | None:
-    """The compiler a record names itself (DB <= 7 attribute, or a converted record's annotation)."""
     compiler = node.compiler
-    if compiler is not None and compiler.name:
-        return name_at(compiler.name, compiler.version.lstrip("="))
-    converted = node.annotations.get("compiler") if isinstance(node.annotations, dict) else None
-    if isinstance(converted, str):
-        return converted.replace("@=", "@")
-    return None
+    if compiler is None:
+        return declared_compiler(None, "", node.annotations)
+    return declared_compiler(compiler.name, compiler.version, node.annotations)
 
 
 _EDGE_PARAMETERS = msgspec.json.Decoder(_EdgeParameters)

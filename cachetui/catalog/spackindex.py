@@ -162,11 +162,24 @@ def variant_strings(parameters: object) -> tuple[str, ...]:
     return tuple(text for _, text in sorted(found))
 
 
-def target_name(arch: dict[str, Any]) -> str:
+def arch_fields(arch: object) -> tuple[str, str, str]:
+    """(platform, os, target) of a node's ``arch``; anything but a mapping is no arch. Targets are names or
+    (newer) ``{"name": ...}`` mappings. Both readers take this."""
+    if not isinstance(arch, dict):
+        return "", "", ""
     target = arch.get("target", "")
-    if isinstance(target, dict):
-        return str(target.get("name", ""))
-    return str(target)
+    target_name = str(target.get("name", "")) if isinstance(target, dict) else str(target)
+    return str(arch.get("platform", "")), str(arch.get("platform_os", "")), target_name
+
+
+def declared_compiler(name: object, version: object, annotations: object) -> str | None:
+    """The compiler a record names itself: the DB <= 7 attribute (an exact version's ``=`` dropped), else a
+    converted record's ``annotations.compiler``; None when it names none (Spack 1.0: see its edges).
+    Both readers take this."""
+    if name:
+        return name_at(str(name), str(version).lstrip("="))
+    converted = annotations.get("compiler") if isinstance(annotations, dict) else None
+    return converted.replace("@=", "@") if isinstance(converted, str) else None
 
 
 def records(installs: dict[str, Any]) -> tuple[list[IndexRecord], list[str]]:
@@ -198,8 +211,7 @@ def _records(installs: dict[str, Any]) -> tuple[list[IndexRecord], list[str]]:
     }
     found = []
     for digest, (name, node, record) in nodes.items():
-        raw_arch = node.get("arch")
-        arch: dict[str, Any] = raw_arch if isinstance(raw_arch, dict) else {}
+        platform, os_, target = arch_fields(node.get("arch"))
         edges = edges_of[digest]
         dependencies = tuple(
             Dependency(dep_hash, *known)
@@ -215,9 +227,9 @@ def _records(installs: dict[str, Any]) -> tuple[list[IndexRecord], list[str]]:
                 name=name,
                 version=str(node.get("version", "")),
                 compiler=_compiler(node, edges, nodes),
-                platform=str(arch.get("platform", "")),
-                os=str(arch.get("platform_os", "")),
-                target=target_name(arch),
+                platform=platform,
+                os=os_,
+                target=target,
                 variants=variant_strings(node.get("parameters")),
                 root=root,
                 dependencies=dependencies,
@@ -246,13 +258,10 @@ def _compiler(
     nodes: dict[str, tuple[str, dict[str, Any], dict[str, Any]]],
 ) -> str | None:
     compiler = node.get("compiler")
-    if isinstance(compiler, dict) and compiler.get("name"):  # DB <= 7
-        version = str(compiler.get("version", "")).lstrip("=")
-        return name_at(str(compiler["name"]), version)
-    annotations = node.get("annotations")
-    if isinstance(annotations, dict) and isinstance(annotations.get("compiler"), str):
-        converted: str = annotations["compiler"]  # a record converted from an older spec file
-        return converted.replace("@=", "@")
+    attribute = compiler if isinstance(compiler, dict) else {}
+    declared = declared_compiler(attribute.get("name"), attribute.get("version", ""), node.get("annotations"))
+    if declared is not None:
+        return declared
     for virtual in COMPILER_VIRTUALS:
         for _, digest, _, virtuals in edges:
             if virtual in virtuals and digest in nodes:
