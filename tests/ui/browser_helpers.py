@@ -73,6 +73,13 @@ async def type_query(pilot, text: str, *, keys: bool = False) -> None:
     await settle(pilot)
 
 
+async def query_in_table(pilot, text: str) -> None:
+    """Put ``text`` in the search bar, wait for the results, and move to the spec table (as tab would)."""
+    await type_query(pilot, text)
+    pilot.app.browser.table.focus()
+    await settle(pilot)
+
+
 class RecordingApp(CacheTuiApp):
     """The browser, noting each notification's text (``notes``) as it shows it."""
 

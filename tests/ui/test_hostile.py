@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from browser_helpers import RecordingApp, dialog_text, screen_text, settle, type_query
+from browser_helpers import RecordingApp, dialog_text, query_in_table, screen_text, settle, type_query
 from page_factory import spec, write_page
 
 from cachetui.catalog import load_catalog
@@ -178,9 +178,7 @@ async def test_a_tag_that_is_a_command_is_quoted_in_the_pane_and_the_copy(acting
     app = RecordingApp(catalog=acting_catalog, environ={"TMUX": "x"}, tmux_loader=tmux)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
-        await type_query(pilot, "shellish")
-        app.browser.table.focus()
-        await settle(pilot)
+        await query_in_table(pilot, "shellish")
         await pilot.press("m")
         assert shlex.split(app.clipboard) == [
             "spack",
@@ -213,9 +211,7 @@ async def test_invisible_huge_and_combining_labels_stay_visible_and_inside_their
         # The pane borders stay in one column on every line.
         columns = {line.find("▏") for line in text.splitlines()[:-1] if "▏" in line}  # not the footer
         assert len(columns) == 1
-        await type_query(pilot, "long")
-        app.browser.table.focus()
-        await settle(pilot)
+        await query_in_table(pilot, "long")
         assert "…" in screen_text(app)
         await pilot.press("space")
         await pilot.pause()

@@ -6,7 +6,7 @@ import re
 
 import archspec.cpu
 import pytest
-from browser_helpers import dialog_text, screen_text, settle, type_query
+from browser_helpers import dialog_text, query_in_table, screen_text, settle, type_query
 
 from cachetui.catalog.microarch import Host
 from cachetui.ui.app import CacheTuiApp
@@ -54,9 +54,7 @@ async def test_spec_screen_says_why_not(sample_catalog, tmux):
     app = CacheTuiApp(catalog=sample_catalog, environ={}, tmux_loader=tmux, host=host)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await type_query(pilot, "cmake target=x86_64_v4 os=amzn2")
-        app.browser.table.focus()
-        await settle(pilot)
+        await query_in_table(pilot, "cmake target=x86_64_v4 os=amzn2")
         assert app.browser.table.current_spec is not None and app.browser.table.current_spec.target == "x86_64_v4"
         await pilot.press("space")
         await pilot.pause()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from browser_helpers import screen_text, settle, type_query
+from browser_helpers import query_in_table, screen_text, settle, type_query
 
 from cachetui.ui.widgets.search import QueryInput
 from cachetui.ui.widgets.spec_table import SpecTable
@@ -122,9 +122,7 @@ async def test_copy_keys_copy_the_exact_text(make_app, tmux):
     app = make_app(in_tmux=True)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
-        await type_query(pilot, "cmake os=ubuntu22.04 %oneapi")
-        app.browser.table.focus()
-        await settle(pilot)
+        await query_in_table(pilot, "cmake os=ubuntu22.04 %oneapi")
         spec = app.browser.table.current_spec
         assert spec is not None and spec.package == "cmake"
         expected = {
@@ -171,9 +169,7 @@ async def test_legacy_specs_have_no_hash_to_copy(make_app):
     app = make_app()
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await settle(pilot)
-        await type_query(pilot, "tag=legacy")
-        app.browser.table.focus()
-        await settle(pilot)
+        await query_in_table(pilot, "tag=legacy")
         assert app.browser.table.current_spec.hash is None
         await pilot.press("y", "m")
         assert app.clipboard == ""
@@ -300,9 +296,7 @@ async def test_wide_layout_keeps_both_panes(make_app):
     app = make_app()
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
-        await type_query(pilot, "cmake")
-        app.browser.table.focus()
-        await settle(pilot)
+        await query_in_table(pilot, "cmake")
         assert not app.browser.main_area.has_class("-narrow")
         assert app.browser.package_tree.region.width > 0 and app.browser.table.region.width > 0
         assert "platform-os-target" in screen_text(app)

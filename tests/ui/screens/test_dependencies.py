@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from browser_helpers import dialog_text, screen_text, settle, type_query
+from browser_helpers import dialog_text, query_in_table, screen_text, settle
 
 from cachetui.catalog import load_catalog
 from cachetui.ui.app import CacheTuiApp
@@ -13,14 +13,16 @@ from cachetui.ui.screens import SpecScreen
 INDEX = Path(__file__).resolve().parents[2] / "fixtures" / "index"
 
 
+def mirror_app(tmux) -> CacheTuiApp:
+    """The browser over the v3 test mirror (a Spack index: specs with dependencies)."""
+    return CacheTuiApp(catalog=load_catalog([INDEX / "v3-mirror"], use_cache=False), environ={}, tmux_loader=tmux)
+
+
 async def test_dependencies_are_listed_and_open(tmux):
-    catalog = load_catalog([INDEX / "v3-mirror"], use_cache=False)
-    app = CacheTuiApp(catalog=catalog, environ={}, tmux_loader=tmux)
+    app = mirror_app(tmux)
     async with app.run_test(size=(100, 40), notifications=True) as pilot:
         await settle(pilot)
-        await type_query(pilot, "cmake")
-        app.browser.table.focus()
-        await settle(pilot)
+        await query_in_table(pilot, "cmake")
         await pilot.press("space")
         await pilot.pause()
         assert isinstance(app.screen, SpecScreen)
@@ -41,13 +43,10 @@ async def test_dependencies_are_listed_and_open(tmux):
 
 async def test_at_80x24_the_spec_opens_at_its_top_and_the_list_scrolls_in_when_walked(tmux):
     """The package, version and hash are what the screen opens on; moving in the list brings it into view."""
-    catalog = load_catalog([INDEX / "v3-mirror"], use_cache=False)
-    app = CacheTuiApp(catalog=catalog, environ={}, tmux_loader=tmux)
+    app = mirror_app(tmux)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await type_query(pilot, "cmake")
-        app.browser.table.focus()
-        await settle(pilot)
+        await query_in_table(pilot, "cmake")
         await pilot.press("space")
         await pilot.pause()
         text = screen_text(app)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from browser_helpers import burst, dialog_text, settle, type_query
+from browser_helpers import burst, dialog_text, query_in_table, settle
 
 from cachetui.ui.actions import ACTIONS, key_display
 from cachetui.ui.screens import HelpScreen
@@ -30,9 +30,7 @@ async def test_command_palette_runs_the_same_actions(make_app):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await type_query(pilot, "zlib-ng")
-        app.browser.table.focus()
-        await settle(pilot)
+        await query_in_table(pilot, "zlib-ng")
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"install")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from browser_helpers import screen_text, settle, type_query
+from browser_helpers import query_in_table, screen_text, settle
 from textual.app import App, ComposeResult
 
 from cachetui.ui.model import DetailData, Selection, SpecRows
@@ -17,9 +17,7 @@ async def test_shared_variants_fold_into_the_summary(make_app, sample_catalog):
     app = make_app()
     async with app.run_test(size=(200, 40)) as pilot:
         await settle(pilot)
-        await type_query(pilot, "hdf5 +mpi")
-        app.browser.table.focus()
-        await settle(pilot)
+        await query_in_table(pilot, "hdf5 +mpi")
         lines = screen_text(app).splitlines()
         summary = next(line for line in lines if "shared " in line)
         assert "build_system=cmake (39)" in summary and "+mpi (39)" in summary
@@ -80,9 +78,7 @@ async def test_position_and_cursor_follow_the_spec_across_a_resort(make_app, sam
     app = make_app()
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
-        await type_query(pilot, "hdf5 +mpi")
-        app.browser.table.focus()
-        await settle(pilot)
+        await query_in_table(pilot, "hdf5 +mpi")
         total = app.browser.table.row_count
         assert total > 3 and f"1/{total} · newest first" in screen_text(app)
         await pilot.press("down", "down", "down")
@@ -106,9 +102,7 @@ async def test_no_variants_column_when_every_match_has_the_same_variants(make_ap
     app = make_app()
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
-        await type_query(pilot, "cuda")
-        app.browser.table.focus()
-        await settle(pilot)
+        await query_in_table(pilot, "cuda")
         text = screen_text(app)
         header = next(line for line in text.splitlines() if " hash " in line)
         assert " differing " not in header and " tag " in header
