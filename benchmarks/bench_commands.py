@@ -63,6 +63,37 @@ def timed(label: str, argv: list[str], repeat: int, **kwargs: object) -> dict[st
     }
 
 
+def cold(label: str, argv: list[str], cache: str, repeat: int, **kwargs: object) -> dict[str, object]:
+    """``timed`` for a cold command: the cache directory removed before each run."""
+    runs = []
+    for _ in range(repeat):
+        shutil.rmtree(cache, ignore_errors=True)
+        runs.append(timed(label, argv, 1, **kwargs))
+    times = sorted(float(r["median"]) for r in runs)  # type: ignore[arg-type]
+    peaks = [float(r["peak"]) for r in runs if r["peak"]]  # type: ignore[arg-type]
+    return {
+        "label": label,
+        "median": statistics.median(times),
+        "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+        "peak": statistics.median(peaks) if peaks else None,
+    }
+
+
+def report(subject: str, rows: list[dict[str, object]]) -> None:
+    """What was measured, the machine, and the rows as a Markdown table (median, p95, peak RSS)."""
+    print(subject)
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )
+    print()
+    print("| measure | median (s) | p95 (s) | peak RSS (MiB) |")
+    print("|---|---|---|---|")
+    for row in rows:
+        peak = f"{float(row['peak']) / 2**20:.0f}" if row["peak"] else ""  # type: ignore[arg-type]
+        print(f"| {row['label']} | {float(row['median']):.3f} | {float(row['p95']):.3f} | {peak} |")  # type: ignore[arg-type]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("corpus")
@@ -76,18 +107,7 @@ def main() -> int:
     cli = [sys.executable, "-m", "cachetui", "-C", corpus, "--cache-dir", cache]
     rows = []
 
-    cold = []
-    for _ in range(args.cold_repeat):
-        shutil.rmtree(cache, ignore_errors=True)
-        cold.append(timed("cold `cachetui index`", [*cli, "index", "-q"], 1, env=env))
-    rows.append(
-        {
-            "label": "cold `cachetui index`",
-            "median": statistics.median(r["median"] for r in cold),
-            "p95": max(r["median"] for r in cold),
-            "peak": statistics.median(r["peak"] for r in cold),
-        }
-    )
+    rows.append(cold("cold `cachetui index`", [*cli, "index", "-q"], cache, args.cold_repeat, env=env))
     rows.append(timed("peer: stdlib json.loads floor", [sys.executable, "-c", FLOOR, corpus], args.cold_repeat))
 
     index = json.loads(subprocess.run([*cli, "index", "--json", "-q"], capture_output=True, text=True, env=env).stdout)
@@ -115,17 +135,7 @@ def main() -> int:
         )
     )
 
-    print(f"corpus: {corpus}: {index['pages']:,} pages, {specs:,} specs, {index['tags']} tags")
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}"
-    )
-    print()
-    print("| measure | median (s) | p95 (s) | peak RSS (MiB) |")
-    print("|---|---|---|---|")
-    for row in rows:
-        peak = f"{row['peak'] / 2**20:.0f}" if row["peak"] else ""
-        print(f"| {row['label']} | {row['median']:.3f} | {row['p95']:.3f} | {peak} |")
+    report(f"corpus: {corpus}: {index['pages']:,} pages, {specs:,} specs, {index['tags']} tags", rows)
     shutil.rmtree(cache, ignore_errors=True)
     return 0
 

@@ -22,15 +22,13 @@ from __future__ import annotations
 import argparse
 import glob
 import os
-import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_commands import timed
+from bench_commands import cold, report, timed
 from make_index import generate
 
 STDLIB_READER = r"""
@@ -59,20 +57,6 @@ def index_file(mirror: str) -> str:
         return v2
     blobs = [p for p in glob.glob(os.path.join(mirror, "blobs", "sha256", "*", "*")) if os.path.isfile(p)]
     return max(blobs, key=os.path.getsize)
-
-
-def cold(label: str, argv: list[str], cache: str, repeat: int) -> dict[str, object]:
-    runs = []
-    for _ in range(repeat):
-        shutil.rmtree(cache, ignore_errors=True)
-        runs.append(timed(label, argv, 1))
-    times = sorted(float(r["median"]) for r in runs)  # type: ignore[arg-type]
-    return {
-        "label": label,
-        "median": statistics.median(times),
-        "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
-        "peak": statistics.median(float(r["peak"]) for r in runs if r["peak"]),  # type: ignore[arg-type]
-    }
 
 
 def main() -> int:
@@ -106,18 +90,7 @@ def main() -> int:
         rows.append(timed("peer: `jq` count binaries", ["jq", JQ, data], args.repeat))
     subprocess.run([*cli, "index"], check=True, capture_output=True)
     rows.append(timed("warm `cachetui find zlib`", [*cli, "find", "zlib"], args.repeat))
-    size = os.path.getsize(data)
-    print(f"index: {data} ({size / 2**20:.0f} MiB)")
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}"
-    )
-    print()
-    print("| measure | median (s) | p95 (s) | peak RSS (MiB) |")
-    print("|---|---|---|---|")
-    for row in rows:
-        peak = f"{float(row['peak']) / 2**20:.0f}" if row["peak"] else ""  # type: ignore[arg-type]
-        print(f"| {row['label']} | {float(row['median']):.3f} | {float(row['p95']):.3f} | {peak} |")  # type: ignore[arg-type]
+    report(f"index: {data} ({os.path.getsize(data) / 2**20:.0f} MiB)", rows)
     shutil.rmtree(work, ignore_errors=True)
     return 0
 
