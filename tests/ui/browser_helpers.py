@@ -34,6 +34,11 @@ def screen_text(app) -> str:
     return "\n".join("".join(row).rstrip() for row in lines) + "\n"
 
 
+def top_labels(app) -> list[str]:
+    """The package tree's top-level labels (tags or packages, with their counts)."""
+    return [str(node.label) for node in app.browser.package_tree.root.children]
+
+
 def dialog_text(app) -> str:
     """A dialog's text with borders removed and wrapped lines joined, to search for long strings."""
     lines = [line.strip().strip("│").strip() for line in screen_text(app).splitlines()]

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from browser_helpers import query_in_table, screen_text, settle, type_query
+from browser_helpers import query_in_table, screen_text, settle, top_labels, type_query
 
 from cachetui.ui.widgets.search import QueryInput
 from cachetui.ui.widgets.spec_table import SpecTable
-
-
-def top_labels(app) -> list[str]:
-    return [str(node.label) for node in app.browser.package_tree.root.children]
 
 
 async def test_start_shows_tags_in_site_order_and_counter(make_app, sample_catalog):

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from browser_helpers import screen_text, settle, type_query
+from browser_helpers import screen_text, settle, top_labels, type_query
 
 from cachetui.ui.model import GROUP_BY_PACKAGE, GROUP_BY_TAG
 from cachetui.ui.widgets.spec_table import SpecTable
-
-
-def top_labels(app) -> list[str]:
-    return [str(node.label) for node in app.browser.package_tree.root.children]
 
 
 async def test_grouping_toggle(make_app, sample_catalog):
