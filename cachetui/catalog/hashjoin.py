@@ -23,7 +23,7 @@ def hash_array(hashes: list[str]) -> np.ndarray | None:
 
 def hash_codes(hashes: np.ndarray) -> np.ndarray:
     """A uint64 per S32 hash, mixing all 32 bytes: sorting and searching these is ~20x faster than the strings."""
-    words = np.ascontiguousarray(hashes).view(np.uint64).reshape(-1, 4)
+    words = _words(hashes)
     mixed: np.ndarray = words[:, 0].copy()
     for column, factor in ((1, 0x9E3779B97F4A7C15), (2, 0xC2B2AE3D27D4EB4F), (3, 0x165667B19E3779F9)):
         mixed ^= words[:, column] * np.uint64(factor)
@@ -45,5 +45,12 @@ def positions_of(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
         return np.array([position.get(h, -1) for h in wanted.tolist()], dtype=np.int64)
     at = np.minimum(np.searchsorted(sorted_codes, hash_codes(wanted)), len(keys) - 1)
     found = sorter[at]
-    positions: np.ndarray = np.where(keys[found] == wanted, found, -1)
+    same = (_words(keys)[found] == _words(wanted)).all(axis=1)  # as 4 words: 2x faster than comparing S32
+    positions: np.ndarray = np.where(same, found, -1)
     return positions
+
+
+def _words(hashes: np.ndarray) -> np.ndarray:
+    """Each S32 hash as 4 uint64 words (a view, no copy)."""
+    words: np.ndarray = np.ascontiguousarray(hashes).view(np.uint64).reshape(-1, 4)
+    return words

@@ -186,9 +186,10 @@ def _compiler_column(
     if len(usable):
         edge_records = np.repeat(np.arange(len(counts)), counts)[usable]
         picks = _first_per_group(edge_records, ranks[usable], usable)
-        label_ids = labels.of_records(targets[usable[picks]])
+        distinct, which = np.unique(labels.of_records(targets[usable[picks]]), return_inverse=True)
         label_names = list(labels.index)
-        compiler[edge_records[picks]] = [table.setdefault(label_names[i], len(table)) for i in label_ids.tolist()]
+        in_table = np.array([table.setdefault(label_names[i], len(table)) for i in distinct.tolist()], dtype=np.int64)
+        compiler[edge_records[picks]] = in_table[which.reshape(-1)]
     none = table.setdefault("none", len(table))
     column = compiler[order]
     column[column < 0] = none

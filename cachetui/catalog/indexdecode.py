@@ -40,7 +40,7 @@ import numpy as np
 
 from .hashindex import valid_hash_bytes
 from .hashjoin import hash_array, positions_of
-from .indexassembly import NO_COMPILER, RecordRun, assemble, interned
+from .indexassembly import NO_COMPILER, RecordRun, assemble
 from .rows import IndexColumns
 from .spackindex import (
     COMPILER_VIRTUALS,
@@ -118,8 +118,8 @@ _RAW_DECODER = msgspec.json.Decoder(_RawDocument)
 _RECORD_DECODER = msgspec.json.Decoder(_Record)
 _NAMES_DECODER = msgspec.json.Decoder(_NamedRecord)
 SPLIT_MIN_BYTES = 64 << 20  # ~75,000 records; below this, a second process costs more than it saves
-# The forked child's half took ~0.15 s longer than the parent's (copy-on-write faults, sending its result).
-FIRST_RUN_SHARE = 0.53
+# The parent's half took longer than the child's of the same length (measured; its heap is the larger).
+FIRST_RUN_SHARE = 0.48
 
 
 def decode_index(data: bytes, path: str, mirror: str, wait: Callable[[], None] | None = None) -> IndexColumns | None:
@@ -175,11 +175,9 @@ def decode_index_in_parts(
 
 
 def _run_of_raws(raws: list[msgspec.Raw], keys: np.ndarray) -> RecordRun | None:
-    """Each record decoded where it lies (a joined copy of half the index cost twice as long, in page faults)."""
-    decode = _RECORD_DECODER.decode
+    """Each record decoded where it lies (no joined copy) and taken apart at once (``_decoded_run``)."""
     try:
-        records = [decode(raw) for raw in raws]
-        run = _record_run(records, keys)
+        run = _decoded_run(raws, keys)
         if run is not None:
             run.unknown_names = _unknown_names(raws, run)
     except (msgspec.ValidationError, msgspec.DecodeError):
@@ -233,44 +231,83 @@ def _compiler_rank(virtuals: list[str]) -> int:
     return min((COMPILER_VIRTUALS.index(v) for v in virtuals if v in COMPILER_VIRTUALS), default=NO_COMPILER)
 
 
-def _record_run(records: list[_Record], keys: np.ndarray) -> RecordRun | None:
-    """Every pass over the structs goes in decode order, the order they lie in memory (a pass in package
-    order missed the cache on every record and took 3x as long)."""
-    nodes = [record.spec for record in records]
-    dependencies = [node.dependencies for node in nodes]
-    edges = [edge for deps in dependencies for edge in deps]
-    edge_hashes = hash_array([edge.hash or edge.full_hash or edge.build_hash for edge in edges])
-    if edge_hashes is None:
-        return None
-    binary = np.array([r.in_buildcache and not r.spec.external for r in records], dtype=np.bool_)
-    ref_counts = [record.ref_count for record in records]
-    counts = np.array([len(deps) for deps in dependencies], dtype=np.int64)
-    targets = positions_of(keys, edge_hashes)
-    arch_raws, arch_ids = interned([bytes(node.arch) for node in nodes])
-    param_raws, param_ids = interned([bytes(node.parameters) for node in nodes])
-    named, named_ids = interned([_declared_compiler(node) for node in nodes])
-    declared_values = [name for name in named if name is not None]
+RUN_BLOCK = 8192  # records whose edge hashes are gathered as str before they become one S32 array
+
+
+def _decoded_run(raws: list[msgspec.Raw], keys: np.ndarray) -> RecordRun | None:
+    """A run's columns, made in one pass that takes each record apart right after decoding it.
+
+    The structs are read while they are still in the cache and then dropped,
+    so the next record's reuse their memory. Holding 300,000 decoded records
+    and making a dozen passes over them (a cache and TLB miss per struct on
+    each, and page faults for all of them) took twice as long. Values equal
+    across records are interned as they come.
+    """
+    decode = _RECORD_DECODER.decode
+    names: dict[str, int] = {}
+    versions: dict[str, int] = {}
+    arches: dict[bytes, int] = {}
+    parameters: dict[bytes, int] = {}
+    declared: dict[str | None, int] = {}
+    edge_parameters: dict[bytes, int] = {}
+    name_ids: list[int] = []
+    version_ids: list[int] = []
+    arch_ids: list[int] = []
+    parameter_ids: list[int] = []
+    declared_ids: list[int] = []
+    binary: list[bool] = []
+    ref_counts: list[int | None] = []
+    counts: list[int] = []
+    edge_parameter_ids: list[int] = []  # -1: not looked at (the record names its compiler, or is no binary)
+    hash_blocks: list[np.ndarray] = []
+    for start in range(0, len(raws), RUN_BLOCK):
+        hashes: list[str] = []
+        for raw in raws[start : start + RUN_BLOCK]:
+            record = decode(raw)
+            node = record.spec
+            name_ids.append(names.setdefault(node.name, len(names)))
+            version_ids.append(versions.setdefault(node.version, len(versions)))
+            arch_ids.append(arches.setdefault(bytes(node.arch), len(arches)))
+            parameter_ids.append(parameters.setdefault(bytes(node.parameters), len(parameters)))
+            named = None if node.compiler is None and node.annotations is None else _declared_compiler(node)
+            declared_ids.append(declared.setdefault(named, len(declared)))
+            is_binary = record.in_buildcache and not node.external
+            binary.append(is_binary)
+            ref_counts.append(record.ref_count)
+            edges = node.dependencies
+            counts.append(len(edges))
+            if is_binary and named is None:  # Spack 1.0: its compiler is the record an edge providing c reaches
+                for edge in edges:
+                    hashes.append(edge.hash or edge.full_hash or edge.build_hash)
+                    edge_parameter_ids.append(edge_parameters.setdefault(bytes(edge.parameters), len(edge_parameters)))
+            else:
+                for edge in edges:
+                    hashes.append(edge.hash or edge.full_hash or edge.build_hash)
+                    edge_parameter_ids.append(-1)
+        block = hash_array(hashes)
+        if block is None:
+            return None
+        hash_blocks.append(block)
+    edge_hashes = np.concatenate(hash_blocks) if hash_blocks else np.zeros(0, dtype="S32")
+    named_values = list(declared)
+    declared_values = [name for name in named_values if name is not None]
     position = {name: i for i, name in enumerate(declared_values)}
-    remap = np.array([-1 if name is None else position[name] for name in named] or [-1], dtype=np.int64)
-    declared_ids = remap[named_ids]
-    ranks = np.full(len(edges), NO_COMPILER, dtype=np.int8)
-    looked_at = np.repeat(binary & (declared_ids < 0), counts)  # only rows without a compiler of their own
-    wanted = edges if looked_at.all() else [edges[k] for k in np.flatnonzero(looked_at).tolist()]
-    if wanted:
-        raws, raw_ids = interned([bytes(edge.parameters) for edge in wanted])
-        ranks[looked_at] = np.array([_compiler_rank(_virtuals(raw)) for raw in raws], dtype=np.int8)[raw_ids]
+    remap = np.array([-1 if name is None else position[name] for name in named_values] or [-1], dtype=np.int64)
+    rank_of = [_compiler_rank(_virtuals(raw)) for raw in edge_parameters]
+    # id -1 picks the last entry: no compiler
+    ranks = np.array([*rank_of, NO_COMPILER], dtype=np.int8)[np.array(edge_parameter_ids, dtype=np.int64)]
     return RecordRun(
-        names=interned([node.name for node in nodes]),
-        versions=interned([node.version for node in nodes]),
-        arches=([_arch(raw) for raw in arch_raws], arch_ids),
-        variants=(_variant_sets(param_raws), param_ids),
-        declared=(declared_values, declared_ids),
-        binary=binary,
+        names=(list(names), np.array(name_ids, dtype=np.uint32)),
+        versions=(list(versions), np.array(version_ids, dtype=np.uint32)),
+        arches=([_arch(raw) for raw in arches], np.array(arch_ids, dtype=np.uint32)),
+        variants=(_variant_sets(list(parameters)), np.array(parameter_ids, dtype=np.uint32)),
+        declared=(declared_values, remap[np.array(declared_ids, dtype=np.int64)]),
+        binary=np.array(binary, dtype=np.bool_),
         ref_zero=np.array([rc == 0 for rc in ref_counts], dtype=np.bool_),
         ref_missing=np.array([rc is None for rc in ref_counts], dtype=np.bool_),
-        counts=counts,
+        counts=np.array(counts, dtype=np.int64),
         edge_hashes=edge_hashes,
-        targets=targets,
+        targets=positions_of(keys, edge_hashes),
         ranks=ranks,
     )
 

@@ -6,6 +6,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 
 def _run(body: str) -> str:
     script = "import os, sys, time\nfrom cachetui.catalog.workers import ForkedCall, can_fork\n" + textwrap.dedent(body)
@@ -14,18 +16,28 @@ def _run(body: str) -> str:
     return done.stdout.strip()
 
 
-def test_the_result_is_computed_in_the_child():
+@pytest.mark.parametrize("memory_file", [True, False], ids=["memory-file", "pipe-only"])
+def test_the_result_is_computed_in_the_child(memory_file):
     out = _run(
-        """
+        f"""
         import numpy as np
+        if not {memory_file}:
+            del os.memfd_create  # as where there is none: the whole result comes through the pipe
         assert can_fork()
+        before = len(os.listdir("/proc/self/fd"))
         call = ForkedCall(lambda: (os.getpid(), os.getppid(), list(range(5)), np.arange(3_000_000), np.array([b"ab"])))
         child, parent, values, big, small = call.result()
+        big[0] = 7  # the arrays are the caller's to change
         print(child != os.getpid(), parent == os.getpid(), values, int(big.sum()), big.dtype, small.tolist())
+        del child, parent, values, big, small, call  # a mapping of the memory file lives as long as its arrays
+        print("descriptors left open:", len(os.listdir("/proc/self/fd")) - before)
         """
     )
     # Arrays come through whole (their buffers are sent beside the pickle, not inside it).
-    assert out == f"True True [0, 1, 2, 3, 4] {sum(range(3_000_000))} int64 [b'ab']"
+    assert out.splitlines() == [
+        f"True True [0, 1, 2, 3, 4] {sum(range(3_000_000)) + 7} int64 [b'ab']",
+        "descriptors left open: 0",  # neither the pipe nor the memory file
+    ]
 
 
 def test_a_child_that_dies_leaves_the_work_to_the_caller():
