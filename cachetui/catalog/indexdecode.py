@@ -31,8 +31,7 @@ generated indexes of every version.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import msgspec
@@ -51,7 +50,7 @@ from .spackindex import (
     gc_paused,
     variant_strings,
 )
-from .workers import ForkedCall, can_fork
+from .workers import BlockClaims, ForkedCall, can_fork
 
 
 class _Compiler(msgspec.Struct, gc=False):  # gc=False on every struct: nothing here can form a cycle
@@ -118,8 +117,6 @@ _RAW_DECODER = msgspec.json.Decoder(_RawDocument)
 _RECORD_DECODER = msgspec.json.Decoder(_Record)
 _NAMES_DECODER = msgspec.json.Decoder(_NamedRecord)
 SPLIT_MIN_BYTES = 64 << 20  # ~75,000 records; below this, a second process costs more than it saves
-# The parent's half took longer than the child's of the same length (measured; its heap is the larger).
-FIRST_RUN_SHARE = 0.48
 
 
 def decode_index(data: bytes, path: str, mirror: str, wait: Callable[[], None] | None = None) -> IndexColumns | None:
@@ -154,32 +151,77 @@ def decode_index_in_parts(
             return None
         if wait is not None:
             wait()
-        fork = fork and can_fork()
         raws = list(installs.values())
-        size = -(-len(raws) // max(parts, 1)) or 1
-        runs = [raws[i : i + size] for i in range(0, len(raws), size)] or [[]]
-        if fork and len(runs) == 2:  # this process takes a little more: the child's half ends later
-            cut = round(len(raws) * FIRST_RUN_SHARE)
-            runs = [raws[:cut], raws[cut:]]
-        calls = [ForkedCall(partial(_run_of_raws, run, keys)) for run in runs[1:]] if fork else []
-        try:
-            found = [_run_of_raws(runs[0], keys)]
-            found += [call.result() for call in calls] if fork else [_run_of_raws(run, keys) for run in runs[1:]]
-        except BaseException:
-            for call in calls:
-                call.cancel()
-            raise
+        if fork and parts == 2 and can_fork():
+            found = _in_two_processes(raws, keys)
+        else:
+            size = -(-len(raws) // max(parts, 1)) or 1
+            found = [_run_of_raws(raws[i : i + size], keys) for i in range(0, len(raws), size)] or [
+                _run_of_raws([], keys)
+            ]
         if any(run is None for run in found):
             return None
         return assemble([p for p in found if p is not None], keys, path, mirror, version)
 
 
-def _run_of_raws(raws: list[msgspec.Raw], keys: np.ndarray) -> RecordRun | None:
-    """Each record decoded where it lies (no joined copy) and taken apart at once (``_decoded_run``)."""
+def _in_two_processes(raws: list[msgspec.Raw], keys: np.ndarray) -> list[RecordRun | None]:
+    """The records in two runs: this process takes blocks from the front, a forked child from the back,
+    until they meet (``BlockClaims``). The faster takes more: the two cores of a VM are seldom equally
+    fast, and a fixed cut left one waiting for the other for up to 0.4 s."""
+    size = max(RUN_BLOCK, -(-len(raws) // BlockClaims.MOST))
+    count = -(-len(raws) // size)
+    claims = BlockClaims(count)
+    front: list[int] = []
+
+    def from_front() -> Iterator[list[msgspec.Raw]]:
+        while claims.take():
+            front.append(len(front))
+            yield raws[front[-1] * size : (front[-1] + 1) * size]
+
+    def from_back() -> Iterator[list[msgspec.Raw]]:
+        for k in range(count - 1, -1, -1):
+            if not claims.take():
+                return
+            yield raws[k * size : (k + 1) * size]
+
+    # A child that fails leaves its blocks, all the ones this process did not take, to this process.
+    call = ForkedCall(
+        lambda: _run_of_blocks(from_back(), keys, backwards=True),
+        fallback=lambda: _run_of_raws(raws[len(front) * size :], keys),
+    )
     try:
-        run = _decoded_run(raws, keys)
+        found = [_run_of_blocks(from_front(), keys), call.result()]
+    except BaseException:
+        call.cancel()
+        raise
+    finally:
+        claims.close()
+    return found
+
+
+def _blocks_of(raws: list[msgspec.Raw]) -> Iterator[list[msgspec.Raw]]:
+    return (raws[i : i + RUN_BLOCK] for i in range(0, len(raws), RUN_BLOCK))
+
+
+def _run_of_raws(raws: list[msgspec.Raw], keys: np.ndarray) -> RecordRun | None:
+    return _run_of_blocks(_blocks_of(raws), keys)
+
+
+def _run_of_blocks(blocks: Iterable[list[msgspec.Raw]], keys: np.ndarray, backwards: bool = False) -> RecordRun | None:
+    """The records of consecutive blocks (the last first if ``backwards``), each decoded where it lies
+    (no joined copy) and taken apart at once (``_decoded_run``); the run is in record order."""
+    taken: list[list[msgspec.Raw]] = []
+
+    def kept() -> Iterator[list[msgspec.Raw]]:
+        for block in blocks:
+            taken.append(block)
+            yield block
+
+    try:
+        run = _decoded_run(kept(), keys, backwards)
         if run is not None:
-            run.unknown_names = _unknown_names(raws, run)
+            covered = [raw for block in (reversed(taken) if backwards else taken) for raw in block]
+            run.unknown_names = _unknown_names(covered, run)
     except (msgspec.ValidationError, msgspec.DecodeError):
         return None
     return run
@@ -234,7 +276,7 @@ def _compiler_rank(virtuals: list[str]) -> int:
 RUN_BLOCK = 8192  # records whose edge hashes are gathered as str before they become one S32 array
 
 
-def _decoded_run(raws: list[msgspec.Raw], keys: np.ndarray) -> RecordRun | None:
+def _decoded_run(blocks: Iterable[list[msgspec.Raw]], keys: np.ndarray, backwards: bool = False) -> RecordRun | None:
     """A run's columns, made in one pass that takes each record apart right after decoding it.
 
     The structs are read while they are still in the cache and then dropped,
@@ -242,6 +284,8 @@ def _decoded_run(raws: list[msgspec.Raw], keys: np.ndarray) -> RecordRun | None:
     and making a dozen passes over them (a cache and TLB miss per struct on
     each, and page faults for all of them) took twice as long. Values equal
     across records are interned as they come.
+
+    Blocks that come ``backwards`` (the last first) are put back in order at the end.
     """
     decode = _RECORD_DECODER.decode
     names: dict[str, int] = {}
@@ -260,9 +304,11 @@ def _decoded_run(raws: list[msgspec.Raw], keys: np.ndarray) -> RecordRun | None:
     counts: list[int] = []
     edge_parameter_ids: list[int] = []  # -1: not looked at (the record names its compiler, or is no binary)
     hash_blocks: list[np.ndarray] = []
-    for start in range(0, len(raws), RUN_BLOCK):
+    block_records: list[int] = []
+    for block_raws in blocks:
         hashes: list[str] = []
-        for raw in raws[start : start + RUN_BLOCK]:
+        block_records.append(len(block_raws))
+        for raw in block_raws:
             record = decode(raw)
             node = record.spec
             name_ids.append(names.setdefault(node.name, len(names)))
@@ -296,20 +342,33 @@ def _decoded_run(raws: list[msgspec.Raw], keys: np.ndarray) -> RecordRun | None:
     rank_of = [_compiler_rank(_virtuals(raw)) for raw in edge_parameters]
     # id -1 picks the last entry: no compiler
     ranks = np.array([*rank_of, NO_COMPILER], dtype=np.int8)[np.array(edge_parameter_ids, dtype=np.int64)]
+    edge_counts = np.array(counts, dtype=np.int64)
+    per_record = _in_order(block_records, backwards)
+    per_edge = _in_order([len(block) for block in hash_blocks], backwards)
+    edge_hashes = per_edge(edge_hashes)
     return RecordRun(
-        names=(list(names), np.array(name_ids, dtype=np.uint32)),
-        versions=(list(versions), np.array(version_ids, dtype=np.uint32)),
-        arches=([_arch(raw) for raw in arches], np.array(arch_ids, dtype=np.uint32)),
-        variants=(_variant_sets(list(parameters)), np.array(parameter_ids, dtype=np.uint32)),
-        declared=(declared_values, remap[np.array(declared_ids, dtype=np.int64)]),
-        binary=np.array(binary, dtype=np.bool_),
-        ref_zero=np.array([rc == 0 for rc in ref_counts], dtype=np.bool_),
-        ref_missing=np.array([rc is None for rc in ref_counts], dtype=np.bool_),
-        counts=np.array(counts, dtype=np.int64),
+        names=(list(names), per_record(np.array(name_ids, dtype=np.uint32))),
+        versions=(list(versions), per_record(np.array(version_ids, dtype=np.uint32))),
+        arches=([_arch(raw) for raw in arches], per_record(np.array(arch_ids, dtype=np.uint32))),
+        variants=(_variant_sets(list(parameters)), per_record(np.array(parameter_ids, dtype=np.uint32))),
+        declared=(declared_values, per_record(remap[np.array(declared_ids, dtype=np.int64)])),
+        binary=per_record(np.array(binary, dtype=np.bool_)),
+        ref_zero=per_record(np.array([rc == 0 for rc in ref_counts], dtype=np.bool_)),
+        ref_missing=per_record(np.array([rc is None for rc in ref_counts], dtype=np.bool_)),
+        counts=per_record(edge_counts),
         edge_hashes=edge_hashes,
         targets=positions_of(keys, edge_hashes),
-        ranks=ranks,
+        ranks=per_edge(ranks),
     )
+
+
+def _in_order(sizes: list[int], backwards: bool) -> Callable[[np.ndarray], np.ndarray]:
+    """What puts an array made of blocks of these sizes back in record order: the blocks reversed if they
+    came ``backwards``, else nothing."""
+    if not backwards or len(sizes) < 2:
+        return lambda array: array
+    cuts = np.cumsum(sizes)[:-1]
+    return lambda array: np.concatenate(np.split(array, cuts)[::-1])
 
 
 def _variant_sets(raws: list[bytes]) -> list[tuple[str, ...]]:

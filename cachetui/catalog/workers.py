@@ -196,8 +196,10 @@ class ForkedCall(Generic[R]):
     The child dies with its parent and never runs the parent's exit handlers.
     """
 
-    def __init__(self, func: Callable[[], R]) -> None:
+    def __init__(self, func: Callable[[], R], fallback: Callable[[], R] | None = None) -> None:
+        """``fallback``: what ``result()`` computes here when the child gives nothing (default ``func``)."""
         self._func = func
+        self._fallback = fallback or func
         self._pid = 0
         self._fd = self._spill = -1
         try:
@@ -236,7 +238,7 @@ class ForkedCall(Generic[R]):
             if found is not None:
                 value: R = found[0]
                 return value
-        return self._func()
+        return self._fallback()
 
     def cancel(self) -> None:
         """Kill the child (the caller is leaving early: an exception, Ctrl-C)."""
@@ -257,3 +259,24 @@ def _close(fd: int) -> None:
             os.close(fd)
         except OSError:
             pass
+
+
+class BlockClaims:
+    """Blocks of work shared out between a process and its forked child as they go: a pipe holding one
+    byte per block, each process reading a byte before it takes a block. A read takes a byte only once,
+    so every block is taken exactly once, and the pipe's end (all bytes read) says there are no more."""
+
+    MOST = 4096  # bytes in the pipe at most: a pipe holds 64 KiB, and it is filled before anyone reads
+
+    def __init__(self, count: int) -> None:
+        self._fd, write = os.pipe()
+        try:
+            os.write(write, bytes(count))
+        finally:
+            os.close(write)
+
+    def take(self) -> bool:
+        return bool(os.read(self._fd, 1))
+
+    def close(self) -> None:
+        os.close(self._fd)

@@ -342,21 +342,31 @@ def test_an_index_read_in_parts_is_the_index_read_whole(tmp_path, monkeypatch, d
     assert _everything(load_catalog([index], use_cache=False)) == _everything(fast)
 
 
-@pytest.mark.parametrize("layout", ["v2", "v3"])
-def test_a_large_index_is_split_over_a_forked_child(tmp_path, layout):
-    """From the command line a large index is read by two processes: the same specs, every field. (v3: the
-    blob's checksum runs in a thread meanwhile, and has ended when the child is forked.)"""
+@pytest.mark.parametrize(("layout", "child"), [("v2", "works"), ("v3", "works"), ("v3", "dies")])
+def test_a_large_index_is_split_over_a_forked_child(tmp_path, layout, child):
+    """From the command line a large index is read by two processes, sharing its blocks of records out as
+    they go: the same specs, every field. (v3: the blob's checksum runs in a thread meanwhile, and has ended
+    when the child is forked.) A child that dies after taking a block leaves its blocks to the parent."""
     import subprocess
     import sys
 
     _generated(tmp_path, 9, records=1500, layout=layout)
-    script = """
-import sys
+    script = f"""
+import os, sys
 from cachetui.catalog import indexdecode, workers
 indexdecode.SPLIT_MIN_BYTES = int(sys.argv[1])
+indexdecode.RUN_BLOCK = 100  # 15 blocks, shared out between the two
 started = []
 real = workers.ForkedCall
-indexdecode.ForkedCall = lambda func: started.append(1) or real(func)
+indexdecode.ForkedCall = lambda func, **kw: started.append(1) or real(func, **kw)
+if {child == "dies"}:
+    real_run = indexdecode._run_of_blocks
+    def dying(blocks, keys, backwards=False):
+        if backwards:
+            next(iter(blocks))
+            os._exit(3)
+        return real_run(blocks, keys, backwards)
+    indexdecode._run_of_blocks = dying
 from cachetui.cli import main
 code = main(["--no-cache", "-C", sys.argv[2], "find", "--json", "--limit", "0"])
 print(len(started), file=sys.stderr)
