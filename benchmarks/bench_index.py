@@ -4,8 +4,11 @@
 
 Without MIRROR, generates one (``make_index.py``, v3 layout) in a temporary
 directory. Each measurement is a new process, timed wall-clock, with its peak
-resident memory. Rows:
+resident memory. cachetui runs as an installed copy does, with its ``.pyc``
+files (written by a first, untimed run even where ``PYTHONDONTWRITEBYTECODE``
+is set). Rows:
 
+* cold ``cachetui --no-cache index``: the index read, nothing written;
 * cold ``cachetui index`` (no snapshot yet; it writes one);
 * the same with the index read in one process, as the browser (which loads in
   a thread, where forking is unsafe) reads it;
@@ -76,9 +79,18 @@ def main() -> int:
     cache = os.path.join(work, "cache")
     cli = [sys.executable, "-m", "cachetui", "-C", mirror, "--cache-dir", cache, "-q"]
     one = [sys.executable, "-c", ONE_PROCESS, "-C", mirror, "--cache-dir", cache, "-q"]
+    installed = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([*cli, "--no-cache", "index"], check=True, capture_output=True, env=installed)  # the .pyc files
     rows = [
-        cold("cold `cachetui index`", [*cli, "index"], cache, args.repeat),
-        cold("cold, the index read in one process (as the browser reads it)", [*one, "index"], cache, args.repeat),
+        cold("cold `cachetui --no-cache index`", [*cli, "--no-cache", "index"], cache, args.repeat, env=installed),
+        cold("cold `cachetui index` (writes the snapshot)", [*cli, "index"], cache, args.repeat, env=installed),
+        cold(
+            "cold, the index read in one process (as the browser reads it)",
+            [*one, "index"],
+            cache,
+            args.repeat,
+            env=installed,
+        ),
         timed("peer: stdlib `json.loads`, count binaries", [sys.executable, "-c", STDLIB_READER, data, "on"], 3),
         timed(
             "peer: the same with the garbage collector off",
@@ -88,8 +100,8 @@ def main() -> int:
     ]
     if shutil.which("jq"):
         rows.append(timed("peer: `jq` count binaries", ["jq", JQ, data], args.repeat))
-    subprocess.run([*cli, "index"], check=True, capture_output=True)
-    rows.append(timed("warm `cachetui find zlib`", [*cli, "find", "zlib"], args.repeat))
+    subprocess.run([*cli, "index"], check=True, capture_output=True, env=installed)
+    rows.append(timed("warm `cachetui find zlib`", [*cli, "find", "zlib"], args.repeat, env=installed))
     report(f"index: {data} ({os.path.getsize(data) / 2**20:.0f} MiB)", rows)
     shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -123,7 +123,7 @@ def assemble(runs: list[RecordRun], keys: np.ndarray, path: str, mirror: str, ve
     # Rows: the binaries (externals and unpushed records name dependencies only), by package, in index order.
     binaries = np.flatnonzero(binary)
     package_of = name_ids[binaries]
-    by_name = sorted(np.unique(package_of).tolist(), key=names.__getitem__)
+    by_name = sorted(np.flatnonzero(np.bincount(package_of, minlength=len(names))).tolist(), key=names.__getitem__)
     rank = np.zeros(len(names), dtype=np.int64)
     rank[by_name] = np.arange(len(by_name))
     order = binaries[np.argsort(rank[package_of], kind="stable")]

@@ -37,6 +37,7 @@ from typing import Any
 import msgspec
 import numpy as np
 
+from .forked import BlockClaims, ForkedCall, can_fork
 from .hashindex import valid_hash_bytes
 from .hashjoin import hash_array, positions_of
 from .indexassembly import NO_COMPILER, RecordRun, assemble
@@ -50,7 +51,6 @@ from .spackindex import (
     gc_paused,
     variant_strings,
 )
-from .workers import BlockClaims, ForkedCall, can_fork
 
 
 class _Compiler(msgspec.Struct, gc=False):  # gc=False on every struct: nothing here can form a cycle

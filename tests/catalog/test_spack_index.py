@@ -353,11 +353,11 @@ def test_a_large_index_is_split_over_a_forked_child(tmp_path, layout, child):
     _generated(tmp_path, 9, records=1500, layout=layout)
     script = f"""
 import os, sys
-from cachetui.catalog import indexdecode, workers
+from cachetui.catalog import forked, indexdecode
 indexdecode.SPLIT_MIN_BYTES = int(sys.argv[1])
 indexdecode.RUN_BLOCK = 100  # 15 blocks, shared out between the two
 started = []
-real = workers.ForkedCall
+real = forked.ForkedCall
 indexdecode.ForkedCall = lambda func, **kw: started.append(1) or real(func, **kw)
 if {child == "dies"}:
     real_run = indexdecode._run_of_blocks

@@ -10,7 +10,7 @@ import pytest
 
 
 def _run(body: str) -> str:
-    script = "import os, sys, time\nfrom cachetui.catalog.workers import ForkedCall, can_fork\n" + textwrap.dedent(body)
+    script = "import os, sys, time\nfrom cachetui.catalog.forked import ForkedCall, can_fork\n" + textwrap.dedent(body)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
