@@ -130,8 +130,11 @@ class ForkedCall(Generic[R]):
     The child dies with its parent and never runs the parent's exit handlers.
     """
 
-    def __init__(self, func: Callable[[], R], fallback: Callable[[], R] | None = None) -> None:
-        """``fallback``: what ``result()`` computes here when the child gives nothing (default ``func``)."""
+    def __init__(
+        self, func: Callable[[], R], fallback: Callable[[], R] | None = None, exchange: Exchange | None = None
+    ) -> None:
+        """``fallback``: what ``result()`` computes here when the child gives nothing (default ``func``);
+        ``exchange``: for values the two hand each other meanwhile."""
         self._func = func
         self._fallback = fallback or func
         self._pid = 0
@@ -152,6 +155,8 @@ class ForkedCall(Generic[R]):
             try:
                 os.close(read)
                 killed_with_parent()
+                if exchange is not None:
+                    exchange.forked(child=True)
                 with open(write, "wb") as out:
                     _send(out, func(), spill)
                 code = 0
@@ -159,6 +164,8 @@ class ForkedCall(Generic[R]):
                 os._exit(code)
         os.close(write)
         self._pid, self._fd, self._spill = pid, read, spill
+        if exchange is not None:
+            exchange.forked(child=False)
 
     def result(self) -> R:
         if self._pid:
@@ -200,9 +207,11 @@ class BlockClaims:
     byte per block, each process reading a byte before it takes a block. A read takes a byte only once,
     so every block is taken exactly once, and the pipe's end (all bytes read) says there are no more."""
 
-    MOST = 4096  # bytes in the pipe at most: a pipe holds 64 KiB, and it is filled before anyone reads
+    MOST = 4096  # blocks at most: filled before anyone reads, and Linux gives a pipe only 4 KiB under pressure
 
     def __init__(self, count: int) -> None:
+        if count > self.MOST:
+            raise ValueError(f"{count} blocks: at most {self.MOST}")
         self._fd, write = os.pipe()
         try:
             os.write(write, bytes(count))
@@ -214,3 +223,49 @@ class BlockClaims:
 
     def close(self) -> None:
         os.close(self._fd)
+
+
+class Exchange:
+    """A value each way between a process and the child it forks, handed over while both work: ``send``
+    on one side, ``receive`` on the other, through a memory file and a pipe as a child's result is.
+
+    Made before the fork and given to ``ForkedCall``, which closes each side's unused ends after it, so
+    that ``receive`` sees the end of the pipe (None) when the other side dies instead of waiting forever.
+    Without a child (the fork failed), ``receive`` is None at once.
+    """
+
+    def __init__(self) -> None:
+        self._to_child, self._to_parent = os.pipe(), os.pipe()
+        self._spills = (_spill_file(), _spill_file())
+        self._open = {*self._to_child, *self._to_parent, *self._spills} - {-1}
+        self._child: bool | None = None  # None: not forked
+
+    def forked(self, child: bool) -> None:
+        self._child = child
+        unused = (self._to_child[1], self._to_parent[0]) if child else (self._to_child[0], self._to_parent[1])
+        for fd in unused:
+            self._open.discard(fd)
+            _close(fd)
+
+    def send(self, value: object) -> None:
+        if self._child is None:
+            return
+        write, spill = (self._to_parent[1], self._spills[1]) if self._child else (self._to_child[1], self._spills[0])
+        try:
+            with open(write, "wb", closefd=False) as out:
+                _send(out, value, spill)
+        except BrokenPipeError:
+            pass  # the other side is gone: its result, or its absence, says the rest
+
+    def receive(self) -> tuple[Any] | None:
+        """(the other side's value,), or None if it died first or there is no other side."""
+        if self._child is None:
+            return None
+        read, spill = (self._to_child[0], self._spills[0]) if self._child else (self._to_parent[0], self._spills[1])
+        with open(read, "rb", closefd=False) as handle:
+            return _received(handle, spill)
+
+    def close(self) -> None:
+        for fd in self._open:
+            _close(fd)
+        self._open.clear()

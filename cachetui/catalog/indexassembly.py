@@ -27,9 +27,12 @@ class RecordRun:
     """A run of records, column by column in record order: what one process makes of its half.
 
     Each string column is (distinct values, id per record); edges are flat in
-    record order, their targets already found among all the index's hashes.
+    record order; their targets are found among all the runs' hashes once the runs are joined.
     """
 
+    keys: np.ndarray  # S32: each record's hash
+    segments: list[int]  # the segments of the index text the records came from (indexsplit), in order
+    segment_sizes: list[int]  # records in each
     names: tuple[list[str], np.ndarray]
     versions: tuple[list[str], np.ndarray]
     arches: tuple[list[tuple[str, str, str]], np.ndarray]
@@ -40,8 +43,9 @@ class RecordRun:
     ref_missing: np.ndarray  # no ref_count
     counts: np.ndarray  # edges per record
     edge_hashes: np.ndarray  # S32
-    targets: np.ndarray  # each edge's record position in the index, or -1
     ranks: np.ndarray  # each edge's compiler rank (0 c, 1 cxx, 2 fortran; 3: none, or not looked at)
+    # Found once every run's keys are known:
+    targets: np.ndarray | None = None  # each edge's record position among all the runs', or -1
     unknown_names: list[str] = field(default_factory=list)  # of the edges whose target is -1, in edge order
 
 

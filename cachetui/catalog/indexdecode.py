@@ -3,23 +3,26 @@
 The general reader (``spackindex.records``) decodes the whole Database JSON
 into dicts and builds a record object per spec and per dependency edge, and
 the store then interned every page's rows: a 300,000-record index (1.2
-million edges) took 10-14 s. Here a first pass finds each record's key and
-raw text; msgspec then decodes each record, where it lies, into typed
-structs holding only the fields cachetui uses (the rest of the JSON is
-skipped, never built). Each column is one pass over the structs in decode
-order, with values equal across records (arch, variants, edge parameters)
-decoded once; the cross-record work (which record an edge points at, its
-label, the compiler a Spack 1.0 record reaches by its ``c`` edge, the order
-of rows by package) is numpy over record positions (``indexassembly``, with
-the hash joins of ``hashjoin``), not Python per edge.
+million edges) took 10-14 s. Here the text of ``installs`` is cut into
+segments of about 256 KiB that decode on their own (``indexsplit``); each
+segment's records are found (key and raw text) and decoded one by one, where
+they lie, into typed structs holding only the fields cachetui uses (the rest
+of the JSON is skipped, never built), and each record is taken apart into
+columns at once, while its structs are in the cache. Values equal across
+records (arch, variants, edge parameters) are decoded once; the cross-record
+work (which record an edge points at, its label, the compiler a Spack 1.0
+record reaches by its ``c`` edge, the order of rows by package) is numpy over
+record positions (``indexassembly``, with the hash joins of ``hashjoin``),
+not Python per edge.
 
 Page faults are much of the time (~15 us each on the benchmark VM), so: no
 joined copies, no GC headers on the structs, no edge names (read again only
 for edges to records missing from the index).
 
-A large index's records are read in two runs, the second by a forked child
-where forking is safe (the command line; never from the browser's loading
-thread); the runs join into exactly what one process would make (tested).
+A large index's segments are shared out between two processes as they go,
+the second a forked child, where forking is safe (the command line; never
+from the browser's loading thread); each then finds its edges among all the
+keys, and the runs join into exactly what one process would make (tested).
 
 The structs describe DB 6 to 9 (nodes with a ``name``, dependencies as a
 list of objects). An index they do not fit (DB 5's ``{name: node}`` nodes
@@ -37,14 +40,16 @@ from typing import Any
 import msgspec
 import numpy as np
 
-from .forked import BlockClaims, ForkedCall, can_fork
+from .forked import BlockClaims, Exchange, ForkedCall, can_fork
 from .hashindex import valid_hash_bytes
-from .hashjoin import hash_array, positions_of
+from .hashjoin import KeyIndex, hash_array
 from .indexassembly import NO_COMPILER, RecordRun, assemble
+from .indexsplit import SEGMENT_BYTES, Segments, segments_of
 from .rows import IndexColumns
 from .spackindex import (
     COMPILER_VIRTUALS,
     SUPPORTED_DB,
+    BlobCheck,
     arch_fields,
     as_list,
     declared_compiler,
@@ -102,144 +107,163 @@ class _NamedRecord(msgspec.Struct, gc=False):
     spec: _NamedNode
 
 
-class _RawDatabase(msgspec.Struct, gc=False):
-    version: str | int
-    installs: dict[str, msgspec.Raw]
-
-
-class _RawDocument(msgspec.Struct, gc=False):
-    """The index with each record left as raw JSON, then decoded one by one (in one process or two)."""
-
-    database: _RawDatabase
-
-
-_RAW_DECODER = msgspec.json.Decoder(_RawDocument)
+_SEGMENT_DECODER = msgspec.json.Decoder(dict[str, msgspec.Raw])
 _RECORD_DECODER = msgspec.json.Decoder(_Record)
-_NAMES_DECODER = msgspec.json.Decoder(_NamedRecord)
+_NAMES_DECODER = msgspec.json.Decoder(dict[str, _NamedRecord])
 SPLIT_MIN_BYTES = 64 << 20  # ~75,000 records; below this, a second process costs more than it saves
 
 
-def decode_index(data: bytes, path: str, mirror: str, wait: Callable[[], None] | None = None) -> IndexColumns | None:
+def decode_index(data: bytearray, path: str, mirror: str, check: BlobCheck | None = None) -> IndexColumns | None:
     """The binaries of an index the structs fit, as columns; None for the general reader.
 
-    A large index is decoded in two halves, one in a forked child, where
-    forking is safe (the command line; the browser loads in a thread).
-    ``wait`` is work of the caller's running in another thread (the blob's
-    checksum): it must end before a child is forked.
+    A large index is decoded by two processes, one a forked child, where
+    forking is safe (the command line; the browser loads in a thread). The
+    blob's ``check`` (its sha256) runs in a thread meanwhile, started after
+    the fork, and has ended before anything decoded is used. ``data`` is cut
+    in place (``indexsplit``) and put back as it was before this returns.
     """
-    split = len(data) >= SPLIT_MIN_BYTES
-    return decode_index_in_parts(data, path, mirror, parts=2 if split else 1, fork=split, wait=wait)
+    processes = 2 if len(data) >= SPLIT_MIN_BYTES else 1
+    segment_bytes = max(SEGMENT_BYTES, len(data) // BlockClaims.MOST + 1)  # 2 GiB: 512 KiB each
+    return decode_index_in_parts(data, path, mirror, processes, check, segment_bytes)
 
 
 def decode_index_in_parts(
-    data: bytes, path: str, mirror: str, parts: int, fork: bool, wait: Callable[[], None] | None = None
+    data: bytearray,
+    path: str,
+    mirror: str,
+    processes: int,
+    check: BlobCheck | None = None,
+    segment_bytes: int = SEGMENT_BYTES,
 ) -> IndexColumns | None:
-    """``decode_index`` with the records cut into ``parts`` runs of equal length, all but the first
-    decoded in forked children when ``fork`` and forking is safe (else one after another here: the same
-    answer)."""
-    with gc_paused():
-        try:
-            document = _RAW_DECODER.decode(data)
-        except (msgspec.ValidationError, msgspec.DecodeError):
-            return None
-        version = str(document.database.version)
-        if version not in SUPPORTED_DB:
-            return None
-        installs = document.database.installs
-        keys = hash_array(list(installs))
-        if keys is None or not valid_hash_bytes(keys):  # the general reader skips such a record, saying why
-            return None
-        if wait is not None:
-            wait()
-        raws = list(installs.values())
-        if fork and parts == 2 and can_fork():
-            found = _in_two_processes(raws, keys)
-        else:
-            size = -(-len(raws) // max(parts, 1)) or 1
-            found = [_run_of_raws(raws[i : i + size], keys) for i in range(0, len(raws), size)] or [
-                _run_of_raws([], keys)
-            ]
-        if any(run is None for run in found):
-            return None
-        return assemble([p for p in found if p is not None], keys, path, mirror, version)
+    """``decode_index`` in ``processes`` (1, or 2 where forking is safe) and segments of about
+    ``segment_bytes``: every way gives the same answer (tested)."""
+    segments = segments_of(data, segment_bytes)
+    if segments is None or segments.version not in SUPPORTED_DB:
+        return None
+    try:
+        with gc_paused():
+            if processes == 2 and 1 < len(segments) <= BlockClaims.MOST and can_fork():
+                runs = _in_two_processes(data, segments, check)
+            else:
+                if check is not None:
+                    check.start(segments.cuts)
+                runs = [_run_of_segments(data, segments, range(len(segments)))]
+            if check is not None:
+                check.wait()
+            return _joined(data, segments, runs, path, mirror)
+    finally:
+        segments.restore(data)
 
 
-def _in_two_processes(raws: list[msgspec.Raw], keys: np.ndarray) -> list[RecordRun | None]:
-    """The records in two runs: this process takes blocks from the front, a forked child from the back,
+def _in_two_processes(data: bytearray, segments: Segments, check: BlobCheck | None) -> list[RecordRun | None]:
+    """The segments in two runs: this process takes them from the front, a forked child from the back,
     until they meet (``BlockClaims``). The faster takes more: the two cores of a VM are seldom equally
     fast, and a fixed cut left one waiting for the other for up to 0.4 s."""
-    size = max(RUN_BLOCK, -(-len(raws) // BlockClaims.MOST))
-    count = -(-len(raws) // size)
+    count = len(segments)
     claims = BlockClaims(count)
     front: list[int] = []
 
-    def from_front() -> Iterator[list[msgspec.Raw]]:
+    def from_front() -> Iterator[int]:
         while claims.take():
             front.append(len(front))
-            yield raws[front[-1] * size : (front[-1] + 1) * size]
+            yield front[-1]
 
-    def from_back() -> Iterator[list[msgspec.Raw]]:
+    def from_back() -> Iterator[int]:
         for k in range(count - 1, -1, -1):
             if not claims.take():
                 return
-            yield raws[k * size : (k + 1) * size]
+            yield k
 
-    # A child that fails leaves its blocks, all the ones this process did not take, to this process.
+    # Each side's keys go to the other when its segments are done: both then find their own edges among
+    # all the keys at once. A child that fails leaves its segments (all the ones this process did not
+    # take) to this process, which then finds their edges itself.
+    exchange = Exchange()
+
+    def in_child() -> RecordRun | None:
+        run = _run_of_segments(data, segments, from_back(), backwards=True)
+        exchange.send(None if run is None else run.keys)
+        theirs = exchange.receive()
+        if run is not None and theirs is not None and theirs[0] is not None:
+            _locate(run, KeyIndex(np.concatenate([theirs[0], run.keys])))
+        return run
+
     call = ForkedCall(
-        lambda: _run_of_blocks(from_back(), keys, backwards=True),
-        fallback=lambda: _run_of_raws(raws[len(front) * size :], keys),
+        in_child,
+        fallback=lambda: _run_of_segments(data, segments, range(len(front), count)),
+        exchange=exchange,
     )
     try:
-        found = [_run_of_blocks(from_front(), keys), call.result()]
+        if check is not None:
+            check.start(segments.cuts)  # a thread: only now that the child is forked
+        run = _run_of_segments(data, segments, from_front())
+        if run is None:
+            call.cancel()
+            return [None]
+        exchange.send(run.keys)
+        theirs = exchange.receive()
+        if theirs is not None and theirs[0] is not None:
+            _locate(run, KeyIndex(np.concatenate([run.keys, theirs[0]])))
+        found = [run, call.result()]
     except BaseException:
         call.cancel()
         raise
     finally:
         claims.close()
+        exchange.close()
     return found
 
 
-def _blocks_of(raws: list[msgspec.Raw]) -> Iterator[list[msgspec.Raw]]:
-    return (raws[i : i + RUN_BLOCK] for i in range(0, len(raws), RUN_BLOCK))
+def _locate(run: RecordRun, index: KeyIndex) -> None:
+    """Each edge's record among all the index's keys (see ``_joined``); none if a key is held twice."""
+    if not index.duplicated:
+        run.targets = index.positions(run.edge_hashes)
 
 
-def _run_of_raws(raws: list[msgspec.Raw], keys: np.ndarray) -> RecordRun | None:
-    return _run_of_blocks(_blocks_of(raws), keys)
+def _joined(
+    data: bytearray, segments: Segments, found: list[RecordRun | None], path: str, mirror: str
+) -> IndexColumns | None:
+    """The runs joined: every edge found among all the records, then the columns assembled."""
+    runs = [run for run in found if run is not None]
+    if len(runs) < len(found):
+        return None
+    keys = np.concatenate([run.keys for run in runs])
+    index = KeyIndex(keys)
+    if index.duplicated:  # a key in two segments: as a dict, the general reader keeps the last
+        return None
+    for run in runs:
+        if run.targets is None:  # not found by the process that made the run
+            run.targets = index.positions(run.edge_hashes)
+        run.unknown_names = _unknown_names(data, segments, run)
+    return assemble(runs, keys, path, mirror, segments.version)
 
 
-def _run_of_blocks(blocks: Iterable[list[msgspec.Raw]], keys: np.ndarray, backwards: bool = False) -> RecordRun | None:
-    """The records of consecutive blocks (the last first if ``backwards``), each decoded where it lies
-    (no joined copy) and taken apart at once (``_decoded_run``); the run is in record order."""
-    taken: list[list[msgspec.Raw]] = []
-
-    def kept() -> Iterator[list[msgspec.Raw]]:
-        for block in blocks:
-            taken.append(block)
-            yield block
-
+def _run_of_segments(
+    data: bytearray, segments: Segments, taken: Iterable[int], backwards: bool = False
+) -> RecordRun | None:
+    """The records of consecutive segments (the last first if ``backwards``), in record order; None if a
+    segment does not decode (a cut that is not between records, a record the structs do not fit)."""
     try:
-        run = _decoded_run(kept(), keys, backwards)
-        if run is not None:
-            covered = [raw for block in (reversed(taken) if backwards else taken) for raw in block]
-            run.unknown_names = _unknown_names(covered, run)
+        return _decoded_run(((k, _SEGMENT_DECODER.decode(segments.opened(data, k))) for k in taken), backwards)
     except (msgspec.ValidationError, msgspec.DecodeError):
         return None
-    return run
 
 
-def _unknown_names(raws: list[msgspec.Raw], run: RecordRun) -> list[str]:
-    """The names of the edges whose target is not in the index, in edge order (records read again)."""
+def _unknown_names(data: bytearray, segments: Segments, run: RecordRun) -> list[str]:
+    """The names of the edges whose target is not in the index, in edge order (their segments read again)."""
+    assert run.targets is not None
     unknown = np.flatnonzero(run.targets < 0)
     if not len(unknown):
         return []
     first_edge = np.cumsum(run.counts) - run.counts
     of_record = np.repeat(np.arange(len(run.counts)), run.counts)[unknown]
-    edges: dict[int, list[_NamedEdge]] = {}
+    starts = np.cumsum(run.segment_sizes) - run.segment_sizes
+    records: dict[int, list[_NamedRecord]] = {}
     names = []
     for k, record in zip(unknown.tolist(), of_record.tolist()):
-        if record not in edges:
-            edges[record] = _NAMES_DECODER.decode(raws[record]).spec.dependencies
-        names.append(edges[record][k - int(first_edge[record])].name)
+        at = int(np.searchsorted(starts, record, side="right")) - 1
+        if at not in records:
+            records[at] = list(_NAMES_DECODER.decode(segments.opened(data, run.segments[at])).values())
+        names.append(records[at][record - int(starts[at])].spec.dependencies[k - int(first_edge[record])].name)
     return names
 
 
@@ -273,19 +297,16 @@ def _compiler_rank(virtuals: list[str]) -> int:
     return min((COMPILER_VIRTUALS.index(v) for v in virtuals if v in COMPILER_VIRTUALS), default=NO_COMPILER)
 
 
-RUN_BLOCK = 8192  # records whose edge hashes are gathered as str before they become one S32 array
-
-
-def _decoded_run(blocks: Iterable[list[msgspec.Raw]], keys: np.ndarray, backwards: bool = False) -> RecordRun | None:
-    """A run's columns, made in one pass that takes each record apart right after decoding it.
+def _decoded_run(segments: Iterable[tuple[int, dict[str, msgspec.Raw]]], backwards: bool = False) -> RecordRun | None:
+    """A run's columns, made in one pass that takes each segment's records apart right after decoding it.
 
     The structs are read while they are still in the cache and then dropped,
-    so the next record's reuse their memory. Holding 300,000 decoded records
+    so the next segment's reuse their memory. Holding 300,000 decoded records
     and making a dozen passes over them (a cache and TLB miss per struct on
     each, and page faults for all of them) took twice as long. Values equal
     across records are interned as they come.
 
-    Blocks that come ``backwards`` (the last first) are put back in order at the end.
+    Segments that come ``backwards`` (the last first) are put back in order at the end.
     """
     decode = _RECORD_DECODER.decode
     names: dict[str, int] = {}
@@ -304,11 +325,18 @@ def _decoded_run(blocks: Iterable[list[msgspec.Raw]], keys: np.ndarray, backward
     counts: list[int] = []
     edge_parameter_ids: list[int] = []  # -1: not looked at (the record names its compiler, or is no binary)
     hash_blocks: list[np.ndarray] = []
+    key_blocks: list[np.ndarray] = []
+    taken: list[int] = []
     block_records: list[int] = []
-    for block_raws in blocks:
+    for k, records in segments:
         hashes: list[str] = []
-        block_records.append(len(block_raws))
-        for raw in block_raws:
+        keys = hash_array(list(records))
+        if keys is None or not valid_hash_bytes(keys):  # the general reader skips such a record, saying why
+            return None
+        taken.append(k)
+        key_blocks.append(keys)
+        block_records.append(len(records))
+        for raw in records.values():
             record = decode(raw)
             node = record.spec
             name_ids.append(names.setdefault(node.name, len(names)))
@@ -345,8 +373,10 @@ def _decoded_run(blocks: Iterable[list[msgspec.Raw]], keys: np.ndarray, backward
     edge_counts = np.array(counts, dtype=np.int64)
     per_record = _in_order(block_records, backwards)
     per_edge = _in_order([len(block) for block in hash_blocks], backwards)
-    edge_hashes = per_edge(edge_hashes)
     return RecordRun(
+        keys=np.concatenate(key_blocks[::-1] if backwards else key_blocks) if key_blocks else np.zeros(0, dtype="S32"),
+        segments=taken[::-1] if backwards else taken,
+        segment_sizes=block_records[::-1] if backwards else block_records,
         names=(list(names), per_record(np.array(name_ids, dtype=np.uint32))),
         versions=(list(versions), per_record(np.array(version_ids, dtype=np.uint32))),
         arches=([_arch(raw) for raw in arches], per_record(np.array(arch_ids, dtype=np.uint32))),
@@ -356,8 +386,7 @@ def _decoded_run(blocks: Iterable[list[msgspec.Raw]], keys: np.ndarray, backward
         ref_zero=per_record(np.array([rc == 0 for rc in ref_counts], dtype=np.bool_)),
         ref_missing=per_record(np.array([rc is None for rc in ref_counts], dtype=np.bool_)),
         counts=per_record(edge_counts),
-        edge_hashes=edge_hashes,
-        targets=positions_of(keys, edge_hashes),
+        edge_hashes=per_edge(edge_hashes),
         ranks=per_edge(ranks),
     )
 

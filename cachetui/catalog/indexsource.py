@@ -29,6 +29,7 @@ from .spackindex import (
     mirror_name_of_url,
     read_database,
     read_v3_manifest,
+    read_whole,
     records,
 )
 
@@ -71,8 +72,7 @@ def _read_index_pages(path: str, name: str | None) -> list[IndexPart] | Problem:
             return _pages(path, data, name or os.path.basename(root) or root, "db-v3", [], check)
         if os.path.basename(path) == CACHE_CONTENTS:
             return _cache_pages(path, name)
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_INDEX_BYTES + 1)
+        data = read_whole(path, MAX_INDEX_BYTES)
         if len(data) > MAX_INDEX_BYTES:
             return Problem(path, "index larger than 2 GiB")
         notes = [note for note in (check_v2_hash(path, data),) if note]
@@ -109,8 +109,9 @@ def _cache_pages(path: str, name: str | None) -> list[IndexPart] | Problem:
             continue
         mirror = mirror_name_of_url(str(key))  # a cache holds many mirrors: each is named by its URL
         try:
-            with open(os.path.join(directory, index_path), "rb") as handle:
-                data = handle.read(MAX_INDEX_BYTES + 1)
+            data = read_whole(os.path.join(directory, index_path), MAX_INDEX_BYTES)
+            if len(data) > MAX_INDEX_BYTES:
+                raise IndexReadError("index larger than 2 GiB")
             found = _pages(path, data, mirror, "db-cache", [])
         except IndexReadError as exc:
             notes.append(f"{index_path}: {exc}")
@@ -129,12 +130,11 @@ def _cache_pages(path: str, name: str | None) -> list[IndexPart] | Problem:
 
 
 def _pages(
-    path: str, data: bytes, mirror: str, fmt: str, notes: list[str], check: BlobCheck | None = None
+    path: str, data: bytearray, mirror: str, fmt: str, notes: list[str], check: BlobCheck | None = None
 ) -> list[IndexPart] | Problem:
-    wait = check.wait if check is not None else None  # the blob's checksum, computed meanwhile
-    fast = decode_index(data, path, mirror, wait) if data[:2] != b"\x1f\x8b" else None
-    if wait is not None:
-        wait()  # (again, if the decoder waited for it: nothing is used unchecked)
+    fast = decode_index(data, path, mirror, check) if data[:2] != b"\x1f\x8b" else None
+    if check is not None:
+        check.wait()  # (again, if the decoder waited for it: nothing is used unchecked)
     if fast is not None:
         if not len(fast):
             return Problem(path, f"the index lists no binaries ({fast.records} records, none in the build cache)")

@@ -30,7 +30,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -82,7 +82,7 @@ class IndexRecord:
         return self.in_buildcache and not self.external
 
 
-def read_database(data: bytes) -> tuple[str, dict[str, Any]]:
+def read_database(data: bytes | bytearray) -> tuple[str, dict[str, Any]]:
     """(DB version, installs) of a Database JSON; IndexReadError says what is wrong."""
     if data[:2] == b"\x1f\x8b":
         try:
@@ -291,9 +291,28 @@ def mirror_name_of_url(url: str) -> str:
     return text.rstrip("/") or url
 
 
-def read_v3_manifest(root: str, manifest: bytes) -> tuple[bytes, str, BlobCheck]:
+def read_whole(path: str, limit: int | None = None) -> bytearray:
+    """A file's bytes (up to ``limit`` and one more, to tell a file over it) in a buffer the fast decoder
+    may cut in place (``indexsplit``): reading into it costs what ``read()`` does."""
+    with open(path, "rb", buffering=0) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if not size:  # not a regular file (a pipe): as it comes
+            return bytearray(handle.read() if limit is None else handle.read(limit + 1))
+        data = bytearray(size if limit is None else min(size, limit + 1))
+        view, got = memoryview(data), 0
+        while got < len(data):
+            step = handle.readinto(view[got:])
+            if not step:  # the file shrank meanwhile
+                break
+            got += step
+        view.release()
+        del data[got:]
+    return data
+
+
+def read_v3_manifest(root: str, manifest: bytes) -> tuple[bytearray, str, BlobCheck]:
     """The index blob a v3 manifest names (newest DB media type we read first), its DB version, and
-    its check, still running: the caller must ``wait()`` for it before using what it made of the blob."""
+    its check, not started: the caller must ``wait()`` for it before using what it made of the blob."""
     text = manifest.decode("utf-8", "replace")
     if text.lstrip().startswith("-----BEGIN PGP SIGNED MESSAGE-----"):
         text = _strip_clearsign(text)
@@ -320,8 +339,7 @@ def read_v3_manifest(root: str, manifest: bytes) -> tuple[bytes, str, BlobCheck]
         raise IndexReadError(f"index manifest names a blob by {algorithm} {checksum[:16]!r}; expected sha256")
     blob_path = os.path.join(root, "blobs", "sha256", checksum[:2], checksum)
     try:
-        with open(blob_path, "rb") as handle:
-            blob = handle.read()
+        blob = read_whole(blob_path)
     except OSError as exc:
         raise IndexReadError(f"index blob {blob_path}: {exc.strerror or exc}") from None
     length = entry.get("contentLength")
@@ -332,20 +350,37 @@ class BlobCheck:
     """A v3 index blob checked against its manifest (sha256, then length) in a thread of its own.
 
     hashlib releases the interpreter lock on large buffers, so the check of a 250 MB blob (0.15 s)
-    runs on the other core while the first decoding pass runs here. ``wait()`` joins it and raises
-    ``IndexReadError`` if the blob is not the one the manifest names; it may be called more than once.
+    runs on another core while the blob is decoded. ``start(commas)`` starts it: the decoder cuts the
+    text in place at those positions (``indexsplit``), so the check reads each of them as the comma it
+    was, never the byte there now. A thread must not run while a child is forked: the decoder starts
+    it after the fork. ``wait()`` starts it if nobody has, joins it, and raises ``IndexReadError`` if the
+    blob is not the one the manifest names; it may be called more than once.
     """
 
-    def __init__(self, blob: bytes, checksum: str, length: int | None) -> None:
-        self._checksum, self._length, self._size = checksum, length, len(blob)
+    def __init__(self, blob: bytearray, checksum: str, length: int | None) -> None:
+        self._blob, self._checksum, self._length, self._size = blob, checksum, length, len(blob)
         self._digest = ""
-        self._thread = threading.Thread(target=self._run, args=(blob,), name="cachetui-blob-check", daemon=True)
-        self._thread.start()
+        self._thread: threading.Thread | None = None
 
-    def _run(self, blob: bytes) -> None:
-        self._digest = hashlib.sha256(blob).hexdigest()
+    def start(self, commas: Sequence[int] = ()) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._run, args=(sorted(commas),), name="cachetui-blob-check", daemon=True
+            )
+            self._thread.start()
+
+    def _run(self, commas: list[int]) -> None:
+        digest, view, at = hashlib.sha256(), memoryview(self._blob), 0
+        for comma in commas:
+            digest.update(view[at:comma])
+            digest.update(b",")
+            at = comma + 1
+        digest.update(view[at:])
+        self._digest = digest.hexdigest()
 
     def wait(self) -> None:
+        self.start()
+        assert self._thread is not None
         self._thread.join()
         short = self._checksum[:12]
         if self._digest != self._checksum:
@@ -359,7 +394,7 @@ def _strip_clearsign(text: str) -> str:
     return body.split("-----BEGIN PGP SIGNATURE-----", 1)[0]
 
 
-def check_v2_hash(index_path: str, data: bytes) -> str | None:
+def check_v2_hash(index_path: str, data: bytes | bytearray) -> str | None:
     """A note if ``index.json.hash`` exists and does not match (Spack >= 1.0 ignores that for v2, as we do)."""
     try:
         with open(index_path + ".hash", "rb") as handle:

@@ -74,3 +74,28 @@ def test_cancel_kills_the_child(tmp_path):
         """
     )
     assert out in ("gone", "Z")  # killed (a zombie until reaped)
+
+
+def test_values_handed_each_way_while_both_work():
+    out = _run(
+        """
+        import numpy as np
+        from cachetui.catalog.forked import Exchange
+        exchange = Exchange()
+        def work():
+            exchange.send(np.arange(5) * 2)
+            (theirs,) = exchange.receive()
+            return theirs.tolist()
+        call = ForkedCall(work, exchange=exchange)
+        (theirs,) = exchange.receive()
+        exchange.send(np.arange(3))
+        print(theirs.tolist(), call.result())
+        exchange.close()
+        dead = Exchange()
+        call = ForkedCall(lambda: os._exit(3), fallback=lambda: "done here", exchange=dead)
+        dead.send("to nobody")  # the child is gone: nothing is raised
+        print(dead.receive(), call.result())
+        dead.close()
+        """
+    )
+    assert out.splitlines() == ["[0, 2, 4, 6, 8] [0, 1, 2]", "None done here"]

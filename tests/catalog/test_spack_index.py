@@ -317,22 +317,25 @@ def _generated(tmp_path, db, records=400, layout="v2"):
 
 
 @pytest.mark.parametrize("db", [6, 7, 8, 9])
-@pytest.mark.parametrize("parts", [1, 2, 3, 7])
-def test_an_index_read_in_parts_is_the_index_read_whole(tmp_path, monkeypatch, db, parts):
-    """The halves a large index is cut into (one per process) join into exactly the whole index's columns."""
+@pytest.mark.parametrize(("segment_bytes", "indent"), [(1 << 30, None), (50_000, None), (4_000, 2), (500, None)])
+def test_an_index_read_in_segments_is_the_index_read_whole(tmp_path, monkeypatch, db, segment_bytes, indent):
+    """The segments an index's text is cut into (shared out between processes) join into exactly the
+    whole index's columns, however small they are and however the JSON is laid out; the text is put back."""
     from cachetui.catalog.indexdecode import decode_index, decode_index_in_parts
 
     doc = json.loads(_generated(tmp_path, db))
     installs = doc["database"]["installs"]
     for digest in list(installs)[::7]:  # edges to records missing from the index: labelled by their own name
         del installs[digest]
-    data = json.dumps(doc).encode()
-    whole = decode_index(data, "index.json", "m")
-    split = decode_index_in_parts(data, "index.json", "m", parts=parts, fork=False)
+    data = bytearray(json.dumps(doc, indent=indent).encode())
+    original = bytes(data)
+    whole = decode_index(bytearray(data), "index.json", "m")
+    split = decode_index_in_parts(data, "index.json", "m", processes=1, segment_bytes=segment_bytes)
+    assert data == original
     assert _columns_of(split) == _columns_of(whole)
     assert len(whole) > 0 and len(whole.packages) > 1
     index = tmp_path / "index.json"
-    index.write_bytes(data)
+    index.write_bytes(original)
     fast = load_catalog([index], use_cache=False)
     missing = [d for s in fast.specs(range(fast.num_specs)) for d in s.dependencies if not d.binary and not d.version]
     assert missing and all(d.name for d in missing)  # edges out of the index keep their name
@@ -355,18 +358,18 @@ def test_a_large_index_is_split_over_a_forked_child(tmp_path, layout, child):
 import os, sys
 from cachetui.catalog import forked, indexdecode
 indexdecode.SPLIT_MIN_BYTES = int(sys.argv[1])
-indexdecode.RUN_BLOCK = 100  # 15 blocks, shared out between the two
+indexdecode.SEGMENT_BYTES = 20_000  # ~20 segments, shared out between the two
 started = []
 real = forked.ForkedCall
 indexdecode.ForkedCall = lambda func, **kw: started.append(1) or real(func, **kw)
 if {child == "dies"}:
-    real_run = indexdecode._run_of_blocks
-    def dying(blocks, keys, backwards=False):
+    real_run = indexdecode._run_of_segments
+    def dying(data, segments, taken, backwards=False):
         if backwards:
-            next(iter(blocks))
+            next(iter(taken))
             os._exit(3)
-        return real_run(blocks, keys, backwards)
-    indexdecode._run_of_blocks = dying
+        return real_run(data, segments, taken, backwards)
+    indexdecode._run_of_segments = dying
 from cachetui.cli import main
 code = main(["--no-cache", "-C", sys.argv[2], "find", "--json", "--limit", "0"])
 print(len(started), file=sys.stderr)
