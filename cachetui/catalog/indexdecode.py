@@ -44,7 +44,7 @@ from .forked import BlockClaims, Exchange, ForkedCall, can_fork
 from .hashindex import valid_hash_bytes
 from .hashjoin import KeyIndex, hash_array
 from .indexassembly import NO_COMPILER, RecordRun, assemble
-from .indexsplit import SEGMENT_BYTES, Segments, segments_of
+from .indexsplit import SEGMENT_BYTES, IndexText, Segments, segments_of
 from .rows import IndexColumns
 from .spackindex import (
     COMPILER_VIRTUALS,
@@ -113,7 +113,7 @@ _NAMES_DECODER = msgspec.json.Decoder(dict[str, _NamedRecord])
 SPLIT_MIN_BYTES = 64 << 20  # ~75,000 records; below this, a second process costs more than it saves
 
 
-def decode_index(data: bytearray, path: str, mirror: str, check: BlobCheck | None = None) -> IndexColumns | None:
+def decode_index(data: IndexText, path: str, mirror: str, check: BlobCheck | None = None) -> IndexColumns | None:
     """The binaries of an index the structs fit, as columns; None for the general reader.
 
     A large index is decoded by two processes, one a forked child, where
@@ -128,7 +128,7 @@ def decode_index(data: bytearray, path: str, mirror: str, check: BlobCheck | Non
 
 
 def decode_index_in_parts(
-    data: bytearray,
+    data: IndexText,
     path: str,
     mirror: str,
     processes: int,
@@ -155,7 +155,7 @@ def decode_index_in_parts(
         segments.restore(data)
 
 
-def _in_two_processes(data: bytearray, segments: Segments, check: BlobCheck | None) -> list[RecordRun | None]:
+def _in_two_processes(data: IndexText, segments: Segments, check: BlobCheck | None) -> list[RecordRun | None]:
     """The segments in two runs: this process takes them from the front, a forked child from the back,
     until they meet (``BlockClaims``). The faster takes more: the two cores of a VM are seldom equally
     fast, and a fixed cut left one waiting for the other for up to 0.4 s."""
@@ -220,7 +220,7 @@ def _locate(run: RecordRun, index: KeyIndex) -> None:
 
 
 def _joined(
-    data: bytearray, segments: Segments, found: list[RecordRun | None], path: str, mirror: str
+    data: IndexText, segments: Segments, found: list[RecordRun | None], path: str, mirror: str
 ) -> IndexColumns | None:
     """The runs joined: every edge found among all the records, then the columns assembled."""
     runs = [run for run in found if run is not None]
@@ -238,7 +238,7 @@ def _joined(
 
 
 def _run_of_segments(
-    data: bytearray, segments: Segments, taken: Iterable[int], backwards: bool = False
+    data: IndexText, segments: Segments, taken: Iterable[int], backwards: bool = False
 ) -> RecordRun | None:
     """The records of consecutive segments (the last first if ``backwards``), in record order; None if a
     segment does not decode (a cut that is not between records, a record the structs do not fit)."""
@@ -248,7 +248,7 @@ def _run_of_segments(
         return None
 
 
-def _unknown_names(data: bytearray, segments: Segments, run: RecordRun) -> list[str]:
+def _unknown_names(data: IndexText, segments: Segments, run: RecordRun) -> list[str]:
     """The names of the edges whose target is not in the index, in edge order (their segments read again)."""
     assert run.targets is not None
     unknown = np.flatnonzero(run.targets < 0)

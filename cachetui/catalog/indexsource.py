@@ -15,6 +15,7 @@ import json
 import os
 
 from .indexdecode import decode_index
+from .indexsplit import IndexText
 from .model import Problem
 from .parser import ParsedPage
 from .rows import IndexColumns
@@ -130,7 +131,7 @@ def _cache_pages(path: str, name: str | None) -> list[IndexPart] | Problem:
 
 
 def _pages(
-    path: str, data: bytearray, mirror: str, fmt: str, notes: list[str], check: BlobCheck | None = None
+    path: str, data: IndexText, mirror: str, fmt: str, notes: list[str], check: BlobCheck | None = None
 ) -> list[IndexPart] | Problem:
     fast = decode_index(data, path, mirror, check) if data[:2] != b"\x1f\x8b" else None
     if check is not None:

@@ -21,6 +21,7 @@ An index that fails any of this is read by the general reader.
 
 from __future__ import annotations
 
+import mmap
 import re
 from dataclasses import dataclass, field
 
@@ -33,6 +34,8 @@ _INSTALLS = re.compile(rb'"installs"\s*:\s*\{')
 _MEMBER = re.compile(rb',\s*"[a-z2-7]{32}"\s*:\s*\{')  # a comma, then a record's key and the brace of its value
 _EDGE_BYTES = 1 << 16  # how far into the text "installs" may start, and from its end may close
 _OPEN, _CLOSE, _COMMA = ord("{"), ord("}"), ord(",")
+
+IndexText = bytearray | mmap.mmap  # an index's text, in memory the decoder may write to
 
 
 class _Database(msgspec.Struct):
@@ -59,7 +62,7 @@ class Segments:
     def __len__(self) -> int:
         return len(self.cuts) + 1
 
-    def opened(self, text: bytearray, k: int) -> memoryview:
+    def opened(self, text: IndexText, k: int) -> memoryview:
         """Segment ``k`` as an object of its own: the comma before it made ``{`` and the one after it ``}``
         (in this copy of the text; ``restore`` puts the commas back)."""
         first = self.start if k == 0 else self.cuts[k - 1]
@@ -70,12 +73,12 @@ class Segments:
             text[last] = _CLOSE
         return memoryview(text)[first : last + 1]
 
-    def restore(self, text: bytearray) -> None:
+    def restore(self, text: IndexText) -> None:
         for cut in self.cuts:
             text[cut] = _COMMA
 
 
-def segments_of(text: bytearray, size: int = SEGMENT_BYTES) -> Segments | None:
+def segments_of(text: IndexText, size: int = SEGMENT_BYTES) -> Segments | None:
     """The segments of an index's text, or None when its envelope is not the usual one."""
     head = _INSTALLS.search(text, 0, min(len(text), _EDGE_BYTES))
     if head is None:
@@ -96,7 +99,7 @@ def segments_of(text: bytearray, size: int = SEGMENT_BYTES) -> Segments | None:
     return Segments(version, start, end, cuts)
 
 
-def _envelope(text: bytearray, start: int) -> tuple[str, int] | None:
+def _envelope(text: IndexText, start: int) -> tuple[str, int] | None:
     """(DB version, where ``installs`` ends): the last ``}`` near the end for which the text around
     ``installs``, with ``{}`` in its place, is a database whose ``installs`` is that empty object."""
     before = bytes(text[:start])

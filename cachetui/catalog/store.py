@@ -80,7 +80,16 @@ class Table:
         return len(self._index) if self._index is not None else len(self._items)
 
     def remap_from(self, other_items: Sequence[Any]) -> np.ndarray:
-        """Ids in this table for each item of another table (interning as needed)."""
+        """Ids in this table for each item of another table (interning as needed).
+
+        A table that holds no more than the first items of the other (a store's
+        fresh tables and the first chunk's, which began as the same) takes the
+        other's items as they are: ids unchanged, nothing interned one by one
+        (60,000 dependency labels of one big index took 0.1 s)."""
+        mine = self.items
+        if len(mine) <= len(other_items) and list(mine) == list(other_items[: len(mine)]):
+            self._items, self._index = list(other_items), None
+            return np.arange(len(other_items), dtype=np.uint32)
         intern = self.intern
         return np.fromiter((intern(item) for item in other_items), dtype=np.uint32, count=len(other_items))
 
