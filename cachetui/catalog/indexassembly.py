@@ -78,10 +78,14 @@ class _Labels:
         self.index: dict[str, int] = {}
 
     def of_records(self, records: np.ndarray) -> np.ndarray:
-        """The label id of each record (a gather: labels are made only for pairs not seen before)."""
-        pairs = self.pair_of_record.reshape(-1)[records]
+        """The label id of each record (labels are made only for pairs not seen before). Arrays of the
+        records' length, then one gather of the wanted length (1.2 million edges reach 300,000 records):
+        fewer large temporaries, each a few thousand page faults."""
+        pair_of_record = self.pair_of_record.reshape(-1)
+        wanted = np.zeros(len(pair_of_record), dtype=np.bool_)
+        wanted[records] = True
         new = np.zeros(len(self.pairs), dtype=np.bool_)
-        new[pairs] = True
+        new[pair_of_record[wanted]] = True
         new &= self.label_of_pair < 0
         intern, width = self.index.setdefault, self.width
         for p in np.flatnonzero(new).tolist():
@@ -89,7 +93,8 @@ class _Labels:
             self.label_of_pair[p] = intern(
                 name_at(self.names[pair // width], self.versions[pair % width]), len(self.index)
             )
-        labelled: np.ndarray = self.label_of_pair[pairs].astype(np.uint32)
+        label_of_record = self.label_of_pair.astype(np.uint32)[pair_of_record]  # no label (-1) where not wanted
+        labelled: np.ndarray = label_of_record[records]
         return labelled
 
     def of_strings(self, strings: list[str]) -> np.ndarray:

@@ -214,7 +214,8 @@ def _in_two_processes(data: IndexText, segments: Segments, check: BlobCheck | No
 
 
 def _locate(run: RecordRun, index: KeyIndex) -> None:
-    """Each edge's record among all the index's keys (see ``_joined``); none if a key is held twice."""
+    """Each edge's record among all the index's keys; left to ``_joined`` (which gives up) if a key is
+    held twice."""
     if not index.duplicated:
         run.targets = index.positions(run.edge_hashes)
 
@@ -227,12 +228,13 @@ def _joined(
     if len(runs) < len(found):
         return None
     keys = np.concatenate([run.keys for run in runs])
-    index = KeyIndex(keys)
-    if index.duplicated:  # a key in two segments: as a dict, the general reader keeps the last
-        return None
-    for run in runs:
-        if run.targets is None:  # not found by the process that made the run
+    if any(run.targets is None for run in runs):  # not found by the processes that made the runs
+        index = KeyIndex(keys)
+        if index.duplicated:  # a key in two segments: as a dict, the general reader keeps the last
+            return None
+        for run in runs:
             run.targets = index.positions(run.edge_hashes)
+    for run in runs:
         run.unknown_names = _unknown_names(data, segments, run)
     return assemble(runs, keys, path, mirror, segments.version)
 
