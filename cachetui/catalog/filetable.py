@@ -108,6 +108,21 @@ class FileTableBuilder:
         strs = (self._id(package), self._id(tag), self._id(fmt))
         self._add(info, rows, -1 if declared is None else declared, strs, note)
 
+    def add_pages(
+        self, info: FileInfo, packages: list[str], tag: str, fmt: str, rows: list[int], note: str | None
+    ) -> None:
+        """The pages of one file that holds many (a Spack index: a page per package), in one go: 22,000
+        packages one ``add_page`` at a time took 0.1 s."""
+        if not packages:
+            return
+        if note:
+            self.notes[len(self.paths)] = note
+        tag_id, fmt_id, intern, names = self._id(tag), self._id(fmt), self.names.setdefault, self.names
+        facts = (info.size, info.mtime_ns, info.ctime_ns, info.ino)
+        self.paths.extend([info.path] * len(packages))
+        self.ints.extend([(*facts, n, -1) for n in rows])
+        self.strs.extend([(intern(package, len(names)), tag_id, fmt_id) for package in packages])
+
     def add_problem(self, info: FileInfo, reason: str, *, unreadable: bool = False) -> None:
         self._add(info, UNREADABLE if unreadable else NOT_A_PAGE, -1, (0, 0, 0), reason)
 

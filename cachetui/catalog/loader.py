@@ -55,14 +55,15 @@ class LoadProgress:
 ProgressCallback = Callable[[LoadProgress], None]
 
 
-# What a worker says of one file: (path, the page's facts or None, why it is not a page or None).
+# What a worker says of one file: (path, the page's facts or None, why it is not a page or None). For a
+# Spack index the facts are its pages': "packages" and "rows" are lists, a page per package.
 FileResult = tuple[str, dict[str, Any] | None, str | None]
 
 
 def _parse_chunk(items: list[tuple[str, str]]) -> tuple[list[FileResult], dict[str, Any]]:
     """Worker: parse (path, source name) items into per-page results and one exported column chunk.
 
-    A page file gives one result; a Spack index gives one per package (all with its path).
+    A page file gives one result; so does a Spack index, for all its pages (one per package).
     """
     builder = ChunkBuilder()
     results: list[FileResult] = []
@@ -107,22 +108,19 @@ def _page_result(builder: ChunkBuilder, path: str, parsed: ParsedPage) -> FileRe
 
 
 def _index_results(path: str, index: IndexColumns) -> list[FileResult]:
-    """One result per package of an index read as columns; its notes go with the first."""
-    note = summary_of_notes(index.notes)
+    """One result for all the packages of an index read as columns (a page each), its notes with it."""
     return [
         (
             path,
             {
-                "package": package,
+                "packages": index.packages,
                 "tag": index.tag,
                 "format": index.format,
-                "declared": None,
-                "rows": rows,
-                "note": note if k == 0 else None,
+                "rows": index.page_rows,
+                "note": summary_of_notes(index.notes),
             },
             None,
         )
-        for k, (package, rows) in enumerate(zip(index.packages, index.page_rows))
     ]
 
 
@@ -487,6 +485,11 @@ def _build(
                     table.add_ignored(info)  # a README, an image...: not ours
                 else:
                     table.add_problem(info, reason, unreadable=is_read_failure(reason))
+                continue
+            if "packages" in entry:  # an index: many pages
+                table.add_pages(info, entry["packages"], entry["tag"], entry["format"], entry["rows"], entry["note"])
+                page_rows.extend(entry["rows"])
+                npages += len(entry["packages"])
                 continue
             table.add_page(
                 info, entry["package"], entry["tag"], entry["format"], entry["rows"], entry["declared"], entry["note"]
