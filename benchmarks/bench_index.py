@@ -17,6 +17,11 @@ is set). Rows:
   index that counts them (as written, and with the garbage collector off,
   which a naive reader does not think of): what reading it at all costs.
 
+The cold rows and the naive reader (``json.loads``, collector off) run in
+rounds, one of each per round, and each cold row also gives its median ratio
+to the naive reader of the same round: this VM's speed swings by a third from
+one quarter-hour to the next, and the ratio hardly moves with it.
+
 Prints a Markdown table (median and p95) and the machine.
 """
 
@@ -26,6 +31,7 @@ import argparse
 import glob
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -62,6 +68,18 @@ def index_file(mirror: str) -> str:
     return max(blobs, key=os.path.getsize)
 
 
+def merged(label: str, runs: list[dict[str, object]], ratios: list[float] | None) -> dict[str, object]:
+    """One row from single runs: their median and p95, the median peak, and the median ratio to the peer."""
+    times = sorted(float(run["median"]) for run in runs)  # type: ignore[arg-type]
+    peaks = [float(run["peak"]) for run in runs if run["peak"]]  # type: ignore[arg-type]
+    return {
+        "label": label if ratios is None else f"{label}: {statistics.median(ratios):.2f}x the naive reader",
+        "median": statistics.median(times),
+        "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+        "peak": statistics.median(peaks) if peaks else None,
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("mirror", nargs="?")
@@ -81,23 +99,29 @@ def main() -> int:
     one = [sys.executable, "-c", ONE_PROCESS, "-C", mirror, "--cache-dir", cache, "-q"]
     installed = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
     subprocess.run([*cli, "--no-cache", "index"], check=True, capture_output=True, env=installed)  # the .pyc files
-    rows = [
-        cold("cold `cachetui --no-cache index`", [*cli, "--no-cache", "index"], cache, args.repeat, env=installed),
-        cold("cold `cachetui index` (writes the snapshot)", [*cli, "index"], cache, args.repeat, env=installed),
-        cold(
-            "cold, the index read in one process (as the browser reads it)",
-            [*one, "index"],
-            cache,
-            args.repeat,
-            env=installed,
-        ),
-        timed("peer: stdlib `json.loads`, count binaries", [sys.executable, "-c", STDLIB_READER, data, "on"], 3),
-        timed(
-            "peer: the same with the garbage collector off",
-            [sys.executable, "-c", STDLIB_READER, data, "off"],
-            args.repeat,
-        ),
+    naive = [sys.executable, "-c", STDLIB_READER, data, "off"]
+    measures = [
+        ("cold `cachetui --no-cache index`", [*cli, "--no-cache", "index"]),
+        ("cold `cachetui index` (writes the snapshot)", [*cli, "index"]),
+        ("cold, the index read in one process (as the browser reads it)", [*one, "index"]),
     ]
+    # This VM's speed swings by a third from one quarter-hour to the next: each round runs every command
+    # once and the naive reader (json.loads, collector off) right after, and each row also gives its
+    # time divided by the naive reader's in the same round, which the swings hardly move.
+    rounds: dict[str, list[dict[str, object]]] = {label: [] for label, _ in measures}
+    rounds["peer: stdlib `json.loads` with the garbage collector off (each round)"] = []
+    ratios: dict[str, list[float]] = {label: [] for label, _ in measures}
+    for _ in range(args.repeat):
+        these = {label: cold(label, argv, cache, 1, env=installed) for label, argv in measures}
+        floor = timed("naive", naive, 1)
+        rounds["peer: stdlib `json.loads` with the garbage collector off (each round)"].append(floor)
+        for label, found in these.items():
+            rounds[label].append(found)
+            ratios[label].append(float(found["median"]) / float(floor["median"]))  # type: ignore[arg-type]
+    rows = [merged(label, runs, ratios.get(label)) for label, runs in rounds.items()]
+    rows.append(
+        timed("peer: stdlib `json.loads`, count binaries", [sys.executable, "-c", STDLIB_READER, data, "on"], 3)
+    )
     if shutil.which("jq"):
         rows.append(timed("peer: `jq` count binaries", ["jq", JQ, data], args.repeat))
     subprocess.run([*cli, "index"], check=True, capture_output=True, env=installed)
