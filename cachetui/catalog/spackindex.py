@@ -300,7 +300,7 @@ def read_whole(path: str, limit: int | None = None) -> IndexText:
     a forked child writes to in its own copy."""
     with open(path, "rb", buffering=0) as handle:
         size = os.fstat(handle.fileno()).st_size
-        if not size:  # not a regular file (a pipe), or empty: as it comes
+        if not size or not hasattr(mmap, "MAP_PRIVATE"):  # a pipe, an empty file, or Windows: as it comes
             return bytearray(handle.read() if limit is None else handle.read(limit + 1))
         size = size if limit is None else min(size, limit + 1)
         data = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE)
