@@ -138,41 +138,38 @@ class ForkedCall(Generic[R]):
         self._func = func
         self._fallback = fallback or func
         self._pid = 0
-        self._fd = self._spill = -1
         try:
-            read, write = os.pipe()
+            self._result: _Channel | None = _Channel()
         except OSError:
+            self._result = None
             return
-        spill = _spill_file()
         try:
             pid = os.fork()
         except OSError:
-            for fd in (read, write, spill):
-                _close(fd)
+            self._result.close()
+            self._result = None
             return
         if pid == 0:  # the child
             code = 1
             try:
-                os.close(read)
                 killed_with_parent()
+                self._result.forked(reading=False)
                 if exchange is not None:
                     exchange.forked(child=True)
-                with open(write, "wb") as out:
-                    _send(out, func(), spill)
+                self._result.send(func())
                 code = 0
             finally:
                 os._exit(code)
-        os.close(write)
-        self._pid, self._fd, self._spill = pid, read, spill
+        self._pid = pid
+        self._result.forked(reading=True)
         if exchange is not None:
             exchange.forked(child=False)
 
     def result(self) -> R:
-        if self._pid:
+        if self._pid and self._result is not None:
             pid, self._pid = self._pid, 0
-            with open(self._fd, "rb") as handle:
-                found = _received(handle, self._spill)
-            _close(self._spill)  # a mapping of it outlives the descriptor
+            found = self._result.receive()
+            self._result.close()  # a mapping of its memory file outlives the descriptor
             # Not waited for: the kernel takes a while to free a child's memory, and a complete message is
             # proof enough that it finished (a child that died mid-way leaves a truncated one).
             _reap_later(pid)
@@ -183,15 +180,44 @@ class ForkedCall(Generic[R]):
 
     def cancel(self) -> None:
         """Kill the child (the caller is leaving early: an exception, Ctrl-C)."""
-        if self._pid:
+        if self._pid and self._result is not None:
             pid, self._pid = self._pid, 0
             try:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
             _reap_later(pid)
-            _close(self._fd)
-            _close(self._spill)
+            self._result.close()
+
+
+class _Channel:
+    """One way from one side of a fork to the other: a pipe, and a memory file for the large parts
+    (``_send``). Made before the fork; ``forked`` closes the end this side does not use, so that
+    ``receive`` sees the end of the pipe (None) when the other side dies instead of waiting forever."""
+
+    def __init__(self) -> None:
+        self._read, self._write = os.pipe()
+        self._spill = _spill_file()
+        self._open = {self._read, self._write, self._spill} - {-1}
+
+    def forked(self, reading: bool) -> None:
+        unused = self._write if reading else self._read
+        self._open.discard(unused)
+        _close(unused)
+
+    def send(self, value: object) -> None:
+        with open(self._write, "wb", closefd=False) as out:
+            _send(out, value, self._spill)
+
+    def receive(self) -> tuple[Any] | None:
+        """(the other side's value,), or None if it died first."""
+        with open(self._read, "rb", closefd=False) as handle:
+            return _received(handle, self._spill)
+
+    def close(self) -> None:
+        for fd in self._open:
+            _close(fd)
+        self._open.clear()
 
 
 def _close(fd: int) -> None:
@@ -235,25 +261,20 @@ class Exchange:
     """
 
     def __init__(self) -> None:
-        self._to_child, self._to_parent = os.pipe(), os.pipe()
-        self._spills = (_spill_file(), _spill_file())
-        self._open = {*self._to_child, *self._to_parent, *self._spills} - {-1}
+        self._to_child = _Channel()
+        self._to_parent = _Channel()
         self._child: bool | None = None  # None: not forked
 
     def forked(self, child: bool) -> None:
         self._child = child
-        unused = (self._to_child[1], self._to_parent[0]) if child else (self._to_child[0], self._to_parent[1])
-        for fd in unused:
-            self._open.discard(fd)
-            _close(fd)
+        self._to_child.forked(reading=child)
+        self._to_parent.forked(reading=not child)
 
     def send(self, value: object) -> None:
         if self._child is None:
             return
-        write, spill = (self._to_parent[1], self._spills[1]) if self._child else (self._to_child[1], self._spills[0])
         try:
-            with open(write, "wb", closefd=False) as out:
-                _send(out, value, spill)
+            (self._to_parent if self._child else self._to_child).send(value)
         except BrokenPipeError:
             pass  # the other side is gone: its result, or its absence, says the rest
 
@@ -261,11 +282,8 @@ class Exchange:
         """(the other side's value,), or None if it died first or there is no other side."""
         if self._child is None:
             return None
-        read, spill = (self._to_child[0], self._spills[0]) if self._child else (self._to_parent[0], self._spills[1])
-        with open(read, "rb", closefd=False) as handle:
-            return _received(handle, spill)
+        return (self._to_child if self._child else self._to_parent).receive()
 
     def close(self) -> None:
-        for fd in self._open:
-            _close(fd)
-        self._open.clear()
+        self._to_child.close()
+        self._to_parent.close()
