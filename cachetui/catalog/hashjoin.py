@@ -61,11 +61,6 @@ class KeyIndex:
         return positions
 
 
-def positions_of(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """Where each wanted hash is among the keys, or -1 (``KeyIndex`` for one lookup)."""
-    return KeyIndex(keys).positions(wanted)
-
-
 def _words(hashes: np.ndarray) -> np.ndarray:
     """Each S32 hash as 4 uint64 words (a view, no copy)."""
     words: np.ndarray = np.ascontiguousarray(hashes).view(np.uint64).reshape(-1, 4)

@@ -7,9 +7,13 @@ import random
 import numpy as np
 
 from cachetui.catalog import hashjoin
-from cachetui.catalog.hashjoin import hash_array, positions_of
+from cachetui.catalog.hashjoin import KeyIndex, hash_array
 
 ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
+
+
+def positions_of(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    return KeyIndex(keys).positions(wanted)
 
 
 def some_hashes(n: int, seed: int) -> list[str]:
