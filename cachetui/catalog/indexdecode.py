@@ -182,9 +182,8 @@ def _in_two_processes(data: IndexText, segments: Segments, check: BlobCheck | No
     def in_child() -> RecordRun | None:
         run = _run_of_segments(data, segments, from_back(), backwards=True)
         exchange.send(None if run is None else run.keys)
-        theirs = exchange.receive()
-        if run is not None and theirs is not None and theirs[0] is not None:
-            _locate(run, KeyIndex(np.concatenate([theirs[0], run.keys])))
+        if run is not None:
+            _locate(run, exchange, ours_first=False)
         return run
 
     call = ForkedCall(
@@ -200,9 +199,7 @@ def _in_two_processes(data: IndexText, segments: Segments, check: BlobCheck | No
             call.cancel()
             return [None]
         exchange.send(run.keys)
-        theirs = exchange.receive()
-        if theirs is not None and theirs[0] is not None:
-            _locate(run, KeyIndex(np.concatenate([run.keys, theirs[0]])))
+        _locate(run, exchange, ours_first=True)
         found = [run, call.result()]
     except BaseException:
         call.cancel()
@@ -213,9 +210,14 @@ def _in_two_processes(data: IndexText, segments: Segments, check: BlobCheck | No
     return found
 
 
-def _locate(run: RecordRun, index: KeyIndex) -> None:
-    """Each edge's record among all the index's keys; left to ``_joined`` (which gives up) if a key is
-    held twice."""
+def _locate(run: RecordRun, exchange: Exchange, ours_first: bool) -> None:
+    """Each edge of the run found among all the index's keys: ours and the other side's (received; the
+    parent's records come first). Left to ``_joined`` if the other side sent none, and there given up if
+    a key is held twice."""
+    theirs = exchange.receive()
+    if theirs is None or theirs[0] is None:
+        return
+    index = KeyIndex(np.concatenate([run.keys, theirs[0]] if ours_first else [theirs[0], run.keys]))
     if not index.duplicated:
         run.targets = index.positions(run.edge_hashes)
 
@@ -332,11 +334,11 @@ def _decoded_run(segments: Iterable[tuple[int, dict[str, msgspec.Raw]]], backwar
     block_records: list[int] = []
     for k, records in segments:
         hashes: list[str] = []
-        keys = hash_array(list(records))
-        if keys is None or not valid_hash_bytes(keys):  # the general reader skips such a record, saying why
-            return None
+        segment_keys = hash_array(list(records))
+        if segment_keys is None or not valid_hash_bytes(segment_keys):
+            return None  # the general reader skips such a record, saying why
         taken.append(k)
-        key_blocks.append(keys)
+        key_blocks.append(segment_keys)
         block_records.append(len(records))
         for raw in records.values():
             record = decode(raw)
@@ -372,13 +374,14 @@ def _decoded_run(segments: Iterable[tuple[int, dict[str, msgspec.Raw]]], backwar
     rank_of = [_compiler_rank(_virtuals(raw)) for raw in edge_parameters]
     # id -1 picks the last entry: no compiler
     ranks = np.array([*rank_of, NO_COMPILER], dtype=np.int8)[np.array(edge_parameter_ids, dtype=np.int64)]
-    edge_counts = np.array(counts, dtype=np.int64)
+    keys = np.concatenate(key_blocks) if key_blocks else np.zeros(0, dtype="S32")
     per_record = _in_order(block_records, backwards)
     per_edge = _in_order([len(block) for block in hash_blocks], backwards)
+    segment_order = slice(None, None, -1 if backwards else 1)
     return RecordRun(
-        keys=np.concatenate(key_blocks[::-1] if backwards else key_blocks) if key_blocks else np.zeros(0, dtype="S32"),
-        segments=taken[::-1] if backwards else taken,
-        segment_sizes=block_records[::-1] if backwards else block_records,
+        keys=per_record(keys),
+        segments=taken[segment_order],
+        segment_sizes=block_records[segment_order],
         names=(list(names), per_record(np.array(name_ids, dtype=np.uint32))),
         versions=(list(versions), per_record(np.array(version_ids, dtype=np.uint32))),
         arches=([_arch(raw) for raw in arches], per_record(np.array(arch_ids, dtype=np.uint32))),
@@ -387,7 +390,7 @@ def _decoded_run(segments: Iterable[tuple[int, dict[str, msgspec.Raw]]], backwar
         binary=per_record(np.array(binary, dtype=np.bool_)),
         ref_zero=per_record(np.array([rc == 0 for rc in ref_counts], dtype=np.bool_)),
         ref_missing=per_record(np.array([rc is None for rc in ref_counts], dtype=np.bool_)),
-        counts=per_record(edge_counts),
+        counts=per_record(np.array(counts, dtype=np.int64)),
         edge_hashes=per_edge(edge_hashes),
         ranks=per_edge(ranks),
     )
