@@ -211,8 +211,7 @@ class ChunkBuilder:
         """Append a Spack index's binaries (the fast path): each distinct value interned once, ids remapped."""
         first, n = len(self.size), len(index)
         for name, local in index.ids.items():
-            table = self.tables[name].index
-            mapping = np.array([table.setdefault(v, len(table)) for v in index.values[name]], dtype=np.uintc)
+            mapping = self.tables[name].remap_from(index.values[name]).astype(np.uintc, copy=False)
             target = self.dep_label if name == "deplabel" else self.columns[name]
             target.frombytes(mapping[local].tobytes() if len(mapping) else b"")
         stacks = self.tables["stacks"].intern(())
