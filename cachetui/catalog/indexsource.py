@@ -73,9 +73,7 @@ def _read_index_pages(path: str, name: str | None) -> list[IndexPart] | Problem:
             return _pages(path, data, name or os.path.basename(root) or root, "db-v3", [], check)
         if os.path.basename(path) == CACHE_CONTENTS:
             return _cache_pages(path, name)
-        data = read_whole(path, MAX_INDEX_BYTES)
-        if len(data) > MAX_INDEX_BYTES:
-            return Problem(path, "index larger than 2 GiB")
+        data = _index_text(path)
         notes = [note for note in (check_v2_hash(path, data),) if note]
         if path.endswith(os.sep + V2_INDEX):
             root = os.path.dirname(os.path.dirname(path))
@@ -110,9 +108,7 @@ def _cache_pages(path: str, name: str | None) -> list[IndexPart] | Problem:
             continue
         mirror = mirror_name_of_url(str(key))  # a cache holds many mirrors: each is named by its URL
         try:
-            data = read_whole(os.path.join(directory, index_path), MAX_INDEX_BYTES)
-            if len(data) > MAX_INDEX_BYTES:
-                raise IndexReadError("index larger than 2 GiB")
+            data = _index_text(os.path.join(directory, index_path))
             found = _pages(path, data, mirror, "db-cache", [])
         except IndexReadError as exc:
             notes.append(f"{index_path}: {exc}")
@@ -128,6 +124,14 @@ def _cache_pages(path: str, name: str | None) -> list[IndexPart] | Problem:
         return Problem(path, "; ".join(notes) or "index cache lists no index")
     pages[0].notes.extend(notes)
     return pages
+
+
+def _index_text(path: str) -> IndexText:
+    """An index file's text; IndexReadError if it is over the limit."""
+    data = read_whole(path, MAX_INDEX_BYTES)
+    if len(data) > MAX_INDEX_BYTES:
+        raise IndexReadError("index larger than 2 GiB")
+    return data
 
 
 def _pages(

@@ -79,7 +79,7 @@ def _parse_chunk(items: list[tuple[str, str]]) -> tuple[list[FileResult], dict[s
                 results.append((path, None, parsed.reason))
             elif isinstance(parsed, IndexColumns):
                 builder.add_index(parsed)
-                results.extend(_index_results(path, parsed))
+                results.append(_index_result(path, parsed))
             else:
                 results.append(_page_result(builder, path, parsed))
     return results, builder.export()
@@ -107,21 +107,16 @@ def _page_result(builder: ChunkBuilder, path: str, parsed: ParsedPage) -> FileRe
     )
 
 
-def _index_results(path: str, index: IndexColumns) -> list[FileResult]:
+def _index_result(path: str, index: IndexColumns) -> FileResult:
     """One result for all the packages of an index read as columns (a page each), its notes with it."""
-    return [
-        (
-            path,
-            {
-                "packages": index.packages,
-                "tag": index.tag,
-                "format": index.format,
-                "rows": index.page_rows,
-                "note": summary_of_notes(index.notes),
-            },
-            None,
-        )
-    ]
+    facts = {
+        "packages": index.packages,
+        "tag": index.tag,
+        "format": index.format,
+        "rows": index.page_rows,
+        "note": summary_of_notes(index.notes),
+    }
+    return (path, facts, None)
 
 
 def _chunks(files: list[FileInfo], size: int, names: dict[str, str]) -> list[list[tuple[str, str]]]:
