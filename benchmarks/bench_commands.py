@@ -53,14 +53,24 @@ def timed(label: str, argv: list[str], repeat: int, **kwargs: object) -> dict[st
             raise SystemExit(f"{label} failed ({proc.returncode}): {proc.stderr[-500:]}")
         if wrapped is not argv:
             peaks.append(int(proc.stderr.strip().splitlines()[-1]) * 1024)
-    times.sort()
-    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return summary(label, times, peaks)
+
+
+def summary(label: str, times: list[float], peaks: list[float]) -> dict[str, object]:
+    """A table row: the median and p95 of the times, and the median peak resident memory."""
+    times = sorted(times)
     return {
         "label": label,
         "median": statistics.median(times),
-        "p95": p95,
+        "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
         "peak": statistics.median(peaks) if peaks else None,
     }
+
+
+def combined(label: str, runs: list[dict[str, object]]) -> dict[str, object]:
+    """One row from rows of single runs."""
+    times = [float(run["median"]) for run in runs]  # type: ignore[arg-type]
+    return summary(label, times, [float(run["peak"]) for run in runs if run["peak"]])  # type: ignore[arg-type]
 
 
 def cold(label: str, argv: list[str], cache: str, repeat: int, **kwargs: object) -> dict[str, object]:
@@ -69,14 +79,7 @@ def cold(label: str, argv: list[str], cache: str, repeat: int, **kwargs: object)
     for _ in range(repeat):
         shutil.rmtree(cache, ignore_errors=True)
         runs.append(timed(label, argv, 1, **kwargs))
-    times = sorted(float(r["median"]) for r in runs)  # type: ignore[arg-type]
-    peaks = [float(r["peak"]) for r in runs if r["peak"]]  # type: ignore[arg-type]
-    return {
-        "label": label,
-        "median": statistics.median(times),
-        "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
-        "peak": statistics.median(peaks) if peaks else None,
-    }
+    return combined(label, runs)
 
 
 def report(subject: str, rows: list[dict[str, object]]) -> None:

@@ -37,7 +37,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_commands import cold, report, timed
+from bench_commands import cold, combined, report, timed
 from make_index import generate
 
 STDLIB_READER = r"""
@@ -66,18 +66,6 @@ def index_file(mirror: str) -> str:
         return v2
     blobs = [p for p in glob.glob(os.path.join(mirror, "blobs", "sha256", "*", "*")) if os.path.isfile(p)]
     return max(blobs, key=os.path.getsize)
-
-
-def merged(label: str, runs: list[dict[str, object]], ratios: list[float] | None) -> dict[str, object]:
-    """One row from single runs: their median and p95, the median peak, and the median ratio to the peer."""
-    times = sorted(float(run["median"]) for run in runs)  # type: ignore[arg-type]
-    peaks = [float(run["peak"]) for run in runs if run["peak"]]  # type: ignore[arg-type]
-    return {
-        "label": label if ratios is None else f"{label}: {statistics.median(ratios):.2f}x the naive reader",
-        "median": statistics.median(times),
-        "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
-        "peak": statistics.median(peaks) if peaks else None,
-    }
 
 
 def main() -> int:
@@ -118,7 +106,10 @@ def main() -> int:
         for label, found in these.items():
             rounds[label].append(found)
             ratios[label].append(float(found["median"]) / float(floor["median"]))  # type: ignore[arg-type]
-    rows = [merged(label, runs, ratios.get(label)) for label, runs in rounds.items()]
+    rows = [combined(label, runs) for label, runs in rounds.items()]
+    for row in rows:  # the cold rows: with their median ratio to the naive reader of the same round
+        if row["label"] in ratios:
+            row["label"] = f"{row['label']}: {statistics.median(ratios[str(row['label'])]):.2f}x the naive reader"
     rows.append(
         timed("peer: stdlib `json.loads`, count binaries", [sys.executable, "-c", STDLIB_READER, data, "on"], 3)
     )
