@@ -108,7 +108,7 @@ def _cache_pages(path: str, name: str | None) -> list[IndexPart] | Problem:
             continue
         mirror = mirror_name_of_url(str(key))  # a cache holds many mirrors: each is named by its URL
         try:
-            data = _index_text(os.path.join(directory, index_path))
+            data = _index_text(os.path.join(directory, index_path), replaced_whole=True)
             found = _pages(path, data, mirror, "db-cache", [])
         except IndexReadError as exc:
             notes.append(f"{index_path}: {exc}")
@@ -126,9 +126,9 @@ def _cache_pages(path: str, name: str | None) -> list[IndexPart] | Problem:
     return pages
 
 
-def _index_text(path: str) -> IndexText:
-    """An index file's text; IndexReadError if it is over the limit."""
-    data = read_whole(path, MAX_INDEX_BYTES)
+def _index_text(path: str, replaced_whole: bool = False) -> IndexText:
+    """An index file's text (``read_whole``); IndexReadError if it is over the limit."""
+    data = read_whole(path, MAX_INDEX_BYTES, replaced_whole=replaced_whole)
     if len(data) > MAX_INDEX_BYTES:
         raise IndexReadError("index larger than 2 GiB")
     return data
