@@ -1,8 +1,8 @@
 """Finding records by their 32-character hash without a dict of Python strings.
 
 Hashes are one S32 numpy array; a join of 1.2 million edge hashes against
-300,000 record hashes is a sort and a binary search on 64-bit codes mixed
-from all 32 bytes, each hit checked against the full hash: a fraction of
+300,000 record hashes is a sort of 64-bit codes mixed from all 32 bytes and
+a lookup of each code by its top bits, each hit checked against the full hash: a fraction of
 building and probing a dict of 300,000 ``str`` (and of its memory).
 """
 
@@ -32,9 +32,12 @@ def hash_codes(hashes: np.ndarray) -> np.ndarray:
 
 
 class KeyIndex:
-    """Hashes to find others among: their 64-bit codes (mixed from all 32 bytes) sorted once, then a
-    binary search per lookup, every hit checked against the full hash. Keys whose codes collide (never
-    seen: 2**-64 odds per pair) are joined by the strings themselves."""
+    """Hashes to find others among: their 64-bit codes (mixed from all 32 bytes) sorted once, with a
+    table of where each run of codes sharing their top bits starts (about one key per run), so a
+    lookup is a gather or two, every hit checked against the full hash. A binary search (numpy's
+    ``searchsorted``) took twice as long: 19 dependent cache misses per lookup for 300,000 keys, where
+    the table takes two. Keys whose codes collide (never seen: 2**-64 odds per pair) are joined by the
+    strings themselves."""
 
     def __init__(self, keys: np.ndarray) -> None:
         self.keys = keys
@@ -45,6 +48,10 @@ class KeyIndex:
         self.collided = bool(len(same))
         # A key held twice (two records of an index under one hash), not just a code shared by two keys.
         self.duplicated = bool((keys[self.sorter[same]] == keys[self.sorter[same + 1]]).any()) if len(same) else False
+        self.shift = np.uint64(64 - min(max(len(keys).bit_length(), 1), 24))  # 2**bits runs: ~1 key each
+        runs = np.bincount((self.sorted_codes >> self.shift).astype(np.intp), minlength=1 << (64 - int(self.shift)))
+        self.run_starts = np.zeros(len(runs) + 1, dtype=np.intp)
+        np.cumsum(runs, out=self.run_starts[1:])
 
     def positions(self, wanted: np.ndarray) -> np.ndarray:
         """Where each wanted hash is among the keys (the last, for a key held twice), or -1."""
@@ -54,10 +61,21 @@ class KeyIndex:
         if self.collided:
             position = dict(zip(keys.tolist(), range(len(keys))))
             return np.array([position.get(h, -1) for h in wanted.tolist()], dtype=np.int64)
-        at = np.minimum(np.searchsorted(self.sorted_codes, hash_codes(wanted)), len(keys) - 1)
-        found = self.sorter[at]
-        same = (_words(keys)[found] == _words(wanted)).all(axis=1)  # as 4 words: 2x faster than comparing S32
-        positions: np.ndarray = np.where(same, found, -1)
+        codes = hash_codes(wanted)
+        run = (codes >> self.shift).astype(np.intp)
+        start, end = self.run_starts[run], self.run_starts[run + 1]
+        at = np.full(len(wanted), -1, dtype=np.intp)  # where the code is among the sorted codes
+        looking = np.flatnonzero(start < end)  # a code in an empty run is no key's
+        step = 0
+        while len(looking):  # the first of each run, then the second where a run holds more, ...
+            tried = start[looking] + step
+            hit = self.sorted_codes[tried] == codes[looking]
+            at[looking[hit]] = tried[hit]
+            looking = looking[~hit & (tried + 1 < end[looking])]
+            step += 1
+        found = np.where(at >= 0, self.sorter[np.maximum(at, 0)], -1)
+        same = (_words(keys)[np.maximum(found, 0)] == _words(wanted)).all(axis=1)  # as 4 words: 2x faster than S32
+        positions: np.ndarray = np.where(same & (found >= 0), found, -1)
         return positions
 
 

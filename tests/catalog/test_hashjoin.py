@@ -44,3 +44,25 @@ def test_codes_that_collide_fall_back_to_the_strings(monkeypatch):
     monkeypatch.setattr(hashjoin, "hash_codes", lambda hashes: np.zeros(len(hashes), dtype=np.uint64))
     found = positions_of(hash_array(keys), hash_array([keys[42], keys[7], some_hashes(1, 4)[0]]))
     assert found.tolist() == [42, 7, -1]
+
+
+def test_keys_whose_codes_share_their_top_bits_are_each_found(monkeypatch):
+    """Codes that differ only in their low bits (forced here) all fall in one run of the lookup table:
+    each is still found, by its place in the run, and a code between them is no key's."""
+    keys = some_hashes(300, 5)
+    monkeypatch.setattr(
+        hashjoin,
+        "hash_codes",
+        lambda hashes: np.array([int.from_bytes(h[:5], "big") for h in hashes.tolist()], dtype=np.uint64),
+    )
+    index = KeyIndex(hash_array(keys))
+    assert not index.collided
+    wanted = [keys[i] for i in (299, 0, 150, 7)] + some_hashes(2, 6)
+    assert index.positions(hash_array(wanted)).tolist() == [299, 0, 150, 7, -1, -1]
+
+
+def test_positions_agree_with_a_dict_on_many_keys():
+    keys = some_hashes(20000, 7)
+    wanted = random.Random(8).choices(keys, k=5000) + some_hashes(500, 9)
+    expected = {h: i for i, h in enumerate(keys)}
+    assert positions_of(hash_array(keys), hash_array(wanted)).tolist() == [expected.get(h, -1) for h in wanted]
