@@ -20,6 +20,7 @@ commands never load Textual.
 from __future__ import annotations
 
 import argparse
+import atexit
 import difflib
 import json
 import os
@@ -1170,5 +1171,27 @@ def main(argv: list[str] | None = None) -> int:
         return code
 
 
+def run() -> NoReturn:
+    """The ``cachetui`` command: ``main``, then out at once, without the interpreter's teardown.
+
+    Freeing every module's objects one by one took 60-70 ms at each exit on
+    the benchmark VM (a quarter of a warm ``find``), and there is nothing
+    left to do by then: ``main`` has flushed its output and returned its
+    code, files it wrote were closed and renamed into place, the browser has
+    given the terminal back, and child processes have been waited for.
+    cachetui registers no exit handler; those other modules registered run
+    first, as at a normal exit.
+    """
+    code = main()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -54,3 +54,25 @@ def test_broken_pipe_is_quiet(tmp_path):
     proc.stderr.close()
     assert proc.wait(timeout=60) == 141
     assert err == b""
+
+
+def test_the_command_skips_teardown_but_not_output_or_exit_handlers(tmp_path):
+    """``run`` leaves with os._exit: every line written to a pipe still arrives, the exit code is
+    main's, and exit handlers another module registered still run."""
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "xdg"))
+    script = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: sys.stderr.write('handler ran\\n'))\n"
+        "sys.argv = ['cachetui', *sys.argv[1:]]\n"
+        "from cachetui.cli import run\n"
+        "run()\n"
+    )
+    every = subprocess.run(
+        [sys.executable, "-c", script, "find", "--limit", "0", "--json"], capture_output=True, text=True, env=env
+    )
+    assert every.returncode == 0 and every.stderr == "handler ran\n"
+    assert len(every.stdout.splitlines()) == 723 and every.stdout.endswith("}\n")
+    none = subprocess.run(
+        [sys.executable, "-c", script, "find", "nothing-like-this-qqq"], capture_output=True, text=True, env=env
+    )
+    assert none.returncode == 1 and none.stdout == "" and none.stderr == "handler ran\n"
