@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+from typing import Any
 
 from .indexdecode import decode_index
 from .indexsplit import IndexText
@@ -32,6 +33,7 @@ from .spackindex import (
     read_v3_manifest,
     read_whole,
     records,
+    v3_blob,
 )
 
 MAX_INDEX_BYTES = 2 * 1024 * 1024 * 1024
@@ -101,9 +103,8 @@ def _cache_pages(path: str, name: str | None) -> list[IndexPart] | Problem:
         return Problem(path, "index cache contents.json is not a mapping")
     pages: list[IndexPart] = []
     notes: list[str] = []
-    for key, entry in sorted(contents.items()):
-        index_path = entry.get("index_path") if isinstance(entry, dict) else None
-        if not isinstance(index_path, str) or os.sep in index_path or index_path.startswith("."):
+    for key, index_path in _cache_entries(contents):
+        if index_path is None:
             notes.append(f"entry {str(key)[:60]!r} names no index file")
             continue
         mirror = mirror_name_of_url(str(key))  # a cache holds many mirrors: each is named by its URL
@@ -124,6 +125,44 @@ def _cache_pages(path: str, name: str | None) -> list[IndexPart] | Problem:
         return Problem(path, "; ".join(notes) or "index cache lists no index")
     pages[0].notes.extend(notes)
     return pages
+
+
+def _cache_entries(contents: dict[Any, Any]) -> list[tuple[Any, str | None]]:
+    """(key, index file) of each entry of an index cache's contents.json; None for an entry naming
+    none, or naming a file outside the cache's directory."""
+    found: list[tuple[Any, str | None]] = []
+    for key, entry in sorted(contents.items()):
+        index_path = entry.get("index_path") if isinstance(entry, dict) else None
+        ok = isinstance(index_path, str) and os.sep not in index_path and not index_path.startswith(".")
+        found.append((key, index_path if ok else None))
+    return found
+
+
+def index_text_bytes(path: str) -> int:
+    """How much index text reading ``path`` decodes: the file's size, the blob's for a v3 manifest, the
+    cached indexes' for Spack's cache; 0 where that cannot be told (reading it then says why)."""
+    try:
+        if path.endswith(os.sep + V3_MANIFEST):
+            with open(path, "rb") as handle:
+                blob_path = v3_blob(path[: -len(V3_MANIFEST) - 1], handle.read(1 << 20))[0]
+            return _size(blob_path)
+        if os.path.basename(path) == CACHE_CONTENTS:
+            with open(path, "rb") as handle:
+                contents = json.loads(handle.read(1 << 24))
+            directory = os.path.dirname(path)
+            if not isinstance(contents, dict):
+                return 0
+            return sum(_size(os.path.join(directory, name)) for _, name in _cache_entries(contents) if name)
+        return _size(path)
+    except (OSError, ValueError, IndexReadError):
+        return 0
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def _index_text(path: str, replaced_whole: bool = False) -> IndexText:

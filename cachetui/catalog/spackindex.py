@@ -332,6 +332,17 @@ def read_whole(path: str, limit: int | None = None, *, replaced_whole: bool = Fa
 def read_v3_manifest(root: str, manifest: bytes) -> tuple[IndexText, str, BlobCheck]:
     """The index blob a v3 manifest names (newest DB media type we read first), its DB version, and
     its check, not started: the caller must ``wait()`` for it before using what it made of the blob."""
+    blob_path, version, checksum, length = v3_blob(root, manifest)
+    try:
+        blob = read_whole(blob_path, replaced_whole=True)
+    except OSError as exc:
+        raise IndexReadError(f"index blob {blob_path}: {exc.strerror or exc}") from None
+    return blob, version, BlobCheck(blob, checksum, length)
+
+
+def v3_blob(root: str, manifest: bytes) -> tuple[str, str, str, int | None]:
+    """The blob a v3 manifest names (newest DB media type we read first): its path, DB version,
+    sha256 and declared length; IndexReadError if it names none we can read."""
     text = manifest.decode("utf-8", "replace")
     if text.lstrip().startswith("-----BEGIN PGP SIGNED MESSAGE-----"):
         text = _strip_clearsign(text)
@@ -352,17 +363,13 @@ def read_v3_manifest(root: str, manifest: bytes) -> tuple[IndexText, str, BlobCh
     if not candidates:
         raise IndexReadError("index manifest names no database version this reader knows (5 to 9)")
     candidates.sort(key=lambda item: -item[0])
-    _, entry = candidates[0]
+    version, entry = candidates[0]
     algorithm, checksum = str(entry.get("checksumAlgorithm", "sha256")), str(entry.get("checksum", ""))
     if algorithm != "sha256" or not re.fullmatch(r"[0-9a-f]{64}", checksum):
         raise IndexReadError(f"index manifest names a blob by {algorithm} {checksum[:16]!r}; expected sha256")
-    blob_path = os.path.join(root, "blobs", "sha256", checksum[:2], checksum)
-    try:
-        blob = read_whole(blob_path, replaced_whole=True)
-    except OSError as exc:
-        raise IndexReadError(f"index blob {blob_path}: {exc.strerror or exc}") from None
     length = entry.get("contentLength")
-    return blob, str(candidates[0][0]), BlobCheck(blob, checksum, length if isinstance(length, int) else None)
+    blob_path = os.path.join(root, "blobs", "sha256", checksum[:2], checksum)
+    return blob_path, str(version), checksum, length if isinstance(length, int) else None
 
 
 class BlobCheck:

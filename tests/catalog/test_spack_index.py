@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from hypothesis import strategies as st
 
 from cachetui.catalog import QueryError, load_catalog, parse_query
 from cachetui.catalog.spackindex import read_database, records, variant_strings
+
+from .helpers import REAL
 
 INDEX = Path(__file__).resolve().parent.parent / "fixtures" / "index"
 
@@ -505,3 +508,60 @@ def test_read_whole_gives_the_bytes_in_writable_memory_up_to_one_over_the_limit(
     empty = tmp_path / "empty.json"
     empty.write_bytes(b"")
     assert bytes(read_whole(str(empty), replaced_whole=replaced_whole)) == b""
+
+
+def test_a_large_index_loaded_in_a_thread_is_read_by_a_helper_process_with_the_same_result(monkeypatch):
+    """The browser loads in a thread, where forking a second reader is unsafe: a large index is then read
+    in a spawned process (which may fork), and the catalog is the one a load in the main thread makes,
+    pages and their order included."""
+    import threading
+
+    from cachetui.catalog import loader, workers
+
+    sources = [INDEX / "clingo-bootstrap", INDEX / "v3-mirror-db9", INDEX / "spack-user-cache" / "indices", REAL]
+    here = load_catalog(sources, use_cache=False)
+    helped: list[list[str]] = []
+    spawned = workers.in_spawned_process
+
+    def spy(func, items):
+        result = spawned(func, items)  # a helper that failed to start would leave the index to this process
+        helped.append([os.path.relpath(path, INDEX) for path, _ in items])
+        return result
+
+    monkeypatch.setattr(loader, "HELPER_MIN_BYTES", 1)
+    monkeypatch.setattr(workers, "in_spawned_process", spy)
+    found = []
+    thread = threading.Thread(target=lambda: found.append(load_catalog(sources, use_cache=False, workers=2)))
+    thread.start()
+    thread.join()
+    (threaded,) = found
+    assert sorted(helped) == [
+        ["clingo-bootstrap/build_cache/index.json"],
+        ["spack-user-cache/indices/contents.json"],
+        ["v3-mirror-db9/v3/manifests/index/index.manifest.json"],
+    ]
+    assert _everything(threaded) == _everything(here) and threaded.num_specs == here.num_specs
+    assert [(p.tag, p.package, p.source, p.start, p.stop) for p in threaded.pages] == [
+        (p.tag, p.package, p.source, p.start, p.stop) for p in here.pages
+    ]
+    assert threaded.problems == here.problems
+
+
+def test_the_index_text_a_source_decodes_is_measured_through_manifests_and_caches(tmp_path):
+    from cachetui.catalog.indexsource import index_text_bytes
+
+    manifest = INDEX / "v3-mirror-db9" / "v3" / "manifests" / "index" / "index.manifest.json"
+    newest = json.loads(manifest.read_text())["data"][0]  # DB 9, then DB 8: the newest is read
+    assert newest["mediaType"] == "application/vnd.spack.db.v9+json"
+    blob = INDEX / "v3-mirror-db9" / "blobs" / "sha256" / newest["checksum"][:2] / newest["checksum"]
+    assert index_text_bytes(str(manifest)) == blob.stat().st_size
+    cache = INDEX / "spack-user-cache" / "indices"
+    assert index_text_bytes(str(cache / "contents.json")) == sum(
+        p.stat().st_size for p in cache.glob("*.json") if p.name != "contents.json"
+    )
+    plain = INDEX / "clingo-bootstrap" / "build_cache" / "index.json"
+    assert index_text_bytes(str(plain)) == plain.stat().st_size
+    broken = tmp_path / "v3" / "manifests" / "index" / "index.manifest.json"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("{not json")
+    assert index_text_bytes(str(broken)) == 0 and index_text_bytes(str(tmp_path / "missing.json")) == 0
