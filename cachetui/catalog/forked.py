@@ -139,7 +139,7 @@ class ForkedCall(Generic[R]):
         self._fallback = fallback or func
         self._pid = 0
         try:
-            self._result: _Channel | None = _Channel()
+            self._result: Channel | None = Channel()
         except OSError:
             self._result = None
             return
@@ -190,15 +190,24 @@ class ForkedCall(Generic[R]):
             self._result.close()
 
 
-class _Channel:
-    """One way from one side of a fork to the other: a pipe, and a memory file for the large parts
-    (``_send``). Made before the fork; ``forked`` closes the end this side does not use, so that
-    ``receive`` sees the end of the pipe (None) when the other side dies instead of waiting forever."""
+class Channel:
+    """One way from one process to another: a pipe, and a memory file for the large parts (``_send``).
+    Made before the fork (or the start of a fresh process, ``spawned``, which is given ``ends()``);
+    ``forked`` closes the end this side does not use, so that ``receive`` sees the end of the pipe
+    (None) when the other side dies instead of waiting forever."""
 
-    def __init__(self) -> None:
-        self._read, self._write = os.pipe()
-        self._spill = _spill_file()
+    def __init__(self, inherited: tuple[int, int] | None = None) -> None:
+        """``inherited``: the sending ``ends()`` of a channel made by the process that started this one."""
+        if inherited is None:
+            self._read, self._write = os.pipe()
+            self._spill = _spill_file()
+        else:
+            self._read, (self._write, self._spill) = -1, inherited
         self._open = {self._read, self._write, self._spill} - {-1}
+
+    def ends(self) -> tuple[int, int]:
+        """The descriptors the sending side needs (the pipe's write end, the memory file or -1)."""
+        return self._write, self._spill
 
     def forked(self, reading: bool) -> None:
         unused = self._write if reading else self._read
@@ -261,8 +270,8 @@ class Exchange:
     """
 
     def __init__(self) -> None:
-        self._to_child = _Channel()
-        self._to_parent = _Channel()
+        self._to_child = Channel()
+        self._to_parent = Channel()
         self._child: bool | None = None  # None: not forked
 
     def forked(self, child: bool) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from . import discovery
+from . import discovery, spawned
 from .catalog import Catalog
 from .discovery import PAGE_NAMES, FileInfo, Previous, Stamp, discover, still_same
 from .filetable import FileTable, FileTableBuilder
@@ -503,12 +503,10 @@ def _build(
         chunks = _chunks(files, CHUNK_FILES, names)
         absorbed = 0
         if alone:  # a large index, read where its second reader may be forked (_read_by_a_helper)
-            from .workers import POOL_ERRORS, in_spawned_process
-
             try:
-                absorb(*in_spawned_process(_parse_chunk, chunks[0]))
+                absorb(*spawned.in_fresh_process(_parse_chunk, chunks[0]))
                 absorbed = 1
-            except POOL_ERRORS:
+            except spawned.SpawnError:
                 pass  # read it here, in one process
         elif len(files) >= PARALLEL_THRESHOLD and nworkers > 1:
             from .workers import POOL_ERRORS, parallel_map  # multiprocessing only when there is a lot to parse
@@ -530,9 +528,9 @@ def _build(
 
 
 def _read_by_a_helper(fresh: list[FileInfo], nworkers: int) -> set[str]:
-    """The large Spack indexes to read in a spawned process of their own: where this thread may not
-    fork (the browser loads in a thread) a second reader, and that process may (Linux). One process
-    read the benchmark's 300,000-record index in 4.4 s; a helper, started in 0.3 s, reads it in two."""
+    """The large Spack indexes to read in a fresh process of their own (``spawned``): where this thread
+    may not fork a second reader (the browser loads in a thread), and that process may (Linux). One
+    process read the benchmark's 300,000-record index in 4.4 s; a helper, started in 0.25 s, in 2.5."""
     if nworkers < 2 or can_fork() or not (sys.platform.startswith("linux") and hasattr(os, "fork")):
         return set()
     return {f.path for f in fresh if is_index_file(f.path) and index_text_bytes(f.path) >= HELPER_MIN_BYTES}

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -33,13 +32,11 @@ R = TypeVar("R")
 WATCH_SECONDS = 0.5
 
 
-def _die_with(parent: int, watch_parent: bool = True) -> None:
+def _die_with(parent: int) -> None:
     """Pool initializer: exit as soon as ``parent`` is gone."""
     killed_with_parent()
     if os.getppid() != parent:  # the parent died before we got here
         os._exit(1)
-    if not watch_parent:
-        return
 
     def watch() -> None:
         while True:
@@ -50,36 +47,22 @@ def _die_with(parent: int, watch_parent: bool = True) -> None:
     threading.Thread(target=watch, name="cachetui-parent-watch", daemon=True).start()
 
 
-def parallel_map(func: Callable[[T], R], items: Iterable[T], workers: int, watch_parent: bool = True) -> Iterator[R]:
+def parallel_map(func: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[R]:
     """``map(func, items)`` in ``workers`` spawned processes, results in order.
 
     Raises one of ``POOL_ERRORS`` when processes cannot be started or die (the
     caller then works in-process). The workers are killed, not drained, when
     the consumer stops early or anything is raised (Ctrl-C, SIGTERM), so
-    nobody parses what nobody reads and nothing is left behind. Without
-    ``watch_parent`` (Linux only) a worker has no thread but its main one,
-    so it may fork in turn, and only the kernel's parent-death signal ends it.
+    nobody parses what nobody reads and nothing is left behind.
     """
     context = multiprocessing.get_context("spawn")  # fork is unsafe from a threaded UI
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_die_with, initargs=(os.getpid(), watch_parent)
-    )
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_die_with, initargs=(os.getpid(),))
     try:
         yield from pool.map(func, items)
     except BaseException:
         _kill(pool)
         raise
     pool.shutdown()
-
-
-def in_spawned_process(func: Callable[[T], R], item: T) -> R:
-    """``func(item)`` in a spawned process that may fork in turn (Linux): the browser loads in a
-    thread, where forking is unsafe, and a large Spack index is read by two processes. Raises one of
-    ``POOL_ERRORS`` when the process cannot be started or dies."""
-    assert sys.platform.startswith("linux"), "a worker without its watch thread relies on Linux's parent-death signal"
-    for result in parallel_map(func, [item], 1, watch_parent=False):
-        return result
-    raise RuntimeError("the spawned process returned nothing")
 
 
 def _kill(pool: ProcessPoolExecutor) -> None:

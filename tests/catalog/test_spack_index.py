@@ -516,20 +516,20 @@ def test_a_large_index_loaded_in_a_thread_is_read_by_a_helper_process_with_the_s
     pages and their order included."""
     import threading
 
-    from cachetui.catalog import loader, workers
+    from cachetui.catalog import loader, spawned
 
     sources = [INDEX / "clingo-bootstrap", INDEX / "v3-mirror-db9", INDEX / "spack-user-cache" / "indices", REAL]
     here = load_catalog(sources, use_cache=False)
     helped: list[list[str]] = []
-    spawned = workers.in_spawned_process
+    in_fresh_process = spawned.in_fresh_process
 
     def spy(func, items):
-        result = spawned(func, items)  # a helper that failed to start would leave the index to this process
+        result = in_fresh_process(func, items)  # a helper that failed would leave the index to this process
         helped.append([os.path.relpath(path, INDEX) for path, _ in items])
         return result
 
     monkeypatch.setattr(loader, "HELPER_MIN_BYTES", 1)
-    monkeypatch.setattr(workers, "in_spawned_process", spy)
+    monkeypatch.setattr(spawned, "in_fresh_process", spy)
     found = []
     thread = threading.Thread(target=lambda: found.append(load_catalog(sources, use_cache=False, workers=2)))
     thread.start()
