@@ -419,7 +419,16 @@ def _refresh(
     to_save = (
         None
         if same
-        else SnapshotData(keys or sources, files, store, hash_index.order, found.dirs, found.scan_ns, complete)
+        else SnapshotData(
+            keys or sources,
+            files,
+            store,
+            hash_index.order,
+            found.dirs,
+            found.scan_ns,
+            complete,
+            hash_keys=hash_index.sorted_keys,  # else the writer sorts the hashes again
+        )
     )
     seen = {info.path for info in found.files}
     changed = len(fresh) + sum(path not in seen for path in files_before)  # parsed again, or gone
