@@ -340,7 +340,8 @@ def _read(snap: mapfile.MapFile) -> SnapshotData:
         # The keys must be those of the hashes the order names: checked on a spread sample
         # (a reversed or shuffled order fails it), and every lookup re-checks what it returns.
         # (A small sample: each probe maps a whole page of the hash column around it.)
-        sample = np.unique(np.linspace(0, rows - 1, num=min(rows, 64)).astype(np.int64))
+        spread = np.linspace(0, rows - 1, num=min(rows, 64)).astype(np.int64)  # ascending, maybe repeating
+        sample = spread[np.concatenate(([True], spread[1:] != spread[:-1]))]  # np.unique imports numpy.ma: 14 ms
         picked = store.hashes[hash_order[sample]]
         if not valid_hash_bytes(picked) or np.any(hash_keys_of(picked) != hash_keys[sample]):
             raise SnapshotError("snapshot hash index is out of order; rebuilding")
