@@ -376,8 +376,9 @@ class SpecStore:
     def dependencies_of(self, row: int) -> list[tuple[str, str, bool]]:
         """(hash, "name@version", binary in the cache) of each dependency of ``row``; empty for page specs."""
         deps = self.deps
-        low = int(np.searchsorted(deps.row, row, "left"))
-        high = int(np.searchsorted(deps.row, row, "right"))
+        at = deps.row.dtype.type(row)  # a Python int would make numpy convert all 1.2 million rows: 0.6 ms
+        low = int(np.searchsorted(deps.row, at, "left"))
+        high = int(np.searchsorted(deps.row, at, "right"))
         labels = self.tables["deplabel"].items
         return [
             (bytes(deps.hash[i]).decode("ascii", "replace"), labels[int(deps.label[i])], bool(deps.binary[i]))
