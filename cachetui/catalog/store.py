@@ -311,18 +311,21 @@ class ChunkBuilder:
         del self.dep_hash[keep * 32 :]
 
     def export(self) -> dict[str, Any]:
-        """Picklable, compact form for crossing a process boundary: the builder's own arrays, not copies
-        (tens of MB each for a large index); the builder must not be appended to afterwards."""
+        """Picklable, compact form for crossing a process boundary: numpy views of the builder's own
+        arrays, not copies (tens of MB each for a large index), which pickle protocol 5 sends out of
+        band: a fresh process's result is mapped, not copied into one pickle and out of it again (an
+        ``array`` or a ``bytearray`` pickles in band: 69 MB for a 300,000-record index, 0.1-0.3 s).
+        The builder cannot be appended to afterwards (its arrays' buffers are held)."""
         return {
             "tables": {name: table.items for name, table in self.tables.items()},
-            "columns": dict(self.columns),
-            "size": self.size,
-            "hashes": self.hashes,
-            "root": self.root,
-            "dep_row": self.dep_row,
-            "dep_hash": self.dep_hash,
-            "dep_label": self.dep_label,
-            "dep_binary": self.dep_binary,
+            "columns": {name: np.frombuffer(column, dtype=np.uint32) for name, column in self.columns.items()},
+            "size": np.frombuffer(self.size, dtype=np.int64),
+            "hashes": np.frombuffer(self.hashes, dtype="S32"),
+            "root": np.frombuffer(self.root, dtype=np.int8),
+            "dep_row": np.frombuffer(self.dep_row, dtype=np.uint32),
+            "dep_hash": np.frombuffer(self.dep_hash, dtype="S32"),
+            "dep_label": np.frombuffer(self.dep_label, dtype=np.uint32),
+            "dep_binary": np.frombuffer(self.dep_binary, dtype=np.uint8),
         }
 
 
