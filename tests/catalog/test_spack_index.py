@@ -565,3 +565,40 @@ def test_the_index_text_a_source_decodes_is_measured_through_manifests_and_cache
     broken.parent.mkdir(parents=True)
     broken.write_text("{not json")
     assert index_text_bytes(str(broken)) == 0 and index_text_bytes(str(tmp_path / "missing.json")) == 0
+
+
+@pytest.mark.parametrize("damaged", [False, True], ids=["intact", "one-letter-changed"])
+def test_a_blob_read_by_two_processes_is_checked_before_anything_is_used(tmp_path, damaged):
+    """Where two processes decode (forced here), the blob's sha256 runs while their runs are joined: a blob
+    that still decodes but is not the one the manifest names gives no spec, only the problem."""
+    import subprocess
+    import sys
+
+    mirror = tmp_path / "m"
+    shutil.copytree(INDEX / "v3-mirror-db9", mirror)
+    manifest = mirror / "v3" / "manifests" / "index" / "index.manifest.json"
+    checksum = json.loads(manifest.read_text())["data"][0]["checksum"]
+    blob = mirror / "blobs" / "sha256" / checksum[:2] / checksum
+    if damaged:
+        text = blob.read_bytes()
+        at = text.index(b'"name":"') + len(b'"name":"')
+        blob.write_bytes(text[:at] + (b"q" if text[at : at + 1] != b"q" else b"r") + text[at + 1 :])
+    script = (
+        "import sys\n"
+        "from cachetui.catalog import indexdecode, forked, load_catalog\n"
+        "indexdecode.SPLIT_MIN_BYTES, indexdecode.SEGMENT_BYTES = 1, 400\n"
+        "assert forked.can_fork()\n"
+        "two = indexdecode._in_two_processes\n"
+        "indexdecode._in_two_processes = lambda *args: print('two processes', end=' ') or two(*args)\n"
+        f"cat = load_catalog([{str(mirror)!r}], use_cache=False)\n"
+        "print(cat.num_specs, [p.reason for p in cat.problems])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("two processes ")
+    specs, reasons = done.stdout.removeprefix("two processes ").split(" ", 1)
+    if damaged:
+        assert specs == "0" and "does not match its sha256" in reasons
+    else:
+        assert int(specs) == load_catalog([INDEX / "v3-mirror-db9"], use_cache=False).num_specs > 0
+        assert reasons.strip() == "[]"
