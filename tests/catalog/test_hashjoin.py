@@ -26,6 +26,8 @@ def test_hash_array_takes_only_32_ascii_characters_each():
     assert hash_array(["a" * 32, "b" * 32]).tolist() == [b"a" * 32, b"b" * 32]
     assert hash_array(["a" * 32, "a" * 31]) is None
     assert hash_array(["a" * 33]) is None
+    assert hash_array(["a" * 31, "b" * 33]) is None  # 64 characters in all, but not 32 each
+    assert hash_array(["a" * 32, ""]) is None
     assert hash_array(["\u00e9" * 32]) is None
 
 
