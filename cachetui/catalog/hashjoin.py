@@ -20,7 +20,8 @@ def hash_array(hashes: list[str]) -> np.ndarray | None:
     joined = "".join(hashes)
     if len(joined) != 32 * len(hashes) or (hashes and min(map(len, hashes)) != 32) or not joined.isascii():
         return None
-    return np.frombuffer(joined.encode("ascii"), dtype="S32").copy()  # a copy: the caller's to change
+    found: np.ndarray = np.frombuffer(joined.encode("ascii"), dtype="S32").copy()  # the caller's to change
+    return found
 
 
 def hash_codes(hashes: np.ndarray) -> np.ndarray:
