@@ -4,7 +4,7 @@ The general reader (``spackindex.records``) decodes the whole Database JSON
 into dicts and builds a record object per spec and per dependency edge, and
 the store then interned every page's rows: a 300,000-record index (1.2
 million edges) took 10-14 s. Here the text of ``installs`` is cut into
-segments of about 256 KiB that decode on their own (``indexsplit``); each
+segments of about 64 KiB that decode on their own (``indexsplit``); each
 segment is decoded where it lies into typed structs holding only the fields
 cachetui uses (the rest of the JSON is skipped, never built), and its
 records are taken apart into columns at once, while their structs are in
@@ -109,7 +109,7 @@ class _NamedRecord(msgspec.Struct, gc=False):
 
 # A segment's records decoded as typed structs in one call: 1.1 us a record less than decoding the
 # segment into raw texts and each text on its own (a call and a Raw object per record, and its text
-# read twice). A 256 KiB segment's ~300 records stay in the CPU's cache while they are taken apart.
+# read twice). A 64 KiB segment's ~80 records stay in the CPU's cache while they are taken apart.
 _SEGMENT_DECODER = msgspec.json.Decoder(dict[str, _Record])
 _NAMES_DECODER = msgspec.json.Decoder(dict[str, _NamedRecord])
 SPLIT_MIN_BYTES = 64 << 20  # ~75,000 records; below this, a second process costs more than it saves
