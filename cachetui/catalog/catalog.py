@@ -86,6 +86,7 @@ class Catalog:
         self.from_snapshot = False
         self.snapshot_file: str | None = None  # the snapshot read or written, if any
         self.snapshot_written = False  # this load wrote (or rewrote) the snapshot
+        self.save_snapshot: Callable[[], None] | None = None  # the snapshot still to write (save_later)
         self.trusted_by_ttl = False  # the snapshot was used without a scan (within its TTL)
         self.changed_files = 0  # files parsed again or gone since the snapshot
 

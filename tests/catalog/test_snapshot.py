@@ -623,3 +623,27 @@ def test_a_damaged_hash_is_never_answered_and_the_cli_rebuilds(tree, cache, tmp_
     assert code == 0 and sorted(json.loads(line)["hash"] for line in out.splitlines()) == expected
     assert "the snapshot was damaged" in err and "rebuilding it" in err
     assert load_catalog([tree], cache_dir=cache).specs(good.rows_of(package="bc"))  # rewritten whole
+
+
+def test_a_snapshot_saved_later_is_written_when_the_caller_says_and_read_back_warm(tree, cache):
+    """The browser shows a cold catalog first and writes its snapshot after (``save_later``)."""
+    cold = load_catalog([tree], cache_dir=cache, save_later=True)
+    assert cold.save_snapshot is not None and not cold.snapshot_written
+    assert not glob.glob(str(cache / "*.snap"))  # nothing written yet
+    cold.save_snapshot()
+    assert cold.save_snapshot is None and cold.snapshot_written and _snap_file(cache, tree).exists()
+    warm = load_catalog([tree], cache_dir=cache, save_later=True)
+    assert warm.from_snapshot and warm.save_snapshot is None  # nothing left to save
+    assert _state(warm) == _state(cold) == _fresh(tree)
+
+
+def test_a_snapshot_saved_later_that_cannot_be_written_is_a_notice(tree, tmp_path):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("not a directory")
+    cat = load_catalog([tree], cache_dir=blocker, save_later=True)
+    before = list(cat.notices)
+    assert not any(notice.startswith("working without a snapshot") for notice in before)
+    cat.save_snapshot()
+    (added,) = cat.notices[len(before) :]
+    assert added.startswith("working without a snapshot") and not cat.snapshot_written
+    assert _state(cat) == _fresh(tree)

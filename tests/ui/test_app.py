@@ -34,7 +34,7 @@ async def test_progress_is_shown_and_quit_works_while_loading(monkeypatch):
     stopped = threading.Event()
     reports = []
 
-    def slow_load(sources, *, cache_dir, use_cache, progress):
+    def slow_load(sources, *, cache_dir, use_cache, progress, **options):
         try:
             for done in range(100_000):
                 progress(LoadProgress("parse", done, 100_000, done * 1000, 100_000_000))
@@ -99,7 +99,7 @@ async def test_a_new_phase_is_shown_even_right_after_the_last(monkeypatch):
     dropped by the throttle, so a large index was read for seconds under "looking for pages"."""
     release = threading.Event()
 
-    def one_big_index(sources, *, cache_dir, use_cache, progress):
+    def one_big_index(sources, *, cache_dir, use_cache, progress, **options):
         progress(LoadProgress("scan", 1))
         progress(LoadProgress("parse", 0, 1, 0, 243))
         release.wait(10)
@@ -114,3 +114,32 @@ async def test_a_new_phase_is_shown_even_right_after_the_last(monkeypatch):
             await pilot.press("q")
     finally:
         release.set()
+
+
+async def test_a_cold_catalog_is_shown_before_its_snapshot_is_written(tmp_path, monkeypatch):
+    """The snapshot of a cold load is written once the catalog is on its way to the screen; a second
+    start opens it."""
+    import cachetui.catalog.loader as loader_module
+
+    shown = threading.Event()
+    waited = []
+    real_write = loader_module.write_snapshot
+
+    def write_once_shown(path, data):
+        waited.append(shown.wait(5))  # a write before the catalog is shown would hold up the showing: False
+        real_write(path, data)
+
+    monkeypatch.setattr(loader_module, "write_snapshot", write_once_shown)
+    app = CacheTuiApp(sources=[sample_catalog_path()], cache_dir=str(tmp_path), use_cache=True, environ={})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "31 packages / " in screen_text(app))
+        assert not list(tmp_path.glob("*.snap"))
+        shown.set()
+        await wait_for(pilot, lambda: app.catalog is not None and app.catalog.snapshot_written)
+        await pilot.press("q")
+    assert waited == [True] and list(tmp_path.glob("*.snap"))
+    again = CacheTuiApp(sources=[sample_catalog_path()], cache_dir=str(tmp_path), use_cache=True, environ={})
+    async with again.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: not again.loading)
+        assert again.catalog is not None and again.catalog.from_snapshot and not again.catalog.snapshot_written
+        await pilot.press("q")
