@@ -602,3 +602,26 @@ def test_a_blob_read_by_two_processes_is_checked_before_anything_is_used(tmp_pat
     else:
         assert int(specs) == load_catalog([INDEX / "v3-mirror-db9"], use_cache=False).num_specs > 0
         assert reasons.strip() == "[]"
+
+
+def test_a_helper_that_fails_leaves_the_index_to_the_loading_thread(monkeypatch):
+    """No helper process (it cannot start, or dies): the index is read where the load runs, the same."""
+    import threading
+
+    from cachetui.catalog import loader, spawned
+
+    sources = [INDEX / "v3-mirror-db9"]
+    here = load_catalog(sources, use_cache=False)
+
+    def no_helper(func, items):
+        raise spawned.SpawnError("the helper process gave no result (exit code 1)")
+
+    monkeypatch.setattr(loader, "HELPER_MIN_BYTES", 1)
+    monkeypatch.setattr(spawned, "in_fresh_process", no_helper)
+    found = []
+    thread = threading.Thread(target=lambda: found.append(load_catalog(sources, use_cache=False, workers=2)))
+    thread.start()
+    thread.join()
+    (threaded,) = found
+    assert _everything(threaded) == _everything(here) and threaded.num_specs == here.num_specs > 0
+    assert threaded.problems == here.problems == []
