@@ -510,12 +510,22 @@ def test_read_whole_gives_the_bytes_in_writable_memory_up_to_one_over_the_limit(
     assert bytes(read_whole(str(empty), replaced_whole=replaced_whole)) == b""
 
 
+def _loaded_in_a_thread(sources: list[Path]):
+    """The catalog loaded as the browser loads it: in a thread of its own (where forking is unsafe)."""
+    import threading
+
+    found = []
+    thread = threading.Thread(target=lambda: found.append(load_catalog(sources, use_cache=False, workers=2)))
+    thread.start()
+    thread.join()
+    (catalog,) = found
+    return catalog
+
+
 def test_a_large_index_loaded_in_a_thread_is_read_by_a_helper_process_with_the_same_result(monkeypatch):
     """The browser loads in a thread, where forking a second reader is unsafe: a large index is then read
     in a spawned process (which may fork), and the catalog is the one a load in the main thread makes,
     pages and their order included."""
-    import threading
-
     from cachetui.catalog import loader, spawned
 
     sources = [INDEX / "clingo-bootstrap", INDEX / "v3-mirror-db9", INDEX / "spack-user-cache" / "indices", REAL]
@@ -530,11 +540,7 @@ def test_a_large_index_loaded_in_a_thread_is_read_by_a_helper_process_with_the_s
 
     monkeypatch.setattr(loader, "HELPER_MIN_BYTES", 1)
     monkeypatch.setattr(spawned, "in_fresh_process", spy)
-    found = []
-    thread = threading.Thread(target=lambda: found.append(load_catalog(sources, use_cache=False, workers=2)))
-    thread.start()
-    thread.join()
-    (threaded,) = found
+    threaded = _loaded_in_a_thread(sources)
     assert sorted(helped) == [
         ["clingo-bootstrap/build_cache/index.json"],
         ["spack-user-cache/indices/contents.json"],
@@ -606,8 +612,6 @@ def test_a_blob_read_by_two_processes_is_checked_before_anything_is_used(tmp_pat
 
 def test_a_helper_that_fails_leaves_the_index_to_the_loading_thread(monkeypatch):
     """No helper process (it cannot start, or dies): the index is read where the load runs, the same."""
-    import threading
-
     from cachetui.catalog import loader, spawned
 
     sources = [INDEX / "v3-mirror-db9"]
@@ -618,10 +622,6 @@ def test_a_helper_that_fails_leaves_the_index_to_the_loading_thread(monkeypatch)
 
     monkeypatch.setattr(loader, "HELPER_MIN_BYTES", 1)
     monkeypatch.setattr(spawned, "in_fresh_process", no_helper)
-    found = []
-    thread = threading.Thread(target=lambda: found.append(load_catalog(sources, use_cache=False, workers=2)))
-    thread.start()
-    thread.join()
-    (threaded,) = found
+    threaded = _loaded_in_a_thread(sources)
     assert _everything(threaded) == _everything(here) and threaded.num_specs == here.num_specs > 0
     assert threaded.problems == here.problems == []
