@@ -36,9 +36,15 @@ def killed_with_parent() -> None:
             pass
 
 
+def fork_supported() -> bool:
+    """This system forks children that die with their parent: Linux (``killed_with_parent``)."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork")
+
+
 def can_fork() -> bool:
-    """A forked child is safe here: Linux, and no other Python thread (the browser loads in a thread)."""
-    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
+    """A forked child is safe here: a system that supports it, and no other Python thread (the browser
+    loads in a thread)."""
+    return fork_supported() and threading.active_count() == 1
 
 
 _unreaped: list[int] = []
