@@ -37,6 +37,8 @@ from .spackindex import (
 )
 
 MAX_INDEX_BYTES = 2 * 1024 * 1024 * 1024
+_MANIFEST_BYTES = 1 << 20  # read of a v3 index manifest (a few hundred bytes in the wild)
+_CONTENTS_BYTES = 1 << 24  # read of an index cache's contents.json
 
 
 def is_index_file(path: str) -> bool:
@@ -68,10 +70,10 @@ def read_index_pages(path: str, name: str | None = None) -> list[IndexPart] | Pr
 
 def _read_index_pages(path: str, name: str | None) -> list[IndexPart] | Problem:
     try:
-        if path.endswith(os.sep + V3_MANIFEST):
-            root = path[: -len(V3_MANIFEST) - 1]
+        root = _v3_root(path)
+        if root is not None:
             with open(path, "rb") as handle:
-                data, _, check = read_v3_manifest(root, handle.read(1 << 20))
+                data, _, check = read_v3_manifest(root, handle.read(_MANIFEST_BYTES))
             return _pages(path, data, name or os.path.basename(root) or root, "db-v3", [], check)
         if os.path.basename(path) == CACHE_CONTENTS:
             return _cache_pages(path, name)
@@ -96,7 +98,7 @@ def _cache_pages(path: str, name: str | None) -> list[IndexPart] | Problem:
     directory = os.path.dirname(path)
     try:
         with open(path, "rb") as handle:
-            contents = json.loads(handle.read(1 << 24))
+            contents = json.loads(handle.read(_CONTENTS_BYTES))
     except ValueError as exc:
         return Problem(path, f"index cache contents.json is not valid JSON: {exc}")
     if not isinstance(contents, dict):
@@ -127,6 +129,11 @@ def _cache_pages(path: str, name: str | None) -> list[IndexPart] | Problem:
     return pages
 
 
+def _v3_root(path: str) -> str | None:
+    """The mirror root of a v3 index manifest's path; None for any other file."""
+    return path[: -len(V3_MANIFEST) - 1] if path.endswith(os.sep + V3_MANIFEST) else None
+
+
 def _cache_entries(contents: dict[Any, Any]) -> list[tuple[Any, str | None]]:
     """(key, index file) of each entry of an index cache's contents.json; None for an entry naming
     none, or naming a file outside the cache's directory."""
@@ -142,13 +149,13 @@ def index_text_bytes(path: str) -> int:
     """How much index text reading ``path`` decodes: the file's size, the blob's for a v3 manifest, the
     cached indexes' for Spack's cache; 0 where that cannot be told (reading it then says why)."""
     try:
-        if path.endswith(os.sep + V3_MANIFEST):
+        root = _v3_root(path)
+        if root is not None:
             with open(path, "rb") as handle:
-                blob_path = v3_blob(path[: -len(V3_MANIFEST) - 1], handle.read(1 << 20))[0]
-            return _size(blob_path)
+                return _size(v3_blob(root, handle.read(_MANIFEST_BYTES))[0])
         if os.path.basename(path) == CACHE_CONTENTS:
             with open(path, "rb") as handle:
-                contents = json.loads(handle.read(1 << 24))
+                contents = json.loads(handle.read(_CONTENTS_BYTES))
             directory = os.path.dirname(path)
             if not isinstance(contents, dict):
                 return 0
