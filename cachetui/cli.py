@@ -1133,7 +1133,7 @@ def main(argv: list[str] | None = None) -> int:
     _install_signal_handlers()
     # numpy's OpenBLAS starts a thread per core at import, and cachetui never multiplies matrices: on a
     # 2-core login node those threads took ~5% of the CPU while a big index loaded. One also keeps the
-    # fork of a large index's second half (workers.ForkedCall) clear of threads outside Python.
+    # fork of a large index's second reader (forked.ForkedCall) clear of threads outside Python.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         try:

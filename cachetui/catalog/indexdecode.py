@@ -8,12 +8,12 @@ segments of about 64 KiB that decode on their own (``indexsplit``); each
 segment is decoded where it lies into typed structs holding only the fields
 cachetui uses (the rest of the JSON is skipped, never built), and its
 records are taken apart into columns at once, while their structs are in
-the cache. Values equal across
-records (arch, variants, edge parameters) are decoded once; the cross-record
-work (which record an edge points at, its label, the compiler a Spack 1.0
-record reaches by its ``c`` edge, the order of rows by package) is numpy over
-record positions (``indexassembly``, with the hash joins of ``hashjoin``),
-not Python per edge.
+the cache. Values equal across records (arch, variants, edge parameters)
+are decoded once; the cross-record work (which record an edge points at,
+its label, the compiler a Spack 1.0 record reaches by its ``c`` edge, the
+order of rows by package) is numpy over record positions
+(``indexassembly``, with the hash joins of ``hashjoin``), not Python per
+edge.
 
 Page faults are much of the time (several us each on the benchmark VM), so: no
 joined copies, no GC headers on the structs, no edge names (read again only

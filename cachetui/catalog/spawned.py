@@ -6,7 +6,7 @@ interpreter (0.25 s to start and import) has no thread but its main one, so
 it may fork in turn. Its result comes back as a forked child's does
 (``forked.Channel``: the large parts in a memory file the caller maps):
 through multiprocessing's pool, pickled into a pipe and out of it again, the
-60 MB of a 300,000-record index took 0.75 s.
+69 MB of a 300,000-record index took 0.75 s.
 
 The process dies with the thread that started it (Linux's parent-death
 signal; it checks its parent's pid once that is set), so this is Linux
