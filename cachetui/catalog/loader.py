@@ -22,7 +22,7 @@ from . import discovery, spawned
 from .catalog import Catalog
 from .discovery import PAGE_NAMES, FileInfo, Previous, Stamp, discover, still_same
 from .filetable import FileTable, FileTableBuilder
-from .forked import can_fork
+from .forked import can_fork, fork_supported
 from .freshness import Evidence, evidence, read_config, settled_before, still_fresh, ttl_seconds
 from .hashindex import HashIndex
 from .indexdecode import SPLIT_MIN_BYTES
@@ -249,18 +249,17 @@ def load_catalog(
     catalog.problems.extend(catalog.duplicate_problems())
 
     catalog.snapshot_file = snap_file if use_cache else None
-    to_save = refreshed.to_save if use_cache and snap_file and refreshed is not None else None
-    if to_save is None:
-        on_disk_is_verified = snapshot is not None  # and unchanged, or there would be something to save
-        if use_cache and snap_file and fresh_evidence is not None and on_disk_is_verified:
-            write_freshness(snap_file, snapshot.scan_ns if snapshot else 0, scan_started, fresh_evidence, walk_problems)
-    if to_save is not None and snap_file:
+    to_save = refreshed.to_save if refreshed is not None else None
+    if use_cache and snap_file and to_save is not None:
         save = _Save(catalog, snap_file, to_save, fresh_evidence, scan_started, walk_problems)
         if save_later:
             catalog.save_snapshot = save
         else:
             report(LoadProgress("save"))
             save()
+    elif use_cache and snap_file and fresh_evidence is not None and snapshot is not None:
+        # The snapshot on disk is this catalog (nothing to save): record that it was just verified.
+        write_freshness(snap_file, snapshot.scan_ns, scan_started, fresh_evidence, walk_problems)
     if not unchanged:
         _release_free_memory()
     catalog.load_seconds = time.perf_counter() - started
@@ -566,7 +565,7 @@ def _read_by_a_helper(fresh: list[FileInfo], nworkers: int) -> set[str]:
     """The large Spack indexes to read in a fresh process of their own (``spawned``): where this thread
     may not fork a second reader (the browser loads in a thread), and that process may (Linux). One
     process read the benchmark's 300,000-record index in 4.4 s; a helper, started in 0.25 s, in 2.5."""
-    if nworkers < 2 or can_fork() or not (sys.platform.startswith("linux") and hasattr(os, "fork")):
+    if nworkers < 2 or can_fork() or not fork_supported():
         return set()
     return {f.path for f in fresh if is_index_file(f.path) and index_text_bytes(f.path) >= HELPER_MIN_BYTES}
 
