@@ -99,13 +99,14 @@ def main() -> int:
     # This VM's speed swings by a third from one quarter-hour to the next: each round runs every command
     # once and the naive reader (json.loads, collector off) right after, and each row also gives its
     # time divided by the naive reader's in the same round, which the swings hardly move.
+    floor_label = "peer: stdlib `json.loads` with the garbage collector off (each round)"
     rounds: dict[str, list[dict[str, object]]] = {label: [] for label, _ in measures}
-    rounds["peer: stdlib `json.loads` with the garbage collector off (each round)"] = []
+    rounds[floor_label] = []
     ratios: dict[str, list[float]] = {label: [] for label, _ in measures}
     for _ in range(args.repeat):
         these = {label: cold(label, argv, cache, 1, env=installed) for label, argv in measures}
         floor = timed("naive", naive, 1)
-        rounds["peer: stdlib `json.loads` with the garbage collector off (each round)"].append(floor)
+        rounds[floor_label].append(floor)
         for label, found in these.items():
             rounds[label].append(found)
             ratios[label].append(float(found["median"]) / float(floor["median"]))  # type: ignore[arg-type]
