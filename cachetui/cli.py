@@ -615,7 +615,7 @@ def _counts(mapping: dict[str, int]) -> str:
 
 
 def cmd_sync(opts: argparse.Namespace) -> int:
-    from .catalog.freshness import read_config
+    from .config import read_config
     from .site import SyncError, default_site_dir, repo_url, sync
 
     directory = opts.dir or default_site_dir()
@@ -996,7 +996,7 @@ def cmd_arch(opts: argparse.Namespace) -> int:
 
 
 def cmd_keys(opts: argparse.Namespace) -> int:
-    from .catalog.freshness import read_config
+    from .config import read_config
     from .ui.actions import action_table, keymap_from_config
 
     config, problem = read_config()

@@ -9,7 +9,6 @@ from .model import Page, Problem, Spec, compiler_name, human_size, is_valid_hash
 from .parser import ParsedPage, read_page
 from .query import QueryError, SpecQuery, parse_query
 from .shell import command_line, install_command, mirror_add_command
-from .snapshot import default_cache_dir
 from .summary import Summary
 from .tags import LEGACY_TAG, sort_tags, tag_sort_key
 from .text import printable
@@ -31,7 +30,6 @@ __all__ = [
     "VersionRange",
     "command_line",
     "compiler_name",
-    "default_cache_dir",
     "human_size",
     "install_command",
     "is_valid_hash",

@@ -23,55 +23,9 @@ everything.
 from __future__ import annotations
 
 import os
-import sys
 from typing import Any
 
-DEFAULT_TTL = 600.0  # seconds, as Spack's binary_index_ttl
-ENV_TTL = "CACHETUI_TTL"
-
 Evidence = dict[str, Any]
-
-
-def config_path() -> str | None:
-    """``$XDG_CONFIG_HOME/cachetui/config.toml`` (``~/.config/...``); None without a usable home."""
-    xdg = os.environ.get("XDG_CONFIG_HOME", "")
-    if os.path.isabs(xdg):
-        return os.path.join(xdg, "cachetui", "config.toml")
-    home = os.environ.get("HOME", "")
-    return os.path.join(home, ".config", "cachetui", "config.toml") if os.path.isabs(home) else None
-
-
-def read_config(path: str | None = None) -> tuple[dict[str, Any], str | None]:
-    """The config file as a dict, and a one-line problem if it could not be read (the dict is then empty)."""
-    path = path or config_path()
-    if path is None or not os.path.exists(path):
-        return {}, None
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle), None
-    except (OSError, ValueError) as exc:
-        return {}, f"ignoring {path}: {exc}"
-
-
-def ttl_seconds(config: dict[str, Any] | None = None) -> tuple[float, str | None]:
-    """The TTL: ``$CACHETUI_TTL``, else ``ttl`` in the config file, else 600 s; and a problem, if any."""
-    raw: object = os.environ.get(ENV_TTL)
-    where = ENV_TTL
-    if raw is None or raw == "":
-        raw, where = (config or {}).get("ttl"), "ttl in the config file"
-    if raw is None:
-        return DEFAULT_TTL, None
-    try:
-        value = float(raw)  # type: ignore[arg-type]  # a str from the environment or a number from TOML
-    except (TypeError, ValueError):
-        return DEFAULT_TTL, f"{where} is not a number of seconds ({raw!r}); using {DEFAULT_TTL:.0f}"
-    if value != value or value < 0:
-        return DEFAULT_TTL, f"{where} must be 0 or more seconds; using {DEFAULT_TTL:.0f}"
-    return value, None
 
 
 def _stamp(path: str) -> list[int] | None:

@@ -23,14 +23,16 @@ from .catalog import Catalog
 from .discovery import PAGE_NAMES, FileInfo, Previous, Stamp, discover, still_same
 from .filetable import FileTable, FileTableBuilder
 from .forked import can_fork, fork_supported
-from .freshness import Evidence, evidence, read_config, settled_before, still_fresh, ttl_seconds
+from ..config import cache_dir as default_cache_dir
+from ..config import read_config, ttl_seconds
+from .freshness import Evidence, evidence, settled_before, still_fresh
 from .hashindex import HashIndex
 from .indexdecode import SPLIT_MIN_BYTES
 from .indexsource import index_text_bytes, is_index_file, read_index_pages
 from .model import Problem
 from .parser import NOT_A_PAGE_REASONS, PageError, ParsedPage, is_read_failure, read_page, summary_of_notes
 from .rows import IndexColumns
-from .snapshot import SnapshotData, SnapshotError, default_cache_dir, read_snapshot, snapshot_path, write_snapshot
+from .snapshot import SnapshotData, SnapshotError, read_snapshot, snapshot_path, write_snapshot
 from .store import ChunkBuilder, DuplicateValueError, SpecStore
 
 PARALLEL_THRESHOLD = 4000  # pages; below this, worker start-up costs more than it saves
@@ -187,6 +189,9 @@ def load_catalog(
             "working without a snapshot: no cache directory "
             "(neither XDG_CACHE_HOME nor HOME is an absolute path; use --cache-dir)"
         )
+        use_cache = False
+    if use_cache and cache_root and (blocked := _not_a_directory(os.path.expanduser(cache_root))):
+        notices.append(f"working without a snapshot: the cache directory's {blocked} is not a directory")
         use_cache = False
     snap_file = snapshot_path(os.path.abspath(os.path.expanduser(cache_root)), keys) if cache_root else None
     snapshot: SnapshotData | None = None
@@ -595,3 +600,15 @@ def _release_free_memory() -> None:
             ctypes.CDLL("libc.so.6").malloc_trim(0)
         except (OSError, AttributeError):
             pass  # not glibc (musl, ...): nothing to do
+
+
+def _not_a_directory(path: str) -> str | None:
+    """The first existing component of ``path`` that is not a directory (a file where the cache should be)."""
+    path = os.path.abspath(path)
+    while True:
+        if os.path.lexists(path):
+            return None if os.path.isdir(path) else path
+        parent = os.path.dirname(path)
+        if parent == path:
+            return None
+        path = parent

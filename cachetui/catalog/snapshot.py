@@ -45,29 +45,6 @@ class SnapshotError(Exception):
     """The snapshot cannot be used; the message says why (one line)."""
 
 
-def default_cache_dir() -> str | None:
-    """``$XDG_CACHE_HOME/cachetui``, else ``~/.cache/cachetui``; None when no absolute place exists.
-
-    As the XDG base-directory spec says, a relative ``XDG_CACHE_HOME`` is ignored.
-    An empty or relative ``HOME`` falls back to the account's home directory;
-    when that is not absolute either, there is no snapshot (the caller says so).
-    """
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    if os.path.isabs(xdg):
-        return os.path.join(xdg, "cachetui")
-    home = os.environ.get("HOME", "")
-    if not os.path.isabs(home):
-        try:
-            import pwd
-
-            home = pwd.getpwuid(os.getuid()).pw_dir
-        except (ImportError, KeyError, OSError):
-            home = ""
-    if not os.path.isabs(home) or home == os.sep:
-        return None
-    return os.path.join(home, ".cache", "cachetui")
-
-
 def snapshot_path(cache_dir: str, sources: list[str]) -> str:
     """One snapshot per set of sources, named by a digest of their absolute paths."""
     digest = hashlib.sha256("\0".join(sorted(sources)).encode("utf-8", "surrogateescape")).hexdigest()[:20]

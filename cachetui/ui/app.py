@@ -28,7 +28,7 @@ from cachetui.catalog import (
     load_catalog,
     sample_catalog_path,
 )
-from cachetui.catalog.freshness import read_config
+from cachetui.config import read_config
 from cachetui.catalog.microarch import Host
 
 from .actions import keymap_from_config, letter_actions

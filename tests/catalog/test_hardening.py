@@ -19,7 +19,8 @@ from cachetui.catalog import (
     version_key,
 )
 from cachetui.catalog import snapshot as snapshot_mod
-from cachetui.catalog.snapshot import default_cache_dir, remove_stale_temp_files
+from cachetui.catalog.snapshot import remove_stale_temp_files
+from cachetui.config import cache_dir as default_cache_dir
 
 from .helpers import make_spec, page_text, write_page
 

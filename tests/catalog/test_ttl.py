@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from cachetui.catalog import load_catalog
-from cachetui.catalog.freshness import DEFAULT_TTL, read_config, ttl_seconds
+from cachetui.config import DEFAULT_TTL, read_config, ttl_seconds
 
 from .helpers import make_spec, page_text, write_page
 from .test_freshness import observed

@@ -1,0 +1,127 @@
+"""Every setting in one place: the config file, the ``CACHETUI_*`` variables, the XDG directories.
+
+Invariants: a relative ``XDG_*`` variable is ignored (as the XDG spec says); an empty or relative
+``HOME`` falls back to the account's home directory, and with no absolute home there is no such
+directory (None, and the caller says so). Reading the config file never blocks and never raises:
+a FIFO, a device or a directory is "not a regular file".
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from typing import Any
+
+DEFAULT_TTL = 600.0  # seconds, as Spack's binary_index_ttl
+ENV_TTL = "CACHETUI_TTL"
+ENV_CATALOG = "CACHETUI_CATALOG"
+ENV_HOST = "CACHETUI_HOST"
+ENV_SITE_REPO = "CACHETUI_SITE_REPO"
+CONFIG_LIMIT = 1 << 20  # a config file larger than this is not one
+
+
+def _home() -> str | None:
+    home = os.environ.get("HOME", "")
+    if not os.path.isabs(home):
+        try:
+            import pwd
+
+            home = pwd.getpwuid(os.getuid()).pw_dir
+        except (ImportError, KeyError, OSError):
+            home = ""
+    return home if os.path.isabs(home) and home != os.sep else None
+
+
+def _xdg(variable: str, *fallback: str) -> str | None:
+    """``$variable/cachetui``, else ``~/<fallback>/cachetui``; None when no absolute place exists."""
+    xdg = os.environ.get(variable, "")
+    if os.path.isabs(xdg):
+        return os.path.join(xdg, "cachetui")
+    home = _home()
+    return os.path.join(home, *fallback, "cachetui") if home else None
+
+
+def cache_dir() -> str | None:
+    """``$XDG_CACHE_HOME/cachetui``, else ``~/.cache/cachetui``: the snapshots."""
+    return _xdg("XDG_CACHE_HOME", ".cache")
+
+
+def data_dir() -> str | None:
+    """``$XDG_DATA_HOME/cachetui``, else ``~/.local/share/cachetui``: the synced site."""
+    return _xdg("XDG_DATA_HOME", ".local", "share")
+
+
+def config_path() -> str | None:
+    """``$XDG_CONFIG_HOME/cachetui/config.toml``, else ``~/.config/cachetui/config.toml``."""
+    base = _xdg("XDG_CONFIG_HOME", ".config")
+    return os.path.join(base, "config.toml") if base else None
+
+
+def read_regular(path: str, limit: int) -> bytes:
+    """The bytes of a regular file, opened without blocking and read up to ``limit``.
+
+    Raises OSError (with a one-line ``strerror``) for anything else: a FIFO, a device, a directory,
+    a file larger than ``limit``.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(0, "not a regular file")
+        if info.st_size > limit:
+            raise OSError(0, f"larger than {limit} bytes")
+        chunks = []
+        remaining = limit + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        data = b"".join(chunks)
+        if len(data) > limit:
+            raise OSError(0, f"larger than {limit} bytes")
+        return data
+    finally:
+        os.close(fd)
+
+
+def read_config(path: str | None = None) -> tuple[dict[str, Any], str | None]:
+    """The config file as a dict, and a one-line problem if it could not be read (the dict is then empty)."""
+    path = path or config_path()
+    if path is None or not os.path.lexists(path):
+        return {}, None
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    try:
+        return tomllib.loads(read_regular(path, CONFIG_LIMIT).decode("utf-8")), None
+    except OSError as exc:
+        return {}, f"ignoring {path}: {_reason(exc)}"
+    except (ValueError, RecursionError) as exc:
+        return {}, f"ignoring {path}: {exc}"
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == 40:  # ELOOP
+        return "symlink loop"
+    return exc.strerror or str(exc)
+
+
+def ttl_seconds(config: dict[str, Any] | None = None) -> tuple[float, str | None]:
+    """The TTL: ``$CACHETUI_TTL``, else ``ttl`` in the config file, else 600 s; and a problem, if any."""
+    raw: object = os.environ.get(ENV_TTL)
+    where = ENV_TTL
+    if raw is None or raw == "":
+        raw, where = (config or {}).get("ttl"), "ttl in the config file"
+    if raw is None:
+        return DEFAULT_TTL, None
+    try:
+        value = float(raw)  # type: ignore[arg-type]  # a str from the environment or a number from TOML
+    except (TypeError, ValueError):
+        return DEFAULT_TTL, f"{where} is not a number of seconds ({raw!r}); using {DEFAULT_TTL:.0f}"
+    if value != value or value < 0:
+        return DEFAULT_TTL, f"{where} must be 0 or more seconds; using {DEFAULT_TTL:.0f}"
+    return value, None
