@@ -18,13 +18,13 @@ from typing import Any
 
 import numpy as np
 
+from ..config import cache_dir as default_cache_dir
+from ..config import read_config, ttl_seconds
 from . import discovery, spawned
 from .catalog import Catalog
 from .discovery import PAGE_NAMES, FileInfo, Previous, Stamp, discover, still_same
 from .filetable import FileTable, FileTableBuilder
 from .forked import can_fork, fork_supported
-from ..config import cache_dir as default_cache_dir
-from ..config import read_config, ttl_seconds
 from .freshness import Evidence, evidence, settled_before, still_fresh
 from .hashindex import HashIndex
 from .indexdecode import SPLIT_MIN_BYTES

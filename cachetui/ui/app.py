@@ -28,8 +28,8 @@ from cachetui.catalog import (
     load_catalog,
     sample_catalog_path,
 )
-from cachetui.config import read_config
 from cachetui.catalog.microarch import Host
+from cachetui.config import read_config
 
 from .actions import keymap_from_config, letter_actions
 from .clipboard import Copier, TmuxLoader

@@ -131,7 +131,9 @@ def test_a_destination_that_is_a_file_is_named(cli, site, tmp_path):
     dest = tmp_path / "afile"
     dest.write_text("x")
     run = cli("sync", str(dest), "--repo", f"file://{site}", "-q")
-    assert run.code == 1 and run.err == f"cachetui: {dest}: not a directory; give a new or empty directory for the site\n"
+    assert (
+        run.code == 1 and run.err == f"cachetui: {dest}: not a directory; give a new or empty directory for the site\n"
+    )
     assert dest.read_text() == "x"
 
 
