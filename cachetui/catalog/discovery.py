@@ -141,8 +141,21 @@ def _children(previous: Previous) -> dict[str, tuple[list[str], list[str]]]:
         children.setdefault(directory.rpartition(sep)[0] or sep, ([], []))[0].append(directory)
     for file_map in (previous.files, previous.ignored):
         for path in file_map:
-            children.setdefault(path.rpartition(sep)[0] or sep, ([], []))[1].append(path)
+            children.setdefault(_listed_by(path), ([], []))[1].append(path)
     return children
+
+
+_MIRROR_INDEXES = tuple(os.sep + name for name in (V2_INDEX, V3_MANIFEST))
+
+
+def _listed_by(path: str) -> str:
+    """The directory whose listing gave ``path``: its parent, or for a mirror's index the mirror's root
+    (``index_of_mirror`` lists it there, and the directories between are never walked)."""
+    if path.endswith(_MIRROR_INDEXES):
+        for suffix in _MIRROR_INDEXES:
+            if path.endswith(suffix):
+                return path[: -len(suffix)] or os.sep
+    return path.rpartition(os.sep)[0] or os.sep
 
 
 def discover(
