@@ -5,9 +5,9 @@ Layout::
     magic (8 bytes) | header length (u32) | header CRC-32 (u32) | header (JSON) | padding
     array 0 (64-byte aligned) | array 1 | ...
 
-The header names every array with its dtype, length and offset, so the CRC
-covers each column's length and dtype; the data itself is checked by the
-reader's structural checks, not a checksum (that would read every byte).
+The header names every array with its dtype, length, offset and CRC-32, and
+the header's own CRC covers those; an array's CRC is checked when it is first
+viewed, so a flipped byte anywhere in the data is found before it is used.
 Arrays come back as read-only views of the mapping (``np.frombuffer``): only
 plain numeric and byte-string dtypes are accepted, so nothing in the file can
 make numpy build Python objects, let alone run code.
@@ -29,7 +29,7 @@ from typing import IO, Any, overload
 
 import numpy as np
 
-MAGIC = b"CTUISNP6"
+MAGIC = b"CTUISNP7"
 ALIGN = 64
 _PREFIX = struct.Struct("<8sII")
 ALLOWED_KINDS = frozenset("biuS")  # bool, signed, unsigned, fixed bytes: never objects
@@ -46,7 +46,8 @@ def write(handle: IO[bytes], header: dict[str, Any], arrays: dict[str, np.ndarra
     for name, array in arrays.items():
         if array.ndim != 1 or array.dtype.kind not in ALLOWED_KINDS:
             raise ValueError(f"cannot store {name}: {array.dtype} with {array.ndim} dimensions")
-        directory[name] = [array.dtype.str, len(array), offset]
+        data = np.ascontiguousarray(array)
+        directory[name] = [array.dtype.str, len(array), offset, zlib.crc32(memoryview(data).cast("B"))]
         offset += _aligned(array.nbytes)
     body = json.dumps({**header, "arrays": directory}, separators=(",", ":")).encode("utf-8", "surrogateescape")
     start = _aligned(_PREFIX.size + len(body))
@@ -100,15 +101,17 @@ class MapFile:
             return found
         entry = self.header["arrays"].get(name)
         try:
-            dtype_str, count, offset = entry
+            dtype_str, count, offset, crc = entry
             dtype = np.dtype(dtype_str)
         except (TypeError, ValueError):
             raise MapFileError(f"snapshot array {name} is missing or damaged") from None
-        if dtype.kind not in ALLOWED_KINDS or dtype.hasobject or type(count) is not int or type(offset) is not int:
+        if dtype.kind not in ALLOWED_KINDS or dtype.hasobject or not all(type(v) is int for v in (count, offset, crc)):
             raise MapFileError(f"snapshot array {name} has a type it may not have")
         begin = self._start + offset
         if count < 0 or offset < 0 or begin + count * dtype.itemsize > self._size:
             raise MapFileError(f"snapshot array {name} does not fit the file (truncated?)")
+        if zlib.crc32(memoryview(self._map)[begin : begin + count * dtype.itemsize]) != crc:
+            raise MapFileError(f"snapshot array {name} is damaged (checksum)")
         array = np.frombuffer(self._map, dtype=dtype, count=count, offset=begin)
         self._arrays[name] = array
         return array

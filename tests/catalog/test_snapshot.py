@@ -207,14 +207,15 @@ def _load(path):
 
 
 def _save(path, header, arrays):
-    """An independent writer of the file layout: any dtype at all (an object array is written as pickle bytes)."""
+    """An independent writer of the file layout, with each array's CRC-32 right (tampering, not damage):
+    any dtype at all (an object array is written as pickle bytes)."""
     import struct
     import zlib
 
     directory, blobs, offset = {}, [], 0
     for name, array in arrays.items():
         data = pickle.dumps(array[0]) if array.dtype == object else np.ascontiguousarray(array).tobytes()
-        directory[name] = [array.dtype.str, len(array), offset]
+        directory[name] = [array.dtype.str, len(array), offset, zlib.crc32(data)]
         padded = data + b"\0" * (-len(data) % 64)
         blobs.append(padded)
         offset += len(padded)
@@ -638,12 +639,21 @@ def test_a_snapshot_saved_later_is_written_when_the_caller_says_and_read_back_wa
 
 
 def test_a_snapshot_saved_later_that_cannot_be_written_is_a_notice(tree, tmp_path):
-    blocker = tmp_path / "blocker"
-    blocker.write_text("not a directory")
-    cat = load_catalog([tree], cache_dir=blocker, save_later=True)
+    cache = tmp_path / "cache"
+    cat = load_catalog([tree], cache_dir=cache, save_later=True)
     before = list(cat.notices)
     assert not any(notice.startswith("working without a snapshot") for notice in before)
+    cache.rmdir() if cache.exists() else None
+    cache.write_text("not a directory (made so after the load)")
     cat.save_snapshot()
     (added,) = cat.notices[len(before) :]
     assert added.startswith("working without a snapshot") and not cat.snapshot_written
+    assert _state(cat) == _fresh(tree)
+
+
+def test_a_cache_directory_that_is_a_file_is_named_and_the_load_goes_on(tree, tmp_path):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("not a directory")
+    cat = load_catalog([tree], cache_dir=blocker / "cachetui")
+    assert cat.notices == [f"working without a snapshot: the cache directory's {blocker} is not a directory"]
     assert _state(cat) == _fresh(tree)
