@@ -9,9 +9,10 @@ a FIFO, a device or a directory is "not a regular file".
 from __future__ import annotations
 
 import os
-import stat
 import sys
 from typing import Any
+
+from .files import read_regular, reason
 
 DEFAULT_TTL = 600.0  # seconds, as Spack's binary_index_ttl
 ENV_TTL = "CACHETUI_TTL"
@@ -58,35 +59,6 @@ def config_path() -> str | None:
     return os.path.join(base, "config.toml") if base else None
 
 
-def read_regular(path: str, limit: int) -> bytes:
-    """The bytes of a regular file, opened without blocking and read up to ``limit``.
-
-    Raises OSError (with a one-line ``strerror``) for anything else: a FIFO, a device, a directory,
-    a file larger than ``limit``.
-    """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise OSError(0, "not a regular file")
-        if info.st_size > limit:
-            raise OSError(0, f"larger than {limit} bytes")
-        chunks = []
-        remaining = limit + 1
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        data = b"".join(chunks)
-        if len(data) > limit:
-            raise OSError(0, f"larger than {limit} bytes")
-        return data
-    finally:
-        os.close(fd)
-
-
 def read_config(path: str | None = None) -> tuple[dict[str, Any], str | None]:
     """The config file as a dict, and a one-line problem if it could not be read (the dict is then empty)."""
     path = path or config_path()
@@ -97,17 +69,14 @@ def read_config(path: str | None = None) -> tuple[dict[str, Any], str | None]:
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib
     try:
-        return tomllib.loads(read_regular(path, CONFIG_LIMIT).decode("utf-8")), None
+        data = read_regular(path, CONFIG_LIMIT)
+        if len(data) > CONFIG_LIMIT:
+            return {}, f"ignoring {path}: larger than {CONFIG_LIMIT} bytes"
+        return tomllib.loads(data.decode("utf-8")), None
     except OSError as exc:
-        return {}, f"ignoring {path}: {_reason(exc)}"
+        return {}, f"ignoring {path}: {reason(exc)}"
     except (ValueError, RecursionError) as exc:
         return {}, f"ignoring {path}: {exc}"
-
-
-def _reason(exc: OSError) -> str:
-    if exc.errno == 40:  # ELOOP
-        return "symlink loop"
-    return exc.strerror or str(exc)
 
 
 def ttl_seconds(config: dict[str, Any] | None = None) -> tuple[float, str | None]:

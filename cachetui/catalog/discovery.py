@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from ..files import open_regular
 from .model import Problem
 from .parser import EMPTY_FILE, NO_FRONT_MATTER, looks_like_page
 from .spackindex import CACHE_CONTENTS, V2_INDEX, V3_MANIFEST, looks_like_index_cache
@@ -129,7 +130,7 @@ def still_same(dirs: Iterable[tuple[str, DirStamp]], files: Iterable[tuple[str, 
 
 
 def _head(path: str) -> bytes:
-    with open(path, "rb") as handle:
+    with open_regular(path) as handle:
         return handle.read(8)
 
 

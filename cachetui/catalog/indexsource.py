@@ -15,6 +15,7 @@ import json
 import os
 from typing import Any
 
+from ..files import open_regular
 from .indexdecode import decode_index
 from .indexsplit import IndexText
 from .model import Problem
@@ -52,13 +53,14 @@ def _looks_like_database(path: str) -> bool:
     if not path.endswith(".json"):
         return False
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:
             head = handle.read(4096)
     except OSError:
         return False
     return head.lstrip()[:1] == b"{" and b'"database"' in head
 
 
+NESTED_TOO_DEEPLY = "nested too deeply to be an index (JSON arrays or objects over a thousand deep)"
 IndexPart = ParsedPage | IndexColumns  # a package's page (general reader), or a whole index as columns
 
 
@@ -72,7 +74,7 @@ def _read_index_pages(path: str, name: str | None) -> list[IndexPart] | Problem:
     try:
         root = _v3_root(path)
         if root is not None:
-            with open(path, "rb") as handle:
+            with open_regular(path) as handle:
                 data, _, check = read_v3_manifest(root, handle.read(_MANIFEST_BYTES))
             return _pages(path, data, name or os.path.basename(root) or root, "db-v3", [], check)
         if os.path.basename(path) == CACHE_CONTENTS:
@@ -91,16 +93,20 @@ def _read_index_pages(path: str, name: str | None) -> list[IndexPart] | Problem:
         return Problem(path, f"cannot read: {exc.strerror or exc}")
     except MemoryError:
         return Problem(path, "index too large to load")
+    except RecursionError:
+        return Problem(path, NESTED_TOO_DEEPLY)
 
 
 def _cache_pages(path: str, name: str | None) -> list[IndexPart] | Problem:
     """Every index Spack's cache holds, each mirror named by its URL (a NAME= source name does not apply)."""
     directory = os.path.dirname(path)
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:
             contents = json.loads(handle.read(_CONTENTS_BYTES))
     except ValueError as exc:
         return Problem(path, f"index cache contents.json is not valid JSON: {exc}")
+    except RecursionError:
+        return Problem(path, NESTED_TOO_DEEPLY)
     if not isinstance(contents, dict):
         return Problem(path, "index cache contents.json is not a mapping")
     pages: list[IndexPart] = []
@@ -111,10 +117,13 @@ def _cache_pages(path: str, name: str | None) -> list[IndexPart] | Problem:
             continue
         mirror = mirror_name_of_url(str(key))  # a cache holds many mirrors: each is named by its URL
         try:
-            data = _index_text(os.path.join(directory, index_path), replaced_whole=True)
+            data = _index_text(os.path.join(directory, index_path))
             found = _pages(path, data, mirror, "db-cache", [])
         except IndexReadError as exc:
             notes.append(f"{index_path}: {exc}")
+            continue
+        except RecursionError:
+            notes.append(f"{index_path}: {NESTED_TOO_DEEPLY}")
             continue
         except OSError as exc:
             notes.append(f"{index_path}: cannot read: {exc.strerror or exc}")
@@ -151,17 +160,17 @@ def index_text_bytes(path: str) -> int:
     try:
         root = _v3_root(path)
         if root is not None:
-            with open(path, "rb") as handle:
+            with open_regular(path) as handle:
                 return _size(v3_blob(root, handle.read(_MANIFEST_BYTES))[0])
         if os.path.basename(path) == CACHE_CONTENTS:
-            with open(path, "rb") as handle:
+            with open_regular(path) as handle:
                 contents = json.loads(handle.read(_CONTENTS_BYTES))
             directory = os.path.dirname(path)
             if not isinstance(contents, dict):
                 return 0
             return sum(_size(os.path.join(directory, name)) for _, name in _cache_entries(contents) if name)
         return _size(path)
-    except (OSError, ValueError, IndexReadError):
+    except (OSError, ValueError, RecursionError, IndexReadError):
         return 0
 
 
@@ -172,9 +181,9 @@ def _size(path: str) -> int:
         return 0
 
 
-def _index_text(path: str, replaced_whole: bool = False) -> IndexText:
+def _index_text(path: str) -> IndexText:
     """An index file's text (``read_whole``); IndexReadError if it is over the limit."""
-    data = read_whole(path, MAX_INDEX_BYTES, replaced_whole=replaced_whole)
+    data = read_whole(path, MAX_INDEX_BYTES)
     if len(data) > MAX_INDEX_BYTES:
         raise IndexReadError("index larger than 2 GiB")
     return data

@@ -18,6 +18,7 @@ from typing import Any
 
 import msgspec
 
+from ..files import open_regular
 from .model import HASH_LENGTH, Problem
 from .rows import Columns, Row
 from .specstring import parse_root_spec
@@ -114,7 +115,7 @@ def read_page(path: str, data: bytes | None = None) -> ParsedPage | Problem:
     """
     try:
         if data is None:
-            with open(path, "rb") as handle:
+            with open_regular(path) as handle:
                 size = os.fstat(handle.fileno()).st_size
                 if STREAM_BYTES <= size <= MAX_PAGE_BYTES:
                     streamed = _parse_layout(path, handle.read(), stream=True)

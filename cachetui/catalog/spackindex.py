@@ -38,6 +38,7 @@ from typing import Any
 
 import msgspec
 
+from ..files import open_regular
 from .indexsplit import IndexText
 from .model import HASH_LENGTH, is_valid_hash, name_at
 
@@ -279,9 +280,9 @@ def _compiler(
 def looks_like_index_cache(directory: str) -> bool:
     """``contents.json`` here is Spack's index cache table (a mapping of keys to index files)."""
     try:
-        with open(os.path.join(directory, CACHE_CONTENTS), "rb") as handle:
+        with open_regular(os.path.join(directory, CACHE_CONTENTS)) as handle:
             doc = json.loads(handle.read(1 << 20))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return False
     return isinstance(doc, dict) and all(isinstance(v, dict) and "index_path" in v for v in doc.values())
 
@@ -293,29 +294,21 @@ def mirror_name_of_url(url: str) -> str:
     return text.rstrip("/") or url
 
 
-def read_whole(path: str, limit: int | None = None, *, replaced_whole: bool = False) -> IndexText:
-    """A file's bytes (up to ``limit`` and one more, to tell a file over it) in memory the fast decoder
-    may cut in place (``indexsplit``), and a forked child in its own copy.
+def read_whole(path: str, limit: int | None = None) -> IndexText:
+    """A regular file's bytes (up to ``limit`` and one more, to tell a file over it) in memory the fast
+    decoder may cut in place (``indexsplit``), and a forked child in its own copy.
 
-    A file that is only ever ``replaced_whole`` (a v3 blob is named by its sha256; Spack writes its
-    index cache's files aside and renames them over the old) is mapped privately: its pages come from
-    the page cache as the decoder first reads them, and only the few it cuts are copied (0.3 s less for
-    250 MB on the benchmark VM, where copying faults in every page of fresh memory). Any other file
-    (a v2 ``index.json`` may be copied over in place, by Spack itself across file systems) is read:
-    a mapped file cut short meanwhile would kill the process with SIGBUS, a read one gives text the
-    decoder calls truncated. It is read into private anonymous memory, which the kernel fills with
-    zeros page by page as the read reaches it (a ``bytearray`` is zeroed first, whole: 0.08 s).
+    The file is read, never mapped: a file someone else may cut short (Spack copies a v2 ``index.json``
+    over the old in place; ``cp`` rewrites a blob) would kill a reader that mapped it with SIGBUS, while
+    a read one gives text the decoder calls truncated. It is read into private anonymous memory, which
+    the kernel fills with zeros page by page as the read reaches it (a ``bytearray`` is zeroed whole).
+    A FIFO, a device or a directory raises NotRegularFile, without blocking.
     """
-    with open(path, "rb", buffering=0) as handle:
+    with open_regular(path) as handle:
         size = os.fstat(handle.fileno()).st_size
-        if not size or not hasattr(mmap, "MAP_PRIVATE"):  # a pipe, an empty file, or Windows: as it comes
+        if not size or not hasattr(mmap, "MAP_PRIVATE"):  # an empty file, or Windows: as it comes
             return bytearray(handle.read() if limit is None else handle.read(limit + 1))
         size = size if limit is None else min(size, limit + 1)
-        if replaced_whole:
-            try:
-                return mmap.mmap(handle.fileno(), size, flags=mmap.MAP_PRIVATE, prot=mmap.PROT_READ | mmap.PROT_WRITE)
-            except OSError:
-                pass  # a file system that cannot map files: read it
         data = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE)
         view, got = memoryview(data), 0
         while got < size:
@@ -334,7 +327,7 @@ def read_v3_manifest(root: str, manifest: bytes) -> tuple[IndexText, str, BlobCh
     its check, not started: the caller must ``wait()`` for it before using what it made of the blob."""
     blob_path, version, checksum, length = v3_blob(root, manifest)
     try:
-        blob = read_whole(blob_path, replaced_whole=True)
+        blob = read_whole(blob_path, length)  # never more than the manifest declares (and one byte)
     except OSError as exc:
         raise IndexReadError(f"index blob {blob_path}: {exc.strerror or exc}") from None
     return blob, version, BlobCheck(blob, checksum, length)
@@ -423,7 +416,7 @@ def _strip_clearsign(text: str) -> str:
 def check_v2_hash(index_path: str, data: bytes | IndexText) -> str | None:
     """A note if ``index.json.hash`` exists and does not match (Spack >= 1.0 ignores that for v2, as we do)."""
     try:
-        with open(index_path + ".hash", "rb") as handle:
+        with open_regular(index_path + ".hash") as handle:
             recorded = handle.read(64).decode("ascii", "replace").strip()
     except OSError:
         return None
