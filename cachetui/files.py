@@ -10,7 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from typing import BinaryIO
+import io
 
 
 class NotRegularFile(OSError):
@@ -18,7 +18,7 @@ class NotRegularFile(OSError):
         super().__init__(errno.EINVAL, "not a regular file", path)
 
 
-def open_regular(path: str) -> BinaryIO:
+def open_regular(path: str) -> io.BufferedReader:
     """A binary file object for a regular file; NotRegularFile or OSError otherwise."""
     if "\0" in path:
         raise OSError(errno.EINVAL, "the path holds a NUL byte", path.replace("\0", "\\0"))
@@ -27,7 +27,7 @@ def open_regular(path: str) -> BinaryIO:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise NotRegularFile(path)
         os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
+        return io.BufferedReader(io.FileIO(fd, "rb"))
     except BaseException:
         os.close(fd)
         raise

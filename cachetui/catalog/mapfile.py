@@ -46,8 +46,8 @@ def write(handle: IO[bytes], header: dict[str, Any], arrays: dict[str, np.ndarra
     for name, array in arrays.items():
         if array.ndim != 1 or array.dtype.kind not in ALLOWED_KINDS:
             raise ValueError(f"cannot store {name}: {array.dtype} with {array.ndim} dimensions")
-        data = np.ascontiguousarray(array)
-        directory[name] = [array.dtype.str, len(array), offset, zlib.crc32(memoryview(data).cast("B"))]
+        contiguous = np.ascontiguousarray(array)
+        directory[name] = [array.dtype.str, len(array), offset, zlib.crc32(contiguous.view(np.uint8).data)]
         offset += _aligned(array.nbytes)
     body = json.dumps({**header, "arrays": directory}, separators=(",", ":")).encode("utf-8", "surrogateescape")
     start = _aligned(_PREFIX.size + len(body))
