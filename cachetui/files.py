@@ -8,9 +8,9 @@ and one byte (so a caller can tell "over the limit"); a path with a NUL byte is 
 from __future__ import annotations
 
 import errno
+import io
 import os
 import stat
-import io
 
 
 class NotRegularFile(OSError):

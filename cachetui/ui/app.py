@@ -384,7 +384,7 @@ def run_browser(
     """Run the browser over ``sources``; in pick mode return the picked spec's full hash (None if quit)."""
     app = CacheTuiApp(sources=sources, cache_dir=cache_dir, use_cache=use_cache, pick=pick, host=host)
     picked = app.run()
-    if (app.return_code or 0) >= 128:  # ended by a signal: the caller exits with 128 + its number
+    if app.return_code:  # a crash (Textual's 1, after its report) or a signal (128 + its number)
         raise SystemExit(app.return_code)
     return picked if pick else None
 

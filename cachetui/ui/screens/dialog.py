@@ -43,10 +43,12 @@ class DialogScreen(ModalScreen[Result]):
         self.dismiss(None)
 
     def _box(self) -> ScrollableContainer | None:
+        """The dialog's box if it scrolls (a dialog of a fixed size, such as the tag picker, has none)."""
         try:
-            return self.query_one(".dialog", ScrollableContainer)
+            box = self.query_one(".dialog")
         except NoMatches:
             return None
+        return box if isinstance(box, ScrollableContainer) else None
 
     def action_scroll_down(self) -> None:
         box = self._box()

@@ -58,6 +58,14 @@ class TagPairScreen(DialogScreen[tuple[str, str] | None]):
         else:
             self.dismiss((self.tag_a, tag))
 
+    def action_scroll_down(self) -> None:
+        """j: the next tag (the list scrolls with its highlight)."""
+        self.query_one(OptionList).action_cursor_down()
+
+    def action_scroll_up(self) -> None:
+        """k: the previous tag."""
+        self.query_one(OptionList).action_cursor_up()
+
     def action_close(self) -> None:
         """esc: back from B to A, or cancel."""
         if self.tag_a is not None:

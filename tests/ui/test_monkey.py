@@ -1,0 +1,90 @@
+"""The browser never crashes on a key: random keys from the key registry, letters and control keys, on every
+screen and dialog, at 80x24 and 160x45. After each key the app is still running and answering."""
+
+from __future__ import annotations
+
+import os
+import random
+import string
+
+import pytest
+from browser_helpers import RecordingApp, settle
+
+from cachetui.ui.actions import ACTIONS
+from cachetui.ui.screens import TagPairScreen
+
+QUITS = {k for a in ACTIONS if a.id == "leave" for k in a.keys.split(",")} | {"ctrl+q", "ctrl+c", "ctrl+z"}
+REGISTRY = sorted({k for a in ACTIONS for k in a.keys.split(",") if k} - QUITS)
+CONTROLS = ["ctrl+a", "ctrl+e", "ctrl+u", "ctrl+w", "ctrl+p", "ctrl+l", "backspace", "delete", "escape", "tab"]
+CONTROLS += ["shift+tab", "enter", "space", "up", "down", "left", "right", "home", "end", "pageup", "pagedown"]
+LETTERS = list(string.ascii_letters + string.digits) + [
+    "at",
+    "percent",
+    "plus",
+    "minus",
+    "equals_sign",
+    "circumflex_accent",
+]
+POOL = [k for k in REGISTRY + CONTROLS + LETTERS if k not in QUITS and k != "q"]
+STEPS = int(os.environ.get("CACHETUI_MONKEY_STEPS", "60"))
+
+
+async def _still_answering(pilot, app, history) -> None:
+    await pilot.pause()
+    assert app.is_running and app.return_code is None, history[-12:]
+    assert getattr(app, "_exception", None) is None, history[-12:]
+    assert app.screen is not None and app.screen.is_attached, history[-12:]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+@pytest.mark.parametrize("seed", [1, 2])
+async def test_random_keys_on_every_screen_never_crash(make_app, size, seed):
+    rng = random.Random(seed * 1000 + size[0])
+    app: RecordingApp = make_app()
+    history: list[str] = []
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        for _ in range(STEPS):
+            key = rng.choice(POOL)
+            history.append(key)
+            await pilot.press(key)
+            await _still_answering(pilot, app, history)
+        screens = {type(s).__name__ for s in app.screen_stack}
+        assert screens  # a walk ends somewhere, still answering
+
+
+async def test_j_and_k_in_the_tag_picker_move_the_highlight(make_app):
+    """Tab, D, then j or k: a crash that exited with status 0."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", "D")
+        await pilot.pause()
+        assert isinstance(app.screen, TagPairScreen)
+        options = app.screen.query_one("#tags-list")
+        start = options.highlighted
+        moves = {"j": 1, "k": -1}
+        for key in ("k", "j", "j", "k") if start else ("j", "j", "k"):
+            before = options.highlighted
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.is_running and options.highlighted == before + moves[key]
+        await pilot.press("enter", "j")  # A chosen; j moves in B's list as well
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, TagPairScreen) and app.screen.tag_a is not None
+
+
+def test_a_crash_exits_non_zero(monkeypatch, sample_catalog):
+    """Whatever fails inside the browser, the process does not report success."""
+    from cachetui.ui import app as app_module
+
+    async def boom(self) -> None:
+        raise RuntimeError("a bug")
+
+    real_run = app_module.CacheTuiApp.run
+    monkeypatch.setattr(app_module.CacheTuiApp, "on_mount", boom)
+    monkeypatch.setattr(app_module.CacheTuiApp, "run", lambda self: real_run(self, headless=True))
+    with pytest.raises(SystemExit) as exited:
+        app_module.run_browser([str(app_module.sample_catalog_path())], cache_dir=None, use_cache=False)
+    assert exited.value.code == 1
