@@ -71,7 +71,15 @@ def test_unreadable_file_reported_walk_goes_on(tree, monkeypatch):
                 raise PermissionError(13, "Permission denied", str(bad))
             return real_open(file, *args, **kwargs)
 
+        real_os_open = os.open
+
+        def guarded_os_open(file, *args, **kwargs):
+            if os.fspath(file) == str(bad):
+                raise PermissionError(13, "Permission denied", str(bad))
+            return real_os_open(file, *args, **kwargs)
+
         monkeypatch.setattr(builtins, "open", guarded_open)
+        monkeypatch.setattr(os, "open", guarded_os_open)
     try:
         cat = load_catalog([tree], use_cache=False)
     finally:

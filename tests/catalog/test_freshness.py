@@ -74,8 +74,16 @@ class Locks:
                 raise PermissionError(13, "Permission denied", os.fspath(file))
             return real_open(file, *args, **kwargs)
 
+        real_os_open = os.open
+
+        def os_open(file, *args, **kwargs):
+            if isinstance(file, (str, os.PathLike)) and os.fspath(file) in self.paths:
+                raise PermissionError(13, "Permission denied", os.fspath(file))
+            return real_os_open(file, *args, **kwargs)
+
         monkeypatch.setattr(os, "scandir", scandir)
         monkeypatch.setattr(builtins, "open", open_)
+        monkeypatch.setattr(os, "open", os_open)
 
 
 @pytest.fixture

@@ -483,12 +483,9 @@ def test_both_readers_agree_on_odd_values(small_indexes, tmp_path, monkeypatch, 
     assert [p.reason for p in fast.problems] == [p.reason for p in general.problems]
 
 
-@pytest.mark.parametrize("replaced_whole", [False, True], ids=["read", "mapped"])
 @pytest.mark.parametrize("private_memory", [True, False], ids=["private-memory", "no-MAP_PRIVATE"])
-def test_read_whole_gives_the_bytes_in_writable_memory_up_to_one_over_the_limit(
-    tmp_path, monkeypatch, private_memory, replaced_whole
-):
-    """An index's text is read (or, for a file only ever replaced whole, mapped) into memory the fast
+def test_read_whole_gives_the_bytes_in_writable_memory_up_to_one_over_the_limit(tmp_path, monkeypatch, private_memory):
+    """An index's text is read (never mapped: someone else may cut the file short) into memory the fast
     decoder may cut in place without touching the file; where private maps do not exist (Windows), into
     a bytearray. A file over the limit gives the limit and one more byte."""
     import mmap
@@ -499,15 +496,15 @@ def test_read_whole_gives_the_bytes_in_writable_memory_up_to_one_over_the_limit(
         monkeypatch.delattr(mmap, "MAP_PRIVATE")
     path = tmp_path / "index.json"
     path.write_bytes(b'{"database": {}}' * 1000)
-    whole = read_whole(str(path), replaced_whole=replaced_whole)
+    whole = read_whole(str(path))
     assert bytes(whole) == path.read_bytes() and isinstance(whole, mmap.mmap if private_memory else bytearray)
     whole[0] = ord("[")  # writable: the decoder cuts segments in place
     assert bytes(whole[:2]) == b'["'
     assert path.read_bytes()[0:1] == b"{"  # and the file is untouched
-    assert bytes(read_whole(str(path), limit=100, replaced_whole=replaced_whole)) == path.read_bytes()[:101]
+    assert bytes(read_whole(str(path), limit=100)) == path.read_bytes()[:101]
     empty = tmp_path / "empty.json"
     empty.write_bytes(b"")
-    assert bytes(read_whole(str(empty), replaced_whole=replaced_whole)) == b""
+    assert bytes(read_whole(str(empty))) == b""
 
 
 def _loaded_in_a_thread(sources: list[Path]):

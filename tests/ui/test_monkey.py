@@ -17,7 +17,8 @@ QUITS = {k for a in ACTIONS if a.id == "leave" for k in a.keys.split(",")} | {"c
 REGISTRY = sorted({k for a in ACTIONS for k in a.keys.split(",") if k} - QUITS)
 CONTROLS = ["ctrl+a", "ctrl+e", "ctrl+u", "ctrl+w", "ctrl+p", "ctrl+l", "backspace", "delete", "escape", "tab"]
 CONTROLS += ["shift+tab", "enter", "space", "up", "down", "left", "right", "home", "end", "pageup", "pagedown"]
-LETTERS = list(string.ascii_letters + string.digits) + [
+LETTERS = [
+    *list(string.ascii_letters + string.digits),
     "at",
     "percent",
     "plus",
