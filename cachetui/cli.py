@@ -1011,7 +1011,7 @@ def cmd_keys(opts: argparse.Namespace) -> int:
     width = max(len(r[0]) for r in rows)
     key_width = max(len(r[1]) for r in rows)
     for action_id, keys, where, description in rows:
-        _out(f"{action_id:<{width}}  {keys:<{key_width}}  {where}: {description}".rstrip())
+        _out(_printable(f"{action_id:<{width}}  {keys:<{key_width}}  {where}: {description}".rstrip()))
     return EXIT_OK
 
 

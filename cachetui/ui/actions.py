@@ -317,20 +317,34 @@ def keymap_from_config(config: Mapping[str, object]) -> tuple[dict[str, str], li
     if not isinstance(table, Mapping):
         return {}, ['config.toml: [keys] must be a table of action = "key"']
     keymap: dict[str, str] = {}
-    problems: list[str] = []
+    unknown: list[str] = []
+    empty: list[str] = []
     for name, keys in table.items():
+        cleaned = ",".join(k.strip() for k in keys.split(",") if k.strip()) if isinstance(keys, str) else ""
         if name not in BY_ID:
-            problems.append(f"config.toml [keys]: no action named {name!r} (cachetui keys lists them)")
-        elif not isinstance(keys, str) or not keys.strip():
-            problems.append(f"config.toml [keys]: {name} must be a non-empty string of keys")
+            unknown.append(name)
+        elif cleaned:
+            keymap[name] = cleaned
         else:
-            cleaned = ",".join(k.strip() for k in keys.split(",") if k.strip())
-            if cleaned:
-                keymap[name] = cleaned
-            else:
-                problems.append(f"config.toml [keys]: {name} must be a non-empty string of keys")
+            empty.append(name)
+    problems = []
+    if len(unknown) == 1:
+        problems.append(f"config.toml [keys]: no action named {unknown[0]!r} (cachetui keys lists them)")
+    elif unknown:
+        problems.append(
+            f"config.toml [keys]: {len(unknown)} unknown actions ({_some(unknown)}); cachetui keys lists them"
+        )
+    if empty:
+        what = empty[0] if len(empty) == 1 else f"{len(empty)} actions ({_some(empty)})"
+        problems.append(f"config.toml [keys]: {what} must be a non-empty string of keys")
     problems.extend(_clashes(keymap))
     return keymap, problems
+
+
+def _some(names: list[str], shown: int = 3) -> str:
+    """The first few names, quoted, and how many more."""
+    first = ", ".join(repr(n[:40]) for n in names[:shown])
+    return first + (f" and {len(names) - shown} more" if len(names) > shown else "")
 
 
 def _clashes(keymap: Mapping[str, str]) -> list[str]:

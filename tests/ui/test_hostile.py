@@ -216,3 +216,73 @@ async def test_invisible_huge_and_combining_labels_stay_visible_and_inside_their
         await pilot.press("space")
         await pilot.pause()
         assert isinstance(app.screen, SpecScreen)  # the spec screen has the whole title
+
+
+async def test_hostile_tags_in_the_tag_picker_the_diff_counter_and_the_tree_title(hostile_catalog, tmux):
+    from browser_helpers import pick_tag
+
+    from cachetui.ui.screens import TagPairScreen
+
+    app = RecordingApp(catalog=hostile_catalog, environ={}, tmux_loader=tmux)
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", "D")
+        await pilot.pause()
+        assert isinstance(app.screen, TagPairScreen)
+        await pick_tag(pilot, EVIL_TAG)
+        prompt = screen_text(app)
+        assert_no_control(prompt)
+        assert "B: the tag to compare [b]tag\\x1b[2J with (newer)" in prompt
+        await pick_tag(pilot, "develop")
+        await settle(pilot)
+        text = screen_text(app)
+        assert_no_control(text)
+        assert "diff [b]tag\\x1b[2J → develop" in text  # the tree's title: neither bold nor a cleared screen
+        assert "[b]tag\\x1b[2J → develop: +" in text  # the counter
+        assert app.is_running
+
+
+async def test_a_dependency_without_a_binary_is_named_literally_in_its_notice(tmp_path, tmux):
+    """Enter on a dependency the cache has no binary of: the notice shows its name as text, not as control."""
+    import json
+    import sys
+    from pathlib import Path
+
+    from cachetui.ui.screens import SpecScreen
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from make_index import dag_hash, node
+
+    arch = {"platform": "linux", "platform_os": "ubuntu22.04", "target": "x86_64"}
+    evil_name = "zlib" + ESC + "]52;c;ZXZpbA==\x07" + ESC + "[2J"
+    dep_hash, top_hash = dag_hash("evil-dep"), dag_hash("top")
+    installs = {
+        dep_hash: {
+            "spec": node(8, evil_name, "1.0", arch, {}, [], None, False),
+            "ref_count": 1,
+            "in_buildcache": False,
+        },
+        top_hash: {
+            "spec": node(8, "top", "2.0", arch, {}, [(evil_name, dep_hash, ["link"], [])], None, False),
+            "ref_count": 0,
+            "in_buildcache": True,
+        },
+    }
+    mirror = tmp_path / "m" / "build_cache"
+    mirror.mkdir(parents=True)
+    (mirror / "index.json").write_text(json.dumps({"database": {"version": "8", "installs": installs}}))
+    catalog = load_catalog([str(tmp_path / "m")], use_cache=False)
+    app = RecordingApp(catalog=catalog, environ={}, tmux_loader=tmux)
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await query_in_table(pilot, "top")
+        await pilot.press("space")
+        await pilot.pause()
+        assert isinstance(app.screen, SpecScreen)
+        app.screen.query_one("OptionList").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.notes and app.notes[-1].endswith("has no binary in this catalog.")
+        assert_no_control(app.notes[-1])
+        assert "\\x1b]52;c;ZXZpbA==" in app.notes[-1]
+        assert_no_control(screen_text(app))

@@ -89,3 +89,16 @@ def test_a_crash_exits_non_zero(monkeypatch, sample_catalog):
     with pytest.raises(SystemExit) as exited:
         app_module.run_browser([str(app_module.sample_catalog_path())], cache_dir=None, use_cache=False)
     assert exited.value.code == 1
+
+
+async def test_a_thousand_bad_keys_in_the_config_are_one_notice_and_the_browser_answers(make_app):
+    app = make_app(config={"keys": {f"bad{i}": "x" for i in range(1000)}})
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        notes = [n for n in app.notes if "[keys]" in n]
+        assert notes == [
+            "config.toml [keys]: 1000 unknown actions ('bad0', 'bad1', 'bad2' and 997 more); cachetui keys lists them"
+        ]
+        await pilot.press("z")
+        await settle(pilot)
+        assert app.browser.search.input.value == "z"

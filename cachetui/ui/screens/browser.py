@@ -51,7 +51,7 @@ from ..model import (
     kept_selection,
     top_level,
 )
-from ..safe import plain
+from ..safe import markup_safe, plain
 from ..widgets import DetailPane, LoadingPanel, PackageTree, SearchBar, SpecTable
 from ..widgets.search import QueryInput
 from .spec import SpecScreen
@@ -356,7 +356,7 @@ class BrowserScreen(CopyActions, Screen[None]):
     def _update_tree_title(self) -> None:
         title = "tags › packages" if self.effective_grouping == GROUP_BY_TAG else "packages › tags"
         if self.diff is not None:
-            title = f"diff {self.diff.tag_a} → {self.diff.tag_b} · {title}"
+            title = f"diff {markup_safe(self.diff.tag_a)} → {markup_safe(self.diff.tag_b)} · {title}"  # a border title is markup
         self.package_tree.border_title = title
 
     # --- detail ---------------------------------------------------------------------

@@ -14,7 +14,7 @@ from cachetui.catalog.model import DependencyRef
 
 from ..actions import SPEC, bindings_for, key_hints
 from ..copy_actions import CopyActions
-from ..safe import literal
+from ..safe import literal, plain
 from .dialog import DialogScreen
 
 
@@ -139,7 +139,9 @@ class SpecScreen(CopyActions, DialogScreen[None]):
         catalog = getattr(self.app, "catalog", None)
         found = catalog.lookup_hash(dep.hash) if catalog is not None else []
         if not found:
-            self.notify(f"{dependency_label(dep)} has no binary in this catalog.", severity="warning", markup=False)
+            self.notify(
+                f"{plain(dependency_label(dep))} has no binary in this catalog.", severity="warning", markup=False
+            )
             return
         self.app.push_screen(SpecScreen(found[0], pick=self.pick, host=self.host))
 

@@ -7,7 +7,7 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..safe import literal
+from ..safe import literal, plain
 from .dialog import DialogScreen
 
 
@@ -41,7 +41,7 @@ class TagPairScreen(DialogScreen[tuple[str, str] | None]):
         prompt = (
             "A: the tag to compare from (older), e.g. the release you use"
             if side == 0
-            else f"B: the tag to compare {self.tag_a} with (newer)"
+            else f"B: the tag to compare {plain(self.tag_a)} with (newer)"
         )
         self.query_one("#tags-prompt", Static).update(prompt)
         options = self.query_one(OptionList)

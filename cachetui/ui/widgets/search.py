@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, Static
 
 from ..actions import SEARCH, bindings_for
-from ..safe import literal
+from ..safe import literal, plain
 
 PLACEHOLDER = "package name  @version  %compiler  +variant  os=  target=  tag=  /hash"
 
@@ -147,7 +147,7 @@ class SearchBar(Vertical):
         s = "spec" if specs == 1 else "specs"
         if diff is not None:
             tag_a, tag_b, added, removed = diff
-            text = f"{tag_a} → {tag_b}: +{added:,} −{removed:,} · {packages:,} {p}"
+            text = f"{plain(tag_a)} → {plain(tag_b)}: +{added:,} −{removed:,} · {packages:,} {p}"
             if here is not None:
                 text += f" · {here:,} run here" if not here_only else f" · only the {here:,} that run here"
         elif here_only:
