@@ -32,7 +32,7 @@ import traceback
 from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, NoReturn
 
-from . import __version__
+from . import __version__, signals
 
 if TYPE_CHECKING:  # the catalog is imported lazily at run time (see above)
     from _typeshed import SupportsWrite
@@ -655,6 +655,7 @@ def _run_browser(opts: argparse.Namespace, *, pick: bool) -> int:
     except ImportError as exc:
         raise CliError(f"the browser is not available: {exc}") from exc
     attach_terminal()
+    signals.save_terminal()
     picked = run_browser(
         sources, cache_dir=opts.cache_dir, use_cache=not opts.no_cache, pick=pick, host=_browser_host(opts)
     )
@@ -1088,6 +1089,7 @@ class Terminated(BaseException):
 
 
 def _terminate(signum: int, frame: object) -> None:
+    signals.arm(signum)  # ends the process if unwinding cannot
     raise Terminated(signum)
 
 

@@ -20,6 +20,7 @@ from textual import events, work
 from textual.app import App
 from textual.timer import Timer
 
+from cachetui import signals
 from cachetui.catalog import (
     Catalog,
     LoadProgress,
@@ -141,9 +142,13 @@ class CacheTuiApp(App[str | None]):
             if number is None:
                 continue
             try:
-                loop.add_signal_handler(number, self.exit, None, 128 + number)
+                loop.add_signal_handler(number, self._on_signal, number)
             except (NotImplementedError, RuntimeError, ValueError):
                 pass  # not the main thread (tests), or no signals on this platform
+
+    def _on_signal(self, number: int) -> None:
+        signals.arm(number)  # if the exit gets stuck (a terminal that is gone), the process still ends
+        self.exit(None, 128 + number)
 
     # --- type-ahead ----------------------------------------------------------------
 

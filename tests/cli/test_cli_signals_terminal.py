@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from conftest import page_text
@@ -206,3 +207,51 @@ def test_index_says_written_only_when_it_wrote(env, tmp_path):
     assert snapshot_line().endswith("(up to date)")
     page.write_text(text("develop", "a", [{}, {"versions": ["2"]}]))
     assert snapshot_line().endswith("(written)")
+
+
+def _browser_on_a_pty(env, sources: list[str]):
+    """The browser on a pseudo-terminal, parsing with a worker pool however small the catalog is."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ.update(env)
+        code = (
+            "import sys; import cachetui.catalog.loader as loader; loader.PARALLEL_THRESHOLD = 1; "
+            "from cachetui.cli import run; sys.argv = ['cachetui', '--no-cache', *sys.argv[1:]]; run()"
+        )
+        os.execvp(sys.executable, [sys.executable, "-c", code, *[a for s in sources for a in ("-C", s)]])
+    return pid, fd
+
+
+def _exit_code_within(pid: int, fd: int, seconds: float) -> int | None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if select.select([fd], [], [], 0.05)[0]:
+            try:
+                os.read(fd, 65536)
+            except OSError:
+                pass
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+    return None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("delay", [0.1, 0.4, 0.8, 1.2, 1.8])
+@pytest.mark.parametrize("how", ["SIGHUP", "close"])
+def test_a_hangup_at_any_moment_of_the_start_ends_the_browser(env, delay, how):
+    """An SSH drop or a closed tmux window while the browser starts: the process ends, it is not orphaned."""
+    sample = str(Path(__file__).resolve().parents[2] / "cachetui" / "data" / "sample")
+    pid, fd = _browser_on_a_pty(env, [sample, sample + "/develop"])
+    time.sleep(delay)
+    if how == "SIGHUP":
+        os.kill(pid, signal.SIGHUP)
+    else:
+        os.close(fd)  # the terminal goes away: the kernel sends SIGHUP to its session
+        fd = os.open(os.devnull, os.O_RDONLY)
+    code = _exit_code_within(pid, fd, 8)
+    if code is None:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    os.close(fd)
+    assert code in (128 + signal.SIGHUP, -signal.SIGHUP)  # before its handler is installed, the default ends it
