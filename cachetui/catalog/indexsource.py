@@ -27,6 +27,7 @@ from .spackindex import (
     V3_MANIFEST,
     BlobCheck,
     IndexReadError,
+    cache_layout,
     check_v2_hash,
     gc_paused,
     mirror_name_of_url,
@@ -111,11 +112,14 @@ def _cache_pages(path: str, name: str | None) -> list[IndexPart] | Problem:
         return Problem(path, "index cache contents.json is not a mapping")
     pages: list[IndexPart] = []
     notes: list[str] = []
-    for key, index_path in _cache_entries(contents):
+    entries = _cache_entries(contents)
+    named = [mirror_name_of_url(str(key)) for key, _ in entries]  # a cache holds many mirrors: each named by its URL
+    for (key, index_path), mirror in zip(entries, named):
         if index_path is None:
             notes.append(f"entry {str(key)[:60]!r} names no index file")
             continue
-        mirror = mirror_name_of_url(str(key))  # a cache holds many mirrors: each is named by its URL
+        if named.count(mirror) > 1 and cache_layout(str(key)):  # one URL in two layouts: two mirrors
+            mirror = f"{mirror} ({cache_layout(str(key))} layout)"
         try:
             data = _index_text(os.path.join(directory, index_path))
             found = _pages(path, data, mirror, "db-cache", [])

@@ -49,8 +49,11 @@ def index_mirror_url(tag: str, source: str) -> str | None:
         return source[: -len(v3) - 1]
     if source.endswith(os.sep + v2):
         return os.path.dirname(os.path.dirname(source))
-    if os.path.basename(source) == "contents.json":  # a cache entry: the tag is the URL without its scheme
-        return "file://" + tag if tag.startswith("/") else "https://" + tag
+    if os.path.basename(source) == "contents.json":  # a cache entry: the tag is its URL (spackindex.mirror_name_of_url)
+        url = re.sub(r" \(v[0-9]+ layout\)\Z", "", tag)
+        if "://" in url:
+            return url
+        return "file://" + url if url.startswith("/") else "https://" + url
     if source.endswith(".json"):
         return os.path.dirname(source)
     return None

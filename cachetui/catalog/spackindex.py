@@ -288,10 +288,20 @@ def looks_like_index_cache(directory: str) -> bool:
 
 
 def mirror_name_of_url(url: str) -> str:
-    """``https://binaries.spack.io/develop__v3`` -> ``binaries.spack.io/develop``; ``file:///srv/m`` -> ``/srv/m``."""
-    text = _KEY_SUFFIX.sub("", url)
-    text = re.sub(r"\A[a-zA-Z][a-zA-Z0-9+.-]*://", "", text)
-    return text.rstrip("/") or url
+    """A cache key as a tag: ``https://binaries.spack.io/develop__v3`` -> ``binaries.spack.io/develop``,
+    ``file:///srv/m`` -> ``/srv/m``; any other scheme (``http``, ``s3``, ``oci``, ``gs``) is kept, so the
+    URL can be given back to Spack exactly (``shell.index_mirror_url``)."""
+    text = _KEY_SUFFIX.sub("", url).rstrip("/")
+    for scheme in ("https://", "file://"):
+        if text.startswith(scheme) and len(text) > len(scheme):
+            return text[len(scheme) :]
+    return text or url
+
+
+def cache_layout(url: str) -> str:
+    """The layout a cache key names (``__v3`` -> ``v3``), or ``""``."""
+    found = re.search(r"__(v[0-9]+)(?:__.*)?\Z", url)
+    return found.group(1) if found else ""
 
 
 def read_whole(path: str, limit: int | None = None) -> IndexText:

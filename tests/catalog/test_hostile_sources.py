@@ -130,3 +130,59 @@ def test_a_blob_cut_short_while_it_is_read_is_a_problem_not_a_sigbus(tmp_path):
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert "does not match its sha256" in run.stdout or "truncated" in run.stdout
+
+
+def _cache_of(tmp_path, keys: list[str]) -> Path:
+    """A Spack index cache holding the same small index under each of ``keys``."""
+    import json
+
+    cache = tmp_path / "indices"
+    cache.mkdir()
+    index = (FIXTURES / "spack-user-cache" / "indices" / "3d141afa7c_2e762d0629.json").read_bytes()
+    contents = {}
+    for i, key in enumerate(keys):
+        (cache / f"{i:010d}_x.json").write_bytes(index)
+        contents[key] = {"index_hash": "0" * 64, "index_path": f"{i:010d}_x.json", "etag": None}
+    (cache / "contents.json").write_text(json.dumps(contents))
+    return cache
+
+
+def test_spack_cache_mirror_urls_keep_their_scheme_and_their_layout(tmp_path):
+    from cachetui.catalog.shell import mirror_add_command
+
+    keys = [
+        "s3://bucket/m__v3",
+        "oci://ghcr.io/x__v3",
+        "gs://b/m__v3",
+        "http://host/m__v2",
+        "https://host/m__v3",
+        "https://host/m__v2",
+        "file:///srv/mirror__v3",
+    ]
+    cache = _cache_of(tmp_path, keys)
+    cat = load_catalog([cache], use_cache=False)
+    assert cat.problems == []
+    assert sorted(cat.tags) == sorted(
+        [
+            "s3://bucket/m",
+            "oci://ghcr.io/x",
+            "gs://b/m",
+            "http://host/m",
+            "host/m (v3 layout)",
+            "host/m (v2 layout)",
+            "/srv/mirror",
+        ]
+    )
+    per_tag = {tag: len(cat.rows_of(tag=tag)) for tag in cat.tags}
+    assert len(set(per_tag.values())) == 1  # each mirror counted once, none twice
+    source = str(cache / "contents.json")
+    urls = {tag: mirror_add_command(tag, source).split()[-1] for tag in cat.tags}
+    assert urls == {
+        "s3://bucket/m": "s3://bucket/m",
+        "oci://ghcr.io/x": "oci://ghcr.io/x",
+        "gs://b/m": "gs://b/m",
+        "http://host/m": "http://host/m",
+        "host/m (v3 layout)": "https://host/m",
+        "host/m (v2 layout)": "https://host/m",
+        "/srv/mirror": "file:///srv/mirror",
+    }
