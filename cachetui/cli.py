@@ -427,6 +427,7 @@ def resolve_sources(opts: argparse.Namespace, paths: Sequence[str] = ()) -> tupl
             )
         given.append(cache)
     if given:
+        _check_names(given)
         return given, "args"
     env = [p for p in os.environ.get(ENV_CATALOG, "").split(os.pathsep) if p.strip()]
     if env:
@@ -439,6 +440,24 @@ def resolve_sources(opts: argparse.Namespace, paths: Sequence[str] = ()) -> tupl
     from .catalog import sample_catalog_path
 
     return [sample_catalog_path()], "sample"
+
+
+def _check_names(given: list[str]) -> None:
+    """Usage errors for ``NAME=PATH`` sources that cannot mean what was typed: an empty NAME, or one
+    path given under two names (one name would be dropped)."""
+    from .catalog.loader import split_source
+
+    named: dict[str, str] = {}
+    for text in given:
+        if text.startswith("=") and not os.path.lexists(os.path.expanduser(text)):
+            raise CliError(
+                _printable(f"-C {text!r}: the name before '=' is empty (write NAME=PATH, or PATH)"), EXIT_USAGE
+            )
+        name, path = split_source(text)
+        if path in named and named[path] != name:
+            first, second = named[path] or "(no name)", name or "(no name)"
+            raise CliError(_printable(f"{path} is given twice, as {first} and as {second}: give it once"), EXIT_USAGE)
+        named[path] = name
 
 
 def spack_index_cache() -> str:
@@ -455,13 +474,27 @@ def check_sources(opts: argparse.Namespace, sources: list[str]) -> None:
     if not missing:
         return
     if len(missing) == len(sources):
+        loops = [s for s in missing if _is_symlink_loop(split_source(s)[1])]
+        if loops:
+            raise CliError("symlink loop: " + ", ".join(_printable(s) for s in loops), EXIT_USAGE)
         message = "no such file or directory: " + ", ".join(_printable(s) for s in missing)
         typo = difflib.get_close_matches(missing[0], COMMANDS, n=1, cutoff=0.6)
         if typo and getattr(opts, "command", None) == "browse":
             message += f" (did you mean '{PROG} {typo[0]}'?)"
         raise CliError(message, EXIT_USAGE)
     for s in missing:
-        _note(opts, f"no such file or directory: {_printable(s)} (skipped)")
+        reason = "symlink loop" if _is_symlink_loop(split_source(s)[1]) else "no such file or directory"
+        _note(opts, f"{reason}: {_printable(s)} (skipped)")
+
+
+def _is_symlink_loop(path: str) -> bool:
+    import errno
+
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 class Progress:
@@ -751,10 +784,12 @@ def cmd_show(opts: argparse.Namespace) -> int:
 
     from .catalog import LEGACY_TAG, mirror_add_command, version_key
 
+    if opts.package.startswith("/"):
+        prefix = _hash_prefix(opts.package)
+        sources, origin = resolve_sources(opts)
+        return _show_hash(opts, prefix, load(opts, sources), sources, origin)
     sources, origin = resolve_sources(opts)
     catalog = load(opts, sources)
-    if opts.package.startswith("/"):
-        return _show_hash(opts, catalog, sources, origin)
     package = _find_package(catalog, opts.package)
     if package is None:
         closest = catalog.package_index.closest(opts.package, limit=5)
@@ -824,10 +859,9 @@ def cmd_show(opts: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _show_hash(opts: argparse.Namespace, catalog: Catalog, sources: list[str], origin: str) -> int:
+def _show_hash(opts: argparse.Namespace, prefix: str, catalog: Catalog, sources: list[str], origin: str) -> int:
     """``show /HASH``: the spec(s) with that hash prefix, each with its root flag and dependencies."""
-    prefix = opts.package.lstrip("/").lower()
-    specs = catalog.lookup_hash(prefix) if prefix else []
+    specs = catalog.lookup_hash(prefix)
     problems_note(opts, catalog, sources, origin)
     if not specs:
         raise CliError(_printable(f"no spec with hash prefix '{prefix}'"))
@@ -848,10 +882,20 @@ def _show_hash(opts: argparse.Namespace, catalog: Catalog, sources: list[str], o
     return EXIT_OK
 
 
-def cmd_hash(opts: argparse.Namespace) -> int:
-    prefix = opts.prefix.strip().lstrip("/").lower()
+def _hash_prefix(text: str) -> str:
+    """A hash prefix as typed (``/abc``, ``abc``), lower-cased; a usage error if it cannot be one."""
+    from .catalog import HASH_LENGTH
+
+    prefix = text.strip().lstrip("/").lower()
     if not prefix:
         raise CliError("empty hash prefix (give a few characters, e.g. /jasonju)", EXIT_USAGE)
+    if len(prefix) > HASH_LENGTH:
+        raise CliError(f"a hash prefix is at most {HASH_LENGTH} characters (this one has {len(prefix)})", EXIT_USAGE)
+    return prefix
+
+
+def cmd_hash(opts: argparse.Namespace) -> int:
+    prefix = _hash_prefix(opts.prefix)
     sources, origin = resolve_sources(opts)
     catalog = load(opts, sources)
     specs = catalog.lookup_hash(prefix)

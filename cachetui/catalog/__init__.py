@@ -5,7 +5,7 @@ No Textual imports here: the UI and the CLI both sit on top of this package.
 
 from .catalog import Catalog, QueryResult
 from .loader import LoadProgress, NoSourceError, load_catalog
-from .model import Page, Problem, Spec, compiler_name, human_size, is_valid_hash
+from .model import HASH_LENGTH, Page, Problem, Spec, compiler_name, human_size, is_valid_hash
 from .parser import ParsedPage, read_page
 from .query import QueryError, SpecQuery, parse_query
 from .shell import command_line, install_command, mirror_add_command
@@ -15,6 +15,7 @@ from .text import printable
 from .versions import VersionRange, version_key
 
 __all__ = [
+    "HASH_LENGTH",
     "LEGACY_TAG",
     "Catalog",
     "LoadProgress",

@@ -103,11 +103,13 @@ def host_from_environment(given: str | None = None) -> tuple[Host, str]:
     """
     from .microarch import parse_host
 
-    if given:
-        return _full(parse_host(given), "--host"), "--host"
-    env = os.environ.get("CACHETUI_HOST", "").strip()
-    if env:
-        return _full(parse_host(env), "CACHETUI_HOST"), "CACHETUI_HOST"
+    for origin, text in (("--host", given or ""), ("CACHETUI_HOST", os.environ.get("CACHETUI_HOST", "").strip())):
+        if text:
+            try:
+                return _full(parse_host(text), origin), origin
+            except ValueError as exc:
+                message = str(exc).replace("host= takes", f"{origin} takes")
+                raise ValueError(message if message.startswith(origin) else f"{origin}={text!r}: {message}") from None
     return detect_host(), "detected"
 
 

@@ -8,6 +8,7 @@ ours is a variant constraint (``build_type=Release``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -97,6 +98,19 @@ def _bad(token: Token, message: str) -> QueryError:
     return QueryError(f"bad term '{token.text}': {message}", token.text, token.start)
 
 
+_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\Z")
+_VERSION = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*\Z")
+
+
+def _version(token: Token, text: str, what: str = "'@'") -> VersionRange:
+    """``text`` (after the ``@``) as a range, or QueryError naming the term: ``@-1`` is not ``@1``."""
+    body = text[1:] if text.startswith("=") else text
+    bounds = body.split(":") if ":" in body and not text.startswith("=") else [body]
+    if not body or body == ":" or len(bounds) > 2 or not all(b == "" or _VERSION.match(b) for b in bounds):
+        raise _bad(token, f"{what} needs a version such as @1.14, @=1.14.6 or @1.10:1.14")
+    return VersionRange(text)
+
+
 def _target_range(token: Token, value: str) -> tuple[str | None, str | None]:
     """Spack's ``target=low:``, ``target=:high``, ``target=low:high``, names checked against archspec."""
     low, _, high = value.partition(":")
@@ -131,17 +145,14 @@ def parse_query(text: str) -> SpecQuery:
         if kind == "name":
             fields["names"].append(value.lower())
         elif kind == "version":
-            body = value.lstrip("=")
-            if not body or body in (":",) or body.count(":") > 1:
-                raise _bad(token, "'@' needs a version such as @1.14, @=1.14.6 or @1.10:1.14")
-            fields["versions"].append(VersionRange(value))
+            fields["versions"].append(_version(token, value))
         elif kind == "compiler":
             name, _, version = value.partition("@")
             if not name:
                 raise _bad(token, "'%' needs a compiler name such as %gcc or %gcc@13")
             if "@" in value and not version.lstrip("="):
                 raise _bad(token, "compiler version is empty")
-            fields["compilers"].append((name.lower(), VersionRange(version) if version else None))
+            fields["compilers"].append((name.lower(), _version(token, version, "'%name@'") if version else None))
         elif kind == "bool":
             if len(value) < 2:
                 raise _bad(token, f"'{token.text}' needs a variant name such as {token.text}mpi")
@@ -188,7 +199,14 @@ def parse_query(text: str) -> SpecQuery:
                 raise _bad(token, "'^' needs a package name such as ^mpich or ^mpich@4")
             if "@" in value and not version.lstrip("="):
                 raise _bad(token, "dependency version is empty")
-            fields["dependencies"].append((name.lower(), VersionRange(version) if version else None, token.text))
+            if not _NAME.match(name):
+                raise _bad(
+                    token,
+                    "a dependency is matched by ^name or ^name@version (its variants, compiler, "
+                    "hash or a wildcard are not matched)",
+                )
+            dep_range = _version(token, version, "'^name@'") if version else None
+            fields["dependencies"].append((name.lower(), dep_range, token.text))
         else:
             raise _bad(token, f"unexpected character; terms are: {SYNTAX_HELP}")
     return SpecQuery(text=text, notes=tuple(notes), **{k: tuple(v) for k, v in fields.items()})

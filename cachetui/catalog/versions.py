@@ -46,7 +46,8 @@ def bounded_int(digits: str) -> int:
 
 
 def _components(version: str) -> list[str]:
-    return [seg.lower() for seg in _SEGMENT.findall(version)]
+    """Spack compares a version's numbers as numbers: ``1.07.1`` is ``1.7.1``."""
+    return [(seg.lstrip("0") or "0") if seg.isdigit() else seg.lower() for seg in _SEGMENT.findall(version)]
 
 
 def version_in_prefix(version: str, prefix: str) -> bool:
@@ -79,7 +80,7 @@ class VersionRange:
 
     def matches(self, version: str) -> bool:
         if self.exact:
-            return version == self.low
+            return version == self.low or (self.low is not None and version_key(version) == version_key(self.low))
         if not self.ranged:
             return self.low is not None and version_in_prefix(version, self.low)
         key = version_key(version)

@@ -115,3 +115,63 @@ def test_hostile_bytes_through_a_real_pipe(hostile, tmp_path):
             assert b"\x1b" not in stream and b"\x07" not in stream and b"\x7f" not in stream
             assert b"\xc2\x9b" not in stream  # U+009B encoded
         assert b"\\x1b" in proc.stdout
+
+
+@pytest.mark.parametrize("term", ["^zlib-ng+shared", "^zlib-ng%gcc", "^zlib-ng/ubtz5nz", "^zlib-*", "@-1", "^zlib@-1"])
+def test_terms_that_would_silently_match_nothing_are_errors_naming_the_term(cli, term):
+    run = cli("find", "zlib", term)
+    assert run.code == 2 and run.out == ""
+    assert run.err.startswith(f"cachetui: bad term '{term}': ") and run.err.count("\n") == 1
+
+
+def test_versions_compare_their_numbers_as_numbers(cli):
+    for query in ("bc@1.7.1", "bc@=1.7.1", "bc@1.07.1", "bc@1.7"):
+        run = cli("find", query, "--json", "--limit", "0")
+        assert run.code == 0 and {row["version"] for row in run.json_lines()} == {"1.07.1"}, query
+
+
+@pytest.mark.parametrize("command", ["show", "hash"])
+@pytest.mark.parametrize("prefix", ["/", "/" + "a" * 33])
+def test_a_hash_prefix_that_cannot_be_one_is_a_usage_error(cli, command, prefix):
+    run = cli(command, prefix)
+    assert run.code == 2 and run.out == "" and run.err.count("\n") == 1
+
+
+def test_one_path_under_two_names_and_an_empty_name_are_usage_errors(cli, tmp_path):
+    from cachetui.catalog import sample_catalog_path
+
+    sample = sample_catalog_path()
+    twice = cli("-C", f"a={sample}", "-C", f"b={sample}", "find", "zlib")
+    assert twice.code == 2 and twice.err == f"cachetui: {sample} is given twice, as a and as b: give it once\n"
+    empty = cli("-C", f"={sample}", "find", "zlib")
+    assert empty.code == 2 and "the name before '=' is empty" in empty.err
+
+
+def test_a_symlink_loop_is_named_as_one(cli, tmp_path):
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    run = cli("-C", str(loop), "find", "zlib")
+    assert run.code == 2 and run.err == f"cachetui: symlink loop: {loop}\n"
+
+
+def test_a_bad_host_variable_is_named(cli, monkeypatch):
+    monkeypatch.setenv("CACHETUI_HOST", "linux-x")
+    run = cli("find", "zlib", "--here")
+    assert run.code == 2 and run.err.startswith("cachetui: CACHETUI_HOST takes platform-os-target")
+    monkeypatch.setenv("CACHETUI_HOST", "bogus")
+    run = cli("find", "zlib", "--here")
+    assert run.code == 2 and run.err.startswith("cachetui: CACHETUI_HOST='bogus': unknown target 'bogus'")
+
+
+def test_a_cache_directory_that_is_a_file_is_said_and_the_answer_comes(cli, tmp_path, monkeypatch, capsys):
+    from cachetui.cli import main
+
+    blocker = tmp_path / "blocker"
+    blocker.write_text("x")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    capsys.readouterr()
+    code = main(["find", "zlib", "--limit", "1"])
+    out, err = capsys.readouterr()
+    assert code == 0 and out.count("\n") == 1
+    assert f"working without a snapshot: the cache directory's {blocker} is not a directory" in err
+    assert "damaged" not in err
