@@ -33,12 +33,14 @@ for _c in _ALPHABET:
     _VALID[ord(_c)] = True
 
 
-def valid_hash_bytes(hashes: np.ndarray) -> bool:
-    """Every S32 hash is 32 base32 characters, or empty (a legacy page's spec has none)."""
+def valid_hash_bytes(hashes: np.ndarray, *, empty: bool = True) -> bool:
+    """Every S32 hash is 32 base32 characters, or (with ``empty``) empty: a legacy page's spec has none."""
     if not len(hashes):
         return True
     raw = hashes.view(np.uint8).reshape(len(hashes), 32)
-    ok = _VALID[raw].all(axis=1) | ~raw.any(axis=1)
+    ok = _VALID[raw].all(axis=1)
+    if empty:
+        ok |= ~raw.any(axis=1)
     return bool(ok.all())
 
 

@@ -336,7 +336,7 @@ def _decoded_run(segments: Iterable[tuple[int, dict[str, _Record]]], backwards: 
     for k, records in segments:
         hashes: list[str] = []
         segment_keys = hash_array(list(records))
-        if segment_keys is None or not valid_hash_bytes(segment_keys):
+        if segment_keys is None or not valid_hash_bytes(segment_keys, empty=False):
             return None  # the general reader skips such a record, saying why
         taken.append(k)
         key_blocks.append(segment_keys)
@@ -363,8 +363,8 @@ def _decoded_run(segments: Iterable[tuple[int, dict[str, _Record]]], backwards: 
                     hashes.append(edge.hash or edge.full_hash or edge.build_hash)
                     edge_parameter_ids.append(-1)
         block = hash_array(hashes)
-        if block is None:
-            return None
+        if block is None or not valid_hash_bytes(block, empty=False):
+            return None  # the general reader decides what an edge that names no hash means
         hash_blocks.append(block)
     edge_hashes = np.concatenate(hash_blocks) if hash_blocks else np.zeros(0, dtype="S32")
     named_values = list(declared)

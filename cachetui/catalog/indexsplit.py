@@ -100,9 +100,16 @@ def segments_of(text: IndexText, size: int = SEGMENT_BYTES) -> Segments | None:
     return Segments(version, start, end, cuts)
 
 
+_HERE = b'{"\\u0000cachetui":0}'  # stands in for the installs object found; no index has this key
+
+
 def _envelope(text: IndexText, start: int) -> tuple[str, int] | None:
     """(DB version, where ``installs`` ends): the last ``}`` near the end for which the text around
-    ``installs``, with ``{}`` in its place, is a database whose ``installs`` is that empty object."""
+    ``installs``, with a marker object in its place, is a database whose ``installs`` is that marker.
+
+    So the object found is the one ``json.loads`` gives as ``database.installs``: not an ``installs``
+    at the top level or under another key, nor one a later duplicate key replaces.
+    """
     before = bytes(text[:start])
     end = len(text)
     for _ in range(8):  # the envelope's own closing braces come first, from the end
@@ -110,10 +117,10 @@ def _envelope(text: IndexText, start: int) -> tuple[str, int] | None:
         if end <= start:
             return None
         try:
-            envelope = _ENVELOPE.decode(before + b"{}" + bytes(text[end + 1 :]))
+            envelope = _ENVELOPE.decode(before + _HERE + bytes(text[end + 1 :]))
         except (msgspec.ValidationError, msgspec.DecodeError):
             continue
-        if envelope.database.installs:  # a second "installs" after ours: the general reader decides
+        if list(envelope.database.installs) != ["\0cachetui"]:  # not the database's: the general reader decides
             return None
         return str(envelope.database.version), end
     return None

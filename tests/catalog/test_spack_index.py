@@ -622,3 +622,63 @@ def test_a_helper_that_fails_leaves_the_index_to_the_loading_thread(monkeypatch)
     threaded = _loaded_in_a_thread(sources)
     assert _everything(threaded) == _everything(here) and threaded.num_specs == here.num_specs > 0
     assert threaded.problems == here.problems == []
+
+
+_ENVELOPES = ["as-is", "installs-top-level", "installs-under-another-key", "database-twice", "installs-twice"]
+_KEYS = ["as-is", "nul", "short", "long", "upper", "unicode", "empty-edge-hash", "nul-edge-hash"]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    db=st.sampled_from([6, 7, 8, 9]),
+    envelope=st.sampled_from(_ENVELOPES),
+    keys=st.lists(st.tuples(st.integers(0, 39), st.sampled_from(_KEYS)), max_size=3),
+    indent=st.sampled_from([None, 1]),
+)
+def test_both_readers_agree_on_odd_envelopes_and_keys(small_indexes, tmp_path, monkeypatch, db, envelope, keys, indent):
+    """Where the installs object sits and what its keys are: the fast path reads what json.loads and the
+    general reader read (or leaves the index to it)."""
+    from cachetui.catalog import indexsource
+
+    doc = copy.deepcopy(small_indexes[db])
+    installs = doc["database"]["installs"]
+    hashes = list(installs)
+    for at, how in keys:
+        old = hashes[at]
+        if old not in installs:
+            continue
+        new = {
+            "as-is": old,
+            "nul": "\0" * 32,
+            "short": old[:31],
+            "long": old + "a",
+            "upper": old.upper(),
+            "unicode": "\u00e9" + old[1:],
+        }.get(how)
+        if new is not None:
+            installs[new] = installs.pop(old)
+        else:
+            edges = installs[old]["spec"].get("dependencies") or []
+            if edges and isinstance(edges, list):
+                edges[0]["hash"] = "" if how == "empty-edge-hash" else "\0" * 32
+    text = json.dumps(doc, indent=indent)
+    body = json.dumps(installs, indent=indent)
+    empty = f'{{"version": "{db}", "installs": {{}}}}'
+    if envelope == "installs-top-level":
+        text = f'{{"installs": {body}, "database": {empty}}}'
+    elif envelope == "installs-under-another-key":
+        text = f'{{"database": {{"version": "{db}", "other": {{"installs": {body}}}, "installs": {{}}}}}}'
+    elif envelope == "database-twice":
+        text = f'{{"database": {{"version": "{db}", "installs": {body}}}, "database": {empty}}}'
+    elif envelope == "installs-twice":
+        text = f'{{"database": {{"version": "{db}", "installs": {body}, "installs": {{}}}}}}'
+    index = tmp_path / f"index-{db}-{envelope}.json"
+    index.write_text(text)
+    fast = load_catalog([index], use_cache=False)
+    with monkeypatch.context() as patch:
+        patch.setattr(indexsource, "decode_index", lambda *args: None)
+        general = load_catalog([index], use_cache=False)
+    assert _everything(fast) == _everything(general)
+    assert [p.reason for p in fast.problems] == [p.reason for p in general.problems]
+    if envelope != "as-is":
+        assert fast.num_specs == 0  # json.loads finds an empty database
