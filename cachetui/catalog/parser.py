@@ -96,9 +96,6 @@ class PageError(Exception):
     """Raised inside the reader; turned into a Problem at its boundary."""
 
 
-FIRST_LINE = 2  # file line number of the front matter's first line (after the opening '---')
-
-
 def looks_like_page(head: bytes) -> bool:
     """A file is a page if it starts with a front-matter fence (after an optional BOM)."""
     if head.startswith(b"\xef\xbb\xbf"):
@@ -225,7 +222,7 @@ def _yaml_fields(front: str) -> dict[str, Any]:
     """The front matter read as YAML (safe loading, anchors and aliases refused); yaml is imported only here."""
     import yaml
 
-    from .yamlfront import load_front_matter
+    from .yamlfront import FIRST_LINE, load_front_matter
 
     try:
         doc = load_front_matter(front, PageError)

@@ -19,14 +19,25 @@ from it; a catalog without one computes it on first use.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from .versions import version_key
 
 if TYPE_CHECKING:
-    from .catalog import Catalog
+    from .hashindex import HashIndex
+    from .store import SpecStore
+
+
+class Catalog(Protocol):
+    """What the ranks are computed from: a catalog's store, its pages' tag and package ranks, its hash index."""
+
+    store: SpecStore
+    page_tag: np.ndarray
+    page_package: np.ndarray
+    hash_index: HashIndex
+
 
 SORT_COLUMNS = (
     "hash",

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from .parser import FIRST_LINE
+FIRST_LINE = 2  # file line number of the front matter's first line (after the opening '---')
 
 
 class _NoAliasLoader(yaml.SafeLoader):

@@ -25,7 +25,7 @@ from cachetui.catalog import Spec, human_size
 from .safe import literal
 
 if TYPE_CHECKING:
-    from .model import DetailData, Selection
+    from .state import DetailData, Selection
 
 WIDTH_SAMPLE = 100
 """Rows measured (from the top of the order) to size the columns; longer values further down are cut."""

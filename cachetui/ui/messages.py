@@ -13,7 +13,7 @@ from textual.message import Message
 if TYPE_CHECKING:
     from cachetui.catalog import Catalog, LoadProgress, QueryError
 
-    from .model import DetailData, QueryView
+    from .state import DetailData, QueryView
 
 
 class QueryFinished(Message):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cachetui.catalog.sorting import SORT_COLUMNS
 from cachetui.ui.columns import BY_ID, COLUMNS, fit_widths, sortable, table_columns
-from cachetui.ui.model import Selection
+from cachetui.ui.state import Selection
 
 
 def test_every_sortable_column_names_a_catalog_sort_key():

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from cachetui.catalog import QueryError, version_key
+from cachetui.ui.browse_model import BrowseModel
 from cachetui.ui.columns import table_columns
-from cachetui.ui.model import (
+from cachetui.ui.state import (
     GROUP_BY_PACKAGE,
     GROUP_BY_TAG,
-    BrowseModel,
     Selection,
     SortOrder,
     TreeEntry,

@@ -36,12 +36,13 @@ from cachetui.catalog.microarch import Host
 from cachetui.catalog.tags import is_release
 
 from ..actions import BROWSER, bindings_for
+from ..browse_model import BrowseModel
 from ..copy_actions import CopyActions
 from ..messages import DetailReady, QueryFinished
-from ..model import (
+from ..safe import markup_safe, plain
+from ..state import (
     GROUP_BY_PACKAGE,
     GROUP_BY_TAG,
-    BrowseModel,
     DetailData,
     DiffMode,
     QueryView,
@@ -51,7 +52,6 @@ from ..model import (
     kept_selection,
     top_level,
 )
-from ..safe import markup_safe, plain
 from ..widgets import DetailPane, LoadingPanel, PackageTree, SearchBar, SpecTable
 from ..widgets.search import QueryInput
 from .spec import SpecScreen

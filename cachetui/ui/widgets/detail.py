@@ -10,8 +10,8 @@ from textual.widgets import Static
 from cachetui.catalog import LEGACY_TAG, human_size
 from cachetui.catalog.text import sparkline
 
-from ..model import DetailData, Selection
 from ..safe import literal
+from ..state import DetailData, Selection
 from .spec_table import SpecTable
 
 LABEL_WIDTH = 10

@@ -27,7 +27,7 @@ from cachetui.catalog import Spec
 
 from ..actions import TABLE, bindings_for
 from ..columns import BY_ID, fit, fit_widths, natural_widths, sortable, title
-from ..model import DetailData, SortOrder
+from ..state import DetailData, SortOrder
 
 
 class SpecTable(ScrollView, can_focus=True):

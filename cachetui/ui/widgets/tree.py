@@ -14,8 +14,9 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from ..actions import TREE, bindings_for
-from ..model import GROUP_BY_TAG, TREE_BATCH, BrowseModel, QueryView, Selection, TreeEntry
+from ..browse_model import BrowseModel
 from ..safe import literal
+from ..state import GROUP_BY_TAG, TREE_BATCH, QueryView, Selection, TreeEntry
 
 
 class PackageTree(Tree[TreeEntry]):

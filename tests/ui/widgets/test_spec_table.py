@@ -6,7 +6,7 @@ import numpy as np
 from browser_helpers import query_in_table, screen_text, settle
 from textual.app import App, ComposeResult
 
-from cachetui.ui.model import DetailData, Selection, SpecRows
+from cachetui.ui.state import DetailData, Selection, SpecRows
 from cachetui.ui.widgets import SpecTable
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from browser_helpers import screen_text, settle, top_labels, type_query
 
-from cachetui.ui.model import GROUP_BY_PACKAGE, GROUP_BY_TAG
+from cachetui.ui.state import GROUP_BY_PACKAGE, GROUP_BY_TAG
 from cachetui.ui.widgets.spec_table import SpecTable
 
 
