@@ -37,8 +37,7 @@ from . import __version__, signals
 if TYPE_CHECKING:  # the catalog is imported lazily at run time (see above)
     from _typeshed import SupportsWrite
 
-    from .catalog import Catalog, LoadProgress, Spec
-    from .catalog.microarch import Host
+    from .catalog import Catalog, Host, LoadProgress, Spec
 
 PROG = "cachetui"
 COMMANDS = ("browse", "pick", "find", "show", "hash", "index", "arch", "diff", "history", "sync", "keys")
@@ -445,7 +444,7 @@ def resolve_sources(opts: argparse.Namespace, paths: Sequence[str] = ()) -> tupl
 def _check_names(given: list[str]) -> None:
     """Usage errors for ``NAME=PATH`` sources that cannot mean what was typed: an empty NAME, or one
     path given under two names (one name would be dropped)."""
-    from .catalog.loader import split_source
+    from .catalog import split_source
 
     named: dict[str, str] = {}
     for text in given:
@@ -468,7 +467,7 @@ def spack_index_cache() -> str:
 
 def check_sources(opts: argparse.Namespace, sources: list[str]) -> None:
     """Exit 2 when no source exists; a note for each missing one otherwise."""
-    from .catalog.loader import split_source
+    from .catalog import split_source
 
     missing = [s for s in sources if not os.path.exists(split_source(s)[1])]
     if not missing:
@@ -917,7 +916,7 @@ def cmd_hash(opts: argparse.Namespace) -> int:
 
 
 def _resolve_tag(catalog: Catalog, wanted: str) -> str:
-    from .catalog.changes import UnknownTagError, resolve_tag
+    from .catalog import UnknownTagError, resolve_tag
 
     try:
         return resolve_tag(catalog, wanted)
@@ -926,8 +925,7 @@ def _resolve_tag(catalog: Catalog, wanted: str) -> str:
 
 
 def cmd_diff(opts: argparse.Namespace) -> int:
-    from .catalog import parse_query
-    from .catalog.changes import diff_tags
+    from .catalog import diff_tags, parse_query
 
     query = parse_query(" ".join(opts.query))
     sources, origin = resolve_sources(opts)
@@ -967,9 +965,7 @@ def cmd_diff(opts: argparse.Namespace) -> int:
 
 
 def cmd_history(opts: argparse.Namespace) -> int:
-    from .catalog import parse_query
-    from .catalog.changes import package_history
-    from .catalog.text import sparkline
+    from .catalog import package_history, parse_query, sparkline
 
     query = parse_query(" ".join(opts.query))
     sources, origin = resolve_sources(opts)
@@ -1004,7 +1000,7 @@ def cmd_history(opts: argparse.Namespace) -> int:
 
 def the_host(opts: argparse.Namespace) -> Host:
     """The machine 'runs here' means: --host, else $CACHETUI_HOST, else this one (exit 2 if malformed)."""
-    from .catalog.host import host_from_environment
+    from .catalog import host_from_environment
 
     try:
         return host_from_environment(opts.host)[0]
@@ -1013,8 +1009,7 @@ def the_host(opts: argparse.Namespace) -> Host:
 
 
 def cmd_arch(opts: argparse.Namespace) -> int:
-    from .catalog.host import host_from_environment
-    from .catalog.microarch import ancestors, targets
+    from .catalog import ancestors, host_from_environment, targets
 
     try:
         host, origin = host_from_environment(opts.host)
@@ -1149,8 +1144,8 @@ def _install_signal_handlers() -> None:
 
 def _damaged_snapshot(exc: BaseException) -> bool:
     """A value read from the snapshot was found damaged while answering (the catalog says which)."""
-    store = sys.modules.get("cachetui.catalog.store")
-    return store is not None and isinstance(exc, store.DamagedStoreError)
+    face = sys.modules.get("cachetui.catalog")
+    return face is not None and isinstance(exc, face.DamagedStoreError)
 
 
 def _flush_stdout() -> None:

@@ -19,8 +19,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from cachetui.catalog import load_catalog, sample_catalog_path
-from cachetui.catalog.microarch import Host
 from cachetui.ui.app import CacheTuiApp
+
+from .catalog import Host
 
 
 async def settle(pilot, timeout: float = 10.0) -> None:

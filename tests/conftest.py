@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cachetui.catalog import discovery
+from cachetui.catalog.scan import discovery
 
 
 @pytest.fixture(autouse=True)

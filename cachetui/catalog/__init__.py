@@ -1,23 +1,41 @@
-"""Pure-Python catalog engine: page reading, the data model, indexes, queries, snapshot.
+"""The engine's face: everything the browser (``ui/``) and the command line use, and nothing else.
 
-No Textual imports here: the UI and the CLI both sit on top of this package.
+No Textual here. The layers below, bottom to top: ``spack/`` and ``procs/``, ``store/``, ``query/``
+and ``sources/``, ``scan/``, ``snapshot/``, then ``catalog.py``, ``changes.py``, ``loader.py``
+(``tests/test_layers.py`` holds them to it).
 """
 
 from .catalog import Catalog, QueryResult
-from .loader import LoadProgress, NoSourceError, load_catalog
-from .model import HASH_LENGTH, Page, Problem, Spec, compiler_name, human_size, is_valid_hash
-from .parser import ParsedPage, read_page
-from .query import QueryError, SpecQuery, parse_query
-from .shell import command_line, install_command, mirror_add_command
-from .summary import Summary
-from .tags import LEGACY_TAG, sort_tags, tag_sort_key
-from .text import printable
-from .versions import VersionRange, version_key
+from .changes import UnknownTagError, diff_tags, package_history, resolve_tag
+from .loader import LoadProgress, NoSourceError, load_catalog, split_source
+from .query.language import QueryError, SpecQuery, parse_query
+from .query.summary import Summary
+from .sources.pages.reader import ParsedPage, read_page
+from .spack.command_lines import command_line, install_command, mirror_add_command
+from .spack.host import host_from_environment
+from .spack.microarch import Host, ancestors, targets, why_not
+from .spack.records import (
+    HASH_LENGTH,
+    DependencyRef,
+    Page,
+    Problem,
+    Spec,
+    compiler_name,
+    human_size,
+    is_valid_hash,
+)
+from .spack.tags import LEGACY_TAG, is_release, is_snapshot, sort_tags, tag_sort_key
+from .spack.text import printable, sparkline
+from .spack.versions import VersionRange, version_key
+from .store.spec_store import DamagedStoreError
 
 __all__ = [
     "HASH_LENGTH",
     "LEGACY_TAG",
     "Catalog",
+    "DamagedStoreError",
+    "DependencyRef",
+    "Host",
     "LoadProgress",
     "NoSourceError",
     "Page",
@@ -28,21 +46,33 @@ __all__ = [
     "Spec",
     "SpecQuery",
     "Summary",
+    "UnknownTagError",
     "VersionRange",
+    "ancestors",
     "command_line",
     "compiler_name",
+    "diff_tags",
+    "host_from_environment",
     "human_size",
     "install_command",
+    "is_release",
+    "is_snapshot",
     "is_valid_hash",
     "load_catalog",
     "mirror_add_command",
+    "package_history",
     "parse_query",
     "printable",
     "read_page",
+    "resolve_tag",
     "sample_catalog_path",
     "sort_tags",
+    "sparkline",
+    "split_source",
     "tag_sort_key",
+    "targets",
     "version_key",
+    "why_not",
 ]
 
 

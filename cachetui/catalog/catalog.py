@@ -12,18 +12,18 @@ from typing import Any
 
 import numpy as np
 
-from .hashindex import HashIndex
-from .microarch import Host, in_range, runs_on, targets
-from .model import Page, Problem, Spec, compiler_name, compiler_version
-from .packages import EXACT, PREFIX, PackageIndex
-from .pagetable import PageTable
-from .query import QueryError, SpecQuery, parse_query
-from .sorting import RowSorter, SortRanks
-from .specstring import normalize_variant, split_kv
-from .store import SpecStore
-from .summary import Summary, summarize
-from .tags import sort_tags
-from .versions import VersionRange
+from .query.language import QueryError, SpecQuery, parse_query
+from .query.packages import EXACT, PREFIX, PackageIndex
+from .query.sorting import RowSorter, SortRanks
+from .query.summary import Summary, summarize
+from .spack.microarch import Host, in_range, runs_on, targets
+from .spack.records import Page, Problem, Spec, compiler_name, compiler_version
+from .spack.specstring import normalize_variant, split_kv
+from .spack.tags import sort_tags
+from .spack.versions import VersionRange
+from .store.hashindex import HashIndex
+from .store.pagetable import PageTable
+from .store.spec_store import SpecStore
 
 RowsLike = np.ndarray | Sequence[int]  # spec row numbers
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .catalog import Catalog
-from .query import SpecQuery
-from .tags import is_release, is_snapshot
-from .versions import version_key
+from .query.language import SpecQuery
+from .spack.tags import is_release, is_snapshot
+from .spack.versions import version_key
 
 LATEST_RELEASE = "latest-release"
 LATEST_SNAPSHOT = "latest-snapshot"

@@ -20,20 +20,28 @@ import numpy as np
 
 from ..config import cache_dir as default_cache_dir
 from ..config import read_config, ttl_seconds
-from . import discovery, spawned
 from .catalog import Catalog
-from .discovery import PAGE_NAMES, FileInfo, Previous, Stamp, discover, still_same
-from .filetable import FileTable, FileTableBuilder
-from .forked import can_fork, fork_supported
-from .freshness import Evidence, evidence, settled_before, still_fresh
-from .hashindex import HashIndex
-from .indexdecode import SPLIT_MIN_BYTES
-from .indexsource import index_text_bytes, is_index_file, read_index_pages
-from .model import Problem
-from .parser import NOT_A_PAGE_REASONS, PageError, ParsedPage, is_read_failure, read_page, summary_of_notes
-from .rows import IndexColumns
-from .snapshot import SnapshotData, SnapshotError, read_snapshot, snapshot_path, write_snapshot
-from .store import ChunkBuilder, DuplicateValueError, SpecStore
+from .procs import spawned
+from .procs.forked import can_fork, fork_supported
+from .scan import discovery
+from .scan.discovery import PAGE_NAMES, FileInfo, Previous, Stamp, discover, still_same
+from .scan.freshness import Evidence, evidence, settled_before, still_fresh
+from .snapshot.filetable import FileTable, FileTableBuilder
+from .snapshot.snapshot import SnapshotData, SnapshotError, read_snapshot, snapshot_path, write_snapshot
+from .sources.pages.reader import (
+    NOT_A_PAGE_REASONS,
+    PageError,
+    ParsedPage,
+    is_read_failure,
+    read_page,
+    summary_of_notes,
+)
+from .sources.spack_index.decode import SPLIT_MIN_BYTES
+from .sources.spack_index.pages import index_text_bytes, is_index_file, read_index_pages
+from .spack.records import Problem
+from .store.hashindex import HashIndex
+from .store.rows import IndexColumns
+from .store.spec_store import ChunkBuilder, DuplicateValueError, SpecStore
 
 PARALLEL_THRESHOLD = 4000  # pages; below this, worker start-up costs more than it saves
 CHUNK_FILES = 1500
@@ -548,7 +556,7 @@ def _build(
             except spawned.SpawnError:
                 pass  # read it here, in one process
         elif len(files) >= PARALLEL_THRESHOLD and nworkers > 1:
-            from .workers import POOL_ERRORS, parallel_map  # multiprocessing only when there is a lot to parse
+            from .procs.workers import POOL_ERRORS, parallel_map  # multiprocessing only when there is a lot to parse
 
             try:
                 for results, export in parallel_map(_parse_chunk, chunks, nworkers):

@@ -23,13 +23,13 @@ from textual.timer import Timer
 from cachetui import signals
 from cachetui.catalog import (
     Catalog,
+    Host,
     LoadProgress,
     NoSourceError,
     Spec,
     load_catalog,
     sample_catalog_path,
 )
-from cachetui.catalog.microarch import Host
 from cachetui.config import read_config
 
 from .actions import keymap_from_config, letter_actions

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cachetui.catalog import Catalog, QueryResult, Spec, parse_query
-from cachetui.catalog.microarch import Host
-from cachetui.catalog.tags import is_snapshot
+from cachetui.catalog import Catalog, Host, QueryResult, Spec, is_snapshot, parse_query
 
 from .columns import table_columns
 from .state import (
@@ -67,7 +65,7 @@ class BrowseModel:
 
     def compare(self, tag_a: str, tag_b: str) -> DiffMode:
         """The diff mode for two tags (every changed spec; queries narrow it later)."""
-        from cachetui.catalog.changes import diff_tags
+        from cachetui.catalog import diff_tags
 
         change = diff_tags(self.catalog, tag_a, tag_b)
         return DiffMode(tag_a, tag_b, np.union1d(change.added, change.removed), np.sort(change.added))
@@ -313,7 +311,7 @@ class BrowseModel:
 
     def why_not_here(self, spec: Spec) -> str | None:
         """None if ``spec`` runs on the host; else why not, in one line."""
-        from cachetui.catalog.microarch import why_not
+        from cachetui.catalog import why_not
 
         assert self.host is not None
         return why_not(spec.platform, spec.os, spec.target, self.host)

@@ -8,8 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cachetui.catalog import Catalog, QueryError, load_catalog, parse_query
-
-from .helpers import REAL, fake_hash, make_spec, page_text, write_page
+from tests.catalog.helpers import REAL, fake_hash, make_spec, page_text, write_page
 
 
 def S(label, version, compiler, variants, platform, os_, target, stacks, **extra):

@@ -8,9 +8,8 @@ import pytest
 
 from cachetui.catalog import load_catalog, parse_query, sample_catalog_path
 from cachetui.catalog.changes import UnknownTagError, diff_tags, package_history, resolve_tag
-from cachetui.catalog.text import sparkline
-
-from .helpers import make_spec, page_text, write_page
+from cachetui.catalog.spack.text import sparkline
+from tests.catalog.helpers import make_spec, page_text, write_page
 
 
 def spec_key(spec) -> tuple:

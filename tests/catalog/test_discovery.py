@@ -8,9 +8,8 @@ import os
 import pytest
 
 from cachetui.catalog import load_catalog
-from cachetui.catalog.discovery import discover
-
-from .helpers import make_spec, page_text, problems_for, write_page
+from cachetui.catalog.scan.discovery import discover
+from tests.catalog.helpers import make_spec, page_text, problems_for, write_page
 
 
 @pytest.fixture
@@ -142,7 +141,7 @@ def test_fifo_inside_tree_is_skipped_without_blocking(tree):
 def test_discover_reuses_known_files_without_reading(tree, monkeypatch):
     first = discover([str(tree)])
     assert len(first.files) == 3 and first.problems == [] and first.missing == []
-    import cachetui.catalog.discovery as discovery
+    import cachetui.catalog.scan.discovery as discovery
 
     known = discovery.Previous(files={f.path: f.stamp for f in first.files})
     monkeypatch.setattr(discovery, "_head", lambda path: (_ for _ in ()).throw(AssertionError(path)))
@@ -177,7 +176,7 @@ def test_warm_start_sees_new_and_changed_pages(tree, tmp_path):
     write_page(tree, "develop/c/specs.md", page_text("c", "develop", [make_spec(versions=["c"])]))  # new dir
     changed = tree / "develop" / "a" / "specs.md"
     changed.write_text(page_text("a", "develop", [make_spec(versions=["a2"])]))
-    from .helpers import bump_mtime
+    from tests.catalog.helpers import bump_mtime
 
     bump_mtime(changed)
     (tree / "v0.23.0" / "a" / "specs.md").unlink()

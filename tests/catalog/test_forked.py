@@ -10,7 +10,9 @@ import pytest
 
 
 def _run(body: str) -> str:
-    script = "import os, sys, time\nfrom cachetui.catalog.forked import ForkedCall, can_fork\n" + textwrap.dedent(body)
+    script = "import os, sys, time\nfrom cachetui.catalog.procs.forked import ForkedCall, can_fork\n" + textwrap.dedent(
+        body
+    )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
@@ -80,7 +82,7 @@ def test_values_handed_each_way_while_both_work():
     out = _run(
         """
         import numpy as np
-        from cachetui.catalog.forked import Exchange
+        from cachetui.catalog.procs.forked import Exchange
         exchange = Exchange()
         def work():
             exchange.send(np.arange(5) * 2)

@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from cachetui.catalog import discovery, load_catalog
-
-from .helpers import make_spec, page_text, write_page
+from cachetui.catalog import load_catalog
+from cachetui.catalog.scan import discovery
+from tests.catalog.helpers import make_spec, page_text, write_page
 
 
 def observed(cat) -> tuple:
@@ -47,7 +47,7 @@ def _page(root: Path, tag: str, package: str, version: str = "1.0") -> Path:
 
 
 def _hash(*parts: str) -> str:
-    from .helpers import fake_hash
+    from tests.catalog.helpers import fake_hash
 
     return fake_hash("/".join(parts))
 

@@ -11,10 +11,9 @@ import sys
 import pytest
 
 from cachetui.catalog import load_catalog
-from cachetui.catalog import parser as parser_mod
-
-from .helpers import REAL, SEEDS, make_spec, page_text, write_page
-from .test_freshness import observed
+from cachetui.catalog.sources.pages import reader as parser_mod
+from tests.catalog.helpers import REAL, SEEDS, make_spec, page_text, write_page
+from tests.catalog.test_freshness import observed
 
 
 @pytest.fixture

@@ -18,11 +18,10 @@ from cachetui.catalog import (
     sort_tags,
     version_key,
 )
-from cachetui.catalog import snapshot as snapshot_mod
-from cachetui.catalog.snapshot import remove_stale_temp_files
+from cachetui.catalog.snapshot import snapshot as snapshot_mod
+from cachetui.catalog.snapshot.snapshot import remove_stale_temp_files
 from cachetui.config import cache_dir as default_cache_dir
-
-from .helpers import make_spec, page_text, write_page
+from tests.catalog.helpers import make_spec, page_text, write_page
 
 HUGE = "9" * 5000  # past Python's 4,300-digit int() limit
 
@@ -143,7 +142,7 @@ def test_killed_writer_leaves_nothing_after_the_next_run(tmp_path):
     cache = tmp_path / "cache"
     script = (
         "import os, sys\n"
-        "import cachetui.catalog.mapfile as m\n"
+        "import cachetui.catalog.snapshot.mapfile as m\n"
         "def die(handle, header, arrays):\n"
         "    handle.write(b'partial'); handle.flush(); os.kill(os.getpid(), 9)\n"
         "m.write = die\n"

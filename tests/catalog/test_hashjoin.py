@@ -6,8 +6,8 @@ import random
 
 import numpy as np
 
-from cachetui.catalog import hashjoin
-from cachetui.catalog.hashjoin import KeyIndex, hash_array
+from cachetui.catalog.sources.spack_index import hashjoin
+from cachetui.catalog.sources.spack_index.hashjoin import KeyIndex, hash_array
 
 ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
 

@@ -115,7 +115,8 @@ def test_a_blob_cut_short_while_it_is_read_is_a_problem_not_a_sigbus(tmp_path):
         f"""
         import os
         from cachetui import files
-        from cachetui.catalog import spackindex, load_catalog
+        from cachetui.catalog import load_catalog
+        from cachetui.catalog.sources.spack_index import layout as spackindex
         real = files.open_regular
         def cut_after_open(path):
             handle = real(path)
@@ -148,7 +149,7 @@ def _cache_of(tmp_path, keys: list[str]) -> Path:
 
 
 def test_spack_cache_mirror_urls_keep_their_scheme_and_their_layout(tmp_path):
-    from cachetui.catalog.shell import mirror_add_command
+    from cachetui.catalog.spack.command_lines import mirror_add_command
 
     keys = [
         "s3://bucket/m__v3",

@@ -9,9 +9,10 @@ import json
 import msgspec
 import pytest
 
-from cachetui.catalog import indexsource, load_catalog
-from cachetui.catalog.indexsplit import segments_of
-from cachetui.catalog.spackindex import BlobCheck, IndexReadError
+from cachetui.catalog import load_catalog
+from cachetui.catalog.sources.spack_index import pages as indexsource
+from cachetui.catalog.sources.spack_index.layout import BlobCheck, IndexReadError
+from cachetui.catalog.sources.spack_index.split import segments_of
 
 
 def key(n: int) -> str:
@@ -60,7 +61,7 @@ def test_the_segments_hold_every_record_once_and_the_text_is_put_back(indent, ve
     ],
 )
 def test_an_unusual_envelope_is_left_to_the_general_reader(document):
-    from cachetui.catalog.indexdecode import decode_index
+    from cachetui.catalog.sources.spack_index.decode import decode_index
 
     text = document.replace("KEY", key(1)) if isinstance(document, str) else json.dumps(document)
     assert decode_index(bytearray(text.encode()), "index.json", "m") is None
@@ -77,7 +78,7 @@ def test_a_cut_inside_a_record_is_caught_and_the_general_reader_reads_the_index(
     size = [300]
 
     def sized_segments(data, path, mirror, check=None):
-        from cachetui.catalog.indexdecode import decode_index_in_parts
+        from cachetui.catalog.sources.spack_index.decode import decode_index_in_parts
 
         found = decode_index_in_parts(data, path, mirror, 1, check, segment_bytes=size[0])
         used.append(found is not None)

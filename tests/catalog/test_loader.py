@@ -8,8 +8,17 @@ from pathlib import Path
 import pytest
 
 from cachetui.catalog import LEGACY_TAG, LoadProgress, NoSourceError, load_catalog
-
-from .helpers import REAL, SEEDS, fake_hash, fixture_pages, front_matter, make_spec, page_text, problems_for, write_page
+from tests.catalog.helpers import (
+    REAL,
+    SEEDS,
+    fake_hash,
+    fixture_pages,
+    front_matter,
+    make_spec,
+    page_text,
+    problems_for,
+    write_page,
+)
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,9 @@ import archspec.cpu
 import pytest
 
 from cachetui.catalog import QueryError, load_catalog
-from cachetui.catalog.host import host_from_environment, linux_os, macos_name, read_os_release
-from cachetui.catalog.microarch import Host, parse_host, why_not
-
-from .helpers import make_spec, page_text, write_page
+from cachetui.catalog.spack.host import host_from_environment, linux_os, macos_name, read_os_release
+from cachetui.catalog.spack.microarch import Host, parse_host, why_not
+from tests.catalog.helpers import make_spec, page_text, write_page
 
 TARGETS = archspec.cpu.TARGETS
 LINUX_TARGETS = [

@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from cachetui.catalog import discovery, load_catalog
-
-from .test_freshness import _page, observed
+from cachetui.catalog import load_catalog
+from cachetui.catalog.scan import discovery
+from tests.catalog.test_freshness import _page, observed
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "index"
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))

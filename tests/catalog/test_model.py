@@ -7,7 +7,7 @@ import json
 import pytest
 
 from cachetui.catalog import Page, Problem, Spec, compiler_name, human_size, is_valid_hash
-from cachetui.catalog.model import compiler_version
+from cachetui.catalog.spack.records import compiler_version
 
 
 def _spec(**kw):

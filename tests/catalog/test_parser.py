@@ -12,10 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cachetui.catalog import LEGACY_TAG, ParsedPage, Problem, load_catalog, printable, read_page
-from cachetui.catalog.model import is_valid_hash
-from cachetui.catalog.store import ChunkBuilder
-
-from .helpers import fake_hash, make_spec, page_text, problems_for, write_page
+from cachetui.catalog.spack.records import is_valid_hash
+from cachetui.catalog.store.spec_store import ChunkBuilder
+from tests.catalog.helpers import fake_hash, make_spec, page_text, problems_for, write_page
 
 GOOD = make_spec(versions=["9.9"])
 
@@ -508,7 +507,7 @@ _shaped_spec = st.fixed_dictionaries(
 @given(st.lists(_shaped_spec, min_size=1, max_size=4))
 def test_fast_and_careful_spec_paths_agree(specs):
     """The reader's fast path for generator-shaped specs must give what the careful path gives."""
-    from cachetui.catalog.parser import _read_one_spec, _read_spec_details
+    from cachetui.catalog.sources.pages.reader import _read_one_spec, _read_spec_details
 
     fast = ParsedPage(path="/p", package="p", tag="t", format="current")
     _read_spec_details(fast, specs)

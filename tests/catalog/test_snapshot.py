@@ -15,11 +15,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import cachetui.catalog.snapshot as snapshot_mod
-from cachetui.catalog import load_catalog, mapfile
-from cachetui.catalog.snapshot import FORMAT, SnapshotError, read_snapshot, snapshot_path
-
-from .helpers import REAL, SEEDS, bump_mtime, make_spec, page_text, problems_for, write_page
+import cachetui.catalog.snapshot.snapshot as snapshot_mod
+from cachetui.catalog import load_catalog
+from cachetui.catalog.snapshot import mapfile
+from cachetui.catalog.snapshot.snapshot import FORMAT, SnapshotError, read_snapshot, snapshot_path
+from tests.catalog.helpers import REAL, SEEDS, bump_mtime, make_spec, page_text, problems_for, write_page
 
 
 def _state(cat):
@@ -604,7 +604,7 @@ def test_odd_strings_survive_the_snapshot(tmp_path):
 
 def test_a_damaged_hash_is_never_answered_and_the_cli_rebuilds(tree, cache, tmp_path, capsys):
     """A byte that is not base32 in the mapped hash column: reading that spec raises, and `find` rebuilds."""
-    from cachetui.catalog.store import DamagedStoreError
+    from cachetui.catalog.store.spec_store import DamagedStoreError
     from cachetui.cli import main
 
     good = load_catalog([tree], cache_dir=cache)

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from cachetui.catalog import load_catalog, sample_catalog_path
-from cachetui.catalog.sorting import SORT_COLUMNS, SortRanks
-from cachetui.catalog.store import NO_SIZE
-from cachetui.catalog.versions import version_key
+from cachetui.catalog.query.sorting import SORT_COLUMNS, SortRanks
+from cachetui.catalog.spack.versions import version_key
+from cachetui.catalog.store.spec_store import NO_SIZE
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cachetui.catalog import QueryError, load_catalog, parse_query
-from cachetui.catalog.spackindex import read_database, records, variant_strings
-
-from .helpers import REAL
+from cachetui.catalog.sources.spack_index.layout import read_database, records, variant_strings
+from tests.catalog.helpers import REAL
 
 INDEX = Path(__file__).resolve().parent.parent / "fixtures" / "index"
 
@@ -207,7 +206,8 @@ FAST_PATH_CASES = [
 @pytest.mark.parametrize("source", [*FAST_PATH_CASES, *(f"generated-db{db}" for db in (5, 6, 7, 8, 9))])
 def test_the_typed_fast_path_reads_what_the_general_reader_reads(tmp_path, monkeypatch, source):
     """Each index read twice: by the typed decoder (when its structs fit) and by the general reader."""
-    from cachetui.catalog import indexdecode, indexsource
+    from cachetui.catalog.sources.spack_index import decode as indexdecode
+    from cachetui.catalog.sources.spack_index import pages as indexsource
 
     if source.startswith("generated-db"):
         import sys
@@ -239,7 +239,7 @@ def test_the_typed_fast_path_reads_what_the_general_reader_reads(tmp_path, monke
 
 def test_odd_arch_and_parameters_read_the_same_on_both_paths(tmp_path, monkeypatch):
     """null or non-dict arch and parameters: the fast path gives what the general reader gives (no crash)."""
-    from cachetui.catalog import indexsource
+    from cachetui.catalog.sources.spack_index import pages as indexsource
 
     blobs = [p for p in (INDEX / "v3-mirror-db9" / "blobs").rglob("*") if p.is_file()]
     doc = max((json.loads(p.read_bytes()) for p in blobs), key=lambda d: len(d.get("database", {}).get("installs", {})))
@@ -258,7 +258,7 @@ def test_odd_arch_and_parameters_read_the_same_on_both_paths(tmp_path, monkeypat
 
 def test_the_compiler_is_the_c_provider_first_on_both_paths(tmp_path, monkeypatch):
     """DB 9: compilers are dependencies; the edge providing c wins over an earlier one providing cxx only."""
-    from cachetui.catalog import indexsource
+    from cachetui.catalog.sources.spack_index import pages as indexsource
 
     def record(name, version, deps=(), binary=True):
         edges = [{"name": d, "hash": h, "parameters": {"deptypes": ["build"], "virtuals": list(v)}} for d, h, v in deps]
@@ -324,7 +324,7 @@ def _generated(tmp_path, db, records=400, layout="v2"):
 def test_an_index_read_in_segments_is_the_index_read_whole(tmp_path, monkeypatch, db, segment_bytes, indent):
     """The segments an index's text is cut into (shared out between processes) join into exactly the
     whole index's columns, however small they are and however the JSON is laid out; the text is put back."""
-    from cachetui.catalog.indexdecode import decode_index, decode_index_in_parts
+    from cachetui.catalog.sources.spack_index.decode import decode_index, decode_index_in_parts
 
     doc = json.loads(_generated(tmp_path, db))
     installs = doc["database"]["installs"]
@@ -342,7 +342,7 @@ def test_an_index_read_in_segments_is_the_index_read_whole(tmp_path, monkeypatch
     fast = load_catalog([index], use_cache=False)
     missing = [d for s in fast.specs(range(fast.num_specs)) for d in s.dependencies if not d.binary and not d.version]
     assert missing and all(d.name for d in missing)  # edges out of the index keep their name
-    from cachetui.catalog import indexsource
+    from cachetui.catalog.sources.spack_index import pages as indexsource
 
     monkeypatch.setattr(indexsource, "decode_index", lambda *args: None)
     assert _everything(load_catalog([index], use_cache=False)) == _everything(fast)
@@ -359,7 +359,8 @@ def test_a_large_index_is_split_over_a_forked_child(tmp_path, layout, child):
     _generated(tmp_path, 9, records=1500, layout=layout)
     script = f"""
 import os, sys
-from cachetui.catalog import forked, indexdecode
+from cachetui.catalog.procs import forked
+from cachetui.catalog.sources.spack_index import decode as indexdecode
 indexdecode.SPLIT_MIN_BYTES = int(sys.argv[1])
 indexdecode.SEGMENT_BYTES = 20_000  # ~20 segments, shared out between the two
 started = []
@@ -415,7 +416,7 @@ def test_a_record_not_keyed_by_a_hash_is_skipped_and_said(tmp_path):
 @pytest.mark.parametrize("db", [6, 9])
 def test_odd_edge_lists_read_the_same_on_both_paths(tmp_path, monkeypatch, db):
     """A number where an edge's deptypes or virtuals belong crashed the general reader (`list(1)`)."""
-    from cachetui.catalog import indexsource
+    from cachetui.catalog.sources.spack_index import pages as indexsource
 
     doc = json.loads(_generated(tmp_path, db))
     edges = [e for r in doc["database"]["installs"].values() for e in r["spec"].get("dependencies", [])]
@@ -455,7 +456,7 @@ def small_indexes(tmp_path_factory):
 def test_both_readers_agree_on_odd_values(small_indexes, tmp_path, monkeypatch, db, changes):
     """Any field of any record set to an odd value: the fast path reads what the general reader reads
     (or leaves the index to it), and neither raises."""
-    from cachetui.catalog import indexsource
+    from cachetui.catalog.sources.spack_index import pages as indexsource
 
     doc = copy.deepcopy(small_indexes[db])
     records = list(doc["database"]["installs"].values())
@@ -490,7 +491,7 @@ def test_read_whole_gives_the_bytes_in_writable_memory_up_to_one_over_the_limit(
     a bytearray. A file over the limit gives the limit and one more byte."""
     import mmap
 
-    from cachetui.catalog.spackindex import read_whole
+    from cachetui.catalog.sources.spack_index.layout import read_whole
 
     if not private_memory:
         monkeypatch.delattr(mmap, "MAP_PRIVATE")
@@ -523,7 +524,8 @@ def test_a_large_index_loaded_in_a_thread_is_read_by_a_helper_process_with_the_s
     """The browser loads in a thread, where forking a second reader is unsafe: a large index is then read
     in a spawned process (which may fork), and the catalog is the one a load in the main thread makes,
     pages and their order included."""
-    from cachetui.catalog import loader, spawned
+    from cachetui.catalog import loader
+    from cachetui.catalog.procs import spawned
 
     sources = [INDEX / "clingo-bootstrap", INDEX / "v3-mirror-db9", INDEX / "spack-user-cache" / "indices", REAL]
     here = load_catalog(sources, use_cache=False)
@@ -551,7 +553,7 @@ def test_a_large_index_loaded_in_a_thread_is_read_by_a_helper_process_with_the_s
 
 
 def test_the_index_text_a_source_decodes_is_measured_through_manifests_and_caches(tmp_path):
-    from cachetui.catalog.indexsource import index_text_bytes
+    from cachetui.catalog.sources.spack_index.pages import index_text_bytes
 
     manifest = INDEX / "v3-mirror-db9" / "v3" / "manifests" / "index" / "index.manifest.json"
     newest = json.loads(manifest.read_text())["data"][0]  # DB 9, then DB 8: the newest is read
@@ -588,7 +590,9 @@ def test_a_blob_read_by_two_processes_is_checked_before_anything_is_used(tmp_pat
         blob.write_bytes(text[:at] + (b"q" if text[at : at + 1] != b"q" else b"r") + text[at + 1 :])
     script = (
         "import sys\n"
-        "from cachetui.catalog import indexdecode, forked, load_catalog\n"
+        "from cachetui.catalog import load_catalog\n"
+        "from cachetui.catalog.procs import forked\n"
+        "from cachetui.catalog.sources.spack_index import decode as indexdecode\n"
         "indexdecode.SPLIT_MIN_BYTES, indexdecode.SEGMENT_BYTES = 1, 400\n"
         "assert forked.can_fork()\n"
         "two = indexdecode._in_two_processes\n"
@@ -609,7 +613,8 @@ def test_a_blob_read_by_two_processes_is_checked_before_anything_is_used(tmp_pat
 
 def test_a_helper_that_fails_leaves_the_index_to_the_loading_thread(monkeypatch):
     """No helper process (it cannot start, or dies): the index is read where the load runs, the same."""
-    from cachetui.catalog import loader, spawned
+    from cachetui.catalog import loader
+    from cachetui.catalog.procs import spawned
 
     sources = [INDEX / "v3-mirror-db9"]
     here = load_catalog(sources, use_cache=False)
@@ -638,7 +643,7 @@ _KEYS = ["as-is", "nul", "short", "long", "upper", "unicode", "empty-edge-hash",
 def test_both_readers_agree_on_odd_envelopes_and_keys(small_indexes, tmp_path, monkeypatch, db, envelope, keys, indent):
     """Where the installs object sits and what its keys are: the fast path reads what json.loads and the
     general reader read (or leaves the index to it)."""
-    from cachetui.catalog import indexsource
+    from cachetui.catalog.sources.spack_index import pages as indexsource
 
     doc = copy.deepcopy(small_indexes[db])
     installs = doc["database"]["installs"]

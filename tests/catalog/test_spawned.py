@@ -9,7 +9,7 @@ import threading
 import numpy as np
 import pytest
 
-from cachetui.catalog.spawned import SpawnError, in_fresh_process
+from cachetui.catalog.procs.spawned import SpawnError, in_fresh_process
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="a fresh process dies with its caller on Linux"

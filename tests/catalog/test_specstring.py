@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cachetui.catalog.specstring import normalize_variant, parse_root_spec, split_kv, tokenize
+from cachetui.catalog.spack.specstring import normalize_variant, parse_root_spec, split_kv, tokenize
 
 CAMTIMERS = (
     "camtimers@master%gcc@8.4.0 build_type=RelWithDebInfo arch=linux-rhel7-sandybridge "

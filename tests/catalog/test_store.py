@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from cachetui.catalog import load_catalog
-from cachetui.catalog.store import derived_tarball
-
-from .helpers import make_spec, page_text, write_page
+from cachetui.catalog.store.spec_store import derived_tarball
+from tests.catalog.helpers import make_spec, page_text, write_page
 
 
 def test_standard_and_unusual_tarballs_round_trip(tmp_path):

@@ -7,8 +7,7 @@ from collections import Counter
 import pytest
 
 from cachetui.catalog import load_catalog
-
-from .helpers import REAL, front_matter
+from tests.catalog.helpers import REAL, front_matter
 
 HDF5 = REAL / "develop-2025-07-13" / "hdf5" / "specs.md"
 

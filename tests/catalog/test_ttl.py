@@ -14,9 +14,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from cachetui.catalog import load_catalog
 from cachetui.config import DEFAULT_TTL, read_config, ttl_seconds
-
-from .helpers import make_spec, page_text, write_page
-from .test_freshness import observed
+from tests.catalog.helpers import make_spec, page_text, write_page
+from tests.catalog.test_freshness import observed
 
 pytestmark = pytest.mark.ttl
 
@@ -30,7 +29,7 @@ def page(root, tag, package, version="1.0"):
 
 
 def _hash(*parts):
-    from .helpers import fake_hash
+    from tests.catalog.helpers import fake_hash
 
     return fake_hash("/".join(parts))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cachetui.catalog import VersionRange, version_key
-from cachetui.catalog.versions import version_in_prefix
+from cachetui.catalog.spack.versions import version_in_prefix
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cachetui.catalog.sorting import SORT_COLUMNS
+from cachetui.catalog.query.sorting import SORT_COLUMNS
 from cachetui.ui.columns import BY_ID, COLUMNS, fit_widths, sortable, table_columns
 from cachetui.ui.state import Selection
 

@@ -8,7 +8,7 @@ import archspec.cpu
 import pytest
 from browser_helpers import dialog_text, query_in_table, screen_text, settle, type_query
 
-from cachetui.catalog.microarch import Host
+from cachetui.catalog.spack.microarch import Host
 from cachetui.ui.app import CacheTuiApp
 from cachetui.ui.screens import SpecScreen
 

@@ -18,7 +18,7 @@ import pytest
 from browser_helpers import RecordingApp, settle
 
 from cachetui.catalog import load_catalog, sample_catalog_path
-from cachetui.catalog.microarch import Host
+from cachetui.catalog.spack.microarch import Host
 
 SIZES = [(80, 24), (160, 45)]
 HOST = Host("zen3", "linux", "ubuntu22.04")  # fixed, never this machine's CPU

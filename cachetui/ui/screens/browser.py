@@ -31,9 +31,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
-from cachetui.catalog import Catalog, QueryError, Spec
-from cachetui.catalog.microarch import Host
-from cachetui.catalog.tags import is_release
+from cachetui.catalog import Catalog, Host, QueryError, Spec, is_release
 
 from ..actions import BROWSER, bindings_for
 from ..browse_model import BrowseModel

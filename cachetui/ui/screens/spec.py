@@ -8,9 +8,16 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from cachetui.catalog import LEGACY_TAG, Spec, human_size, install_command, mirror_add_command
-from cachetui.catalog.microarch import Host, why_not
-from cachetui.catalog.model import DependencyRef
+from cachetui.catalog import (
+    LEGACY_TAG,
+    DependencyRef,
+    Host,
+    Spec,
+    human_size,
+    install_command,
+    mirror_add_command,
+    why_not,
+)
 
 from ..actions import SPEC, bindings_for, key_hints
 from ..copy_actions import CopyActions

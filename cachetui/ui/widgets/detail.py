@@ -7,8 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from cachetui.catalog import LEGACY_TAG, human_size
-from cachetui.catalog.text import sparkline
+from cachetui.catalog import LEGACY_TAG, human_size, sparkline
 
 from ..safe import literal
 from ..state import DetailData, Selection

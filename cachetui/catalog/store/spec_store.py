@@ -13,7 +13,7 @@ from typing import Any, cast
 
 import numpy as np
 
-from .model import DependencyRef, Spec, compiler_name, compiler_version, name_at
+from ..spack.records import DependencyRef, Spec, compiler_name, compiler_version, name_at
 from .rows import Columns, IndexColumns, Row
 
 # Per-spec integer columns (id into a table, or a plain number).

@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .microarch import Host, UnknownTarget, check_target, parse_host
-from .model import HASH_ALPHABET, HASH_LENGTH
-from .specstring import Token, normalize_variant, split_kv, tokenize
-from .versions import VersionRange
+from ..spack.microarch import Host, UnknownTarget, check_target, parse_host
+from ..spack.records import HASH_ALPHABET, HASH_LENGTH
+from ..spack.specstring import Token, normalize_variant, split_kv, tokenize
+from ..spack.versions import VersionRange
 
 ARCH_KEYS = ("platform", "os", "target")
 OWN_KEYS = (*ARCH_KEYS, "arch", "host", "tag", "stack")

@@ -18,11 +18,11 @@ from typing import Any
 
 import msgspec
 
-from ..files import open_regular
-from .model import HASH_LENGTH, Problem
-from .rows import Columns, Row
-from .specstring import parse_root_spec
-from .tags import LEGACY_TAG
+from ....files import open_regular
+from ...spack.records import HASH_LENGTH, Problem
+from ...spack.specstring import parse_root_spec
+from ...spack.tags import LEGACY_TAG
+from ...store.rows import Columns, Row
 
 EMPTY_FILE = "empty file"
 NO_FRONT_MATTER = "not a page: no front matter (file does not start with '---')"

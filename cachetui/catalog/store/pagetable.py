@@ -10,7 +10,7 @@ from typing import overload
 
 import numpy as np
 
-from .model import Page
+from ..spack.records import Page
 
 
 class PageTable(Sequence[Page]):

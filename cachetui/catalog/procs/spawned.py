@@ -30,7 +30,7 @@ R = TypeVar("R")
 # The fresh process finds modules where this one does (as multiprocessing's spawn does), then serves.
 _CHILD = (
     "import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer)\n"
-    "from cachetui.catalog.spawned import _serve; _serve()"
+    "from cachetui.catalog.procs.spawned import _serve; _serve()"
 )
 
 

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .versions import version_key
+from ..spack.versions import version_key
 
 if TYPE_CHECKING:
-    from .store import SpecStore
+    from ..store.spec_store import SpecStore
 
 
 @dataclass(frozen=True)

@@ -38,9 +38,9 @@ from typing import Any
 
 import msgspec
 
-from ..files import open_regular
-from .indexsplit import IndexText
-from .model import HASH_LENGTH, is_valid_hash, name_at
+from ....files import open_regular
+from ...spack.records import HASH_LENGTH, is_valid_hash, name_at
+from .split import IndexText
 
 FLAG_KEYS = frozenset({"cflags", "cppflags", "cxxflags", "fflags", "ldflags", "ldlibs"})
 COMPILER_VIRTUALS = ("c", "cxx", "fortran")

@@ -40,13 +40,12 @@ from typing import Any
 import msgspec
 import numpy as np
 
-from .forked import BlockClaims, Exchange, ForkedCall, can_fork
-from .hashindex import valid_hash_bytes
+from ...procs.forked import BlockClaims, Exchange, ForkedCall, can_fork
+from ...store.hashindex import valid_hash_bytes
+from ...store.rows import IndexColumns
+from .assembly import NO_COMPILER, RecordRun, assemble
 from .hashjoin import KeyIndex, hash_array
-from .indexassembly import NO_COMPILER, RecordRun, assemble
-from .indexsplit import SEGMENT_BYTES, IndexText, Segments, segments_of
-from .rows import IndexColumns
-from .spackindex import (
+from .layout import (
     COMPILER_VIRTUALS,
     SUPPORTED_DB,
     BlobCheck,
@@ -56,6 +55,7 @@ from .spackindex import (
     gc_paused,
     variant_strings,
 )
+from .split import SEGMENT_BYTES, IndexText, Segments, segments_of
 
 
 class _Compiler(msgspec.Struct, gc=False):  # gc=False on every struct: nothing here can form a cycle

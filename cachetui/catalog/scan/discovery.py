@@ -25,10 +25,10 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ..files import open_regular
-from .model import Problem
-from .parser import EMPTY_FILE, NO_FRONT_MATTER, looks_like_page
-from .spackindex import CACHE_CONTENTS, V2_INDEX, V3_MANIFEST, looks_like_index_cache
+from ...files import open_regular
+from ..sources.pages.reader import EMPTY_FILE, NO_FRONT_MATTER, looks_like_page
+from ..sources.spack_index.layout import CACHE_CONTENTS, V2_INDEX, V3_MANIFEST, looks_like_index_cache
+from ..spack.records import Problem
 
 # Names the site uses for pages; a file so named that is not a page is worth reporting.
 PAGE_NAMES = frozenset({"specs.md", "index.md"})

@@ -26,14 +26,14 @@ from typing import Any
 
 import numpy as np
 
+from ..query.sorting import RANKED_TABLES, SortRanks
+from ..scan.discovery import DirInfo, DirStamp, Stamp
+from ..store.hashindex import HashIndex, valid_hash_bytes
+from ..store.hashindex import hash_keys as hash_keys_of
+from ..store.spec_store import ID_COLUMNS, STRING_TABLES, TUPLE_TABLES, Dependencies, ReservedPrefix, SpecStore, Table
 from . import mapfile
-from .discovery import DirInfo, DirStamp, Stamp
 from .filetable import LOWEST_CODE, NOT_A_PAGE, UNREADABLE, FileTable
-from .hashindex import HashIndex, valid_hash_bytes
-from .hashindex import hash_keys as hash_keys_of
 from .mapfile import encode_strings
-from .sorting import RANKED_TABLES, SortRanks
-from .store import ID_COLUMNS, STRING_TABLES, TUPLE_TABLES, Dependencies, ReservedPrefix, SpecStore, Table
 
 FORMAT = 9  # 9: a CRC-32 per array
 MAGIC = "cachetui-snapshot"

@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from .model import name_at
-from .rows import IndexColumns
-from .spackindex import COMPILER_VIRTUALS
+from ...spack.records import name_at
+from ...store.rows import IndexColumns
+from .layout import COMPILER_VIRTUALS
 
 NO_COMPILER = len(COMPILER_VIRTUALS)  # the compiler rank of an edge that provides none
 

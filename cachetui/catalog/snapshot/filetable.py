@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .discovery import FileInfo, Stamp
+from ..scan.discovery import FileInfo, Stamp
+from ..spack.records import Problem
+from ..store.pagetable import PageTable
 from .mapfile import Subset
-from .model import Problem
-from .pagetable import PageTable
 
 NOT_A_PAGE = -1  # `rows` of a file that could not be read as a page (its note says why)
 IGNORED = -2  # `rows` of a file skipped silently (not a page, not named like one)

@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from .versions import version_key
+from ..spack.versions import version_key
 
 if TYPE_CHECKING:
-    from .hashindex import HashIndex
-    from .store import SpecStore
+    from ..store.hashindex import HashIndex
+    from ..store.spec_store import SpecStore
 
 
 class Catalog(Protocol):

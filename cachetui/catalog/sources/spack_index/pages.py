@@ -15,13 +15,12 @@ import json
 import os
 from typing import Any
 
-from ..files import open_regular
-from .indexdecode import decode_index
-from .indexsplit import IndexText
-from .model import Problem
-from .parser import ParsedPage
-from .rows import IndexColumns
-from .spackindex import (
+from ....files import open_regular
+from ...spack.records import Problem
+from ...store.rows import IndexColumns
+from ..pages.reader import ParsedPage
+from .decode import decode_index
+from .layout import (
     CACHE_CONTENTS,
     V2_INDEX,
     V3_MANIFEST,
@@ -37,6 +36,7 @@ from .spackindex import (
     records,
     v3_blob,
 )
+from .split import IndexText
 
 MAX_INDEX_BYTES = 2 * 1024 * 1024 * 1024
 _MANIFEST_BYTES = 1 << 20  # read of a v3 index manifest (a few hundred bytes in the wild)

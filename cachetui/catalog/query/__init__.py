@@ -1,0 +1,1 @@
+"""The query language and what answers it: parsing, package names, sorting, summaries."""

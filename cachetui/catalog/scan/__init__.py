@@ -1,0 +1,1 @@
+"""Walking the sources, and proving cheaply that nothing changed."""

@@ -1,0 +1,1 @@
+"""The on-disk snapshot: one mapped file of checked arrays."""

@@ -1,0 +1,1 @@
+"""The site's page files (docs/page-format.md)."""

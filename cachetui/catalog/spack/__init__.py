@@ -1,0 +1,1 @@
+"""Spack's notions, pure Python: records, versions, tags, spec strings, microarchitectures, the host, command lines."""
