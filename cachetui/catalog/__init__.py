@@ -10,6 +10,9 @@ from .changes import UnknownTagError, diff_tags, package_history, resolve_tag
 from .loader import LoadProgress, NoSourceError, load_catalog, split_source
 from .query.language import QueryError, SpecQuery, parse_query
 from .query.summary import Summary
+from .query.terms import TERMS, Term
+from .query.terms import help_lines as query_help_lines
+from .query.terms import markdown_table as query_markdown_table
 from .sources.pages.reader import ParsedPage, read_page
 from .spack.command_lines import command_line, install_command, mirror_add_command
 from .spack.host import host_from_environment
@@ -32,6 +35,7 @@ from .store.spec_store import DamagedStoreError
 __all__ = [
     "HASH_LENGTH",
     "LEGACY_TAG",
+    "TERMS",
     "Catalog",
     "DamagedStoreError",
     "DependencyRef",
@@ -46,6 +50,7 @@ __all__ = [
     "Spec",
     "SpecQuery",
     "Summary",
+    "Term",
     "UnknownTagError",
     "VersionRange",
     "ancestors",
@@ -63,6 +68,8 @@ __all__ = [
     "package_history",
     "parse_query",
     "printable",
+    "query_help_lines",
+    "query_markdown_table",
     "read_page",
     "resolve_tag",
     "sample_catalog_path",

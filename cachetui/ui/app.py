@@ -87,6 +87,7 @@ class CacheTuiApp(App[str | None]):
         tmux_loader: TmuxLoader | None = None,
         host: Host | None = None,
         config: Mapping[str, object] | None = None,
+        notice: str | None = None,
     ) -> None:
         super().__init__()
         self.host = host  # the machine "runs here" means; None: no marks, no filter
@@ -107,6 +108,7 @@ class CacheTuiApp(App[str | None]):
         """Binding id -> keys, from ``[keys]`` in config.toml (see ``actions.py``)."""
         if config_problem:
             self.config_problems.insert(0, config_problem)
+        self.first_notice = notice  # said once the first screen is up (the bundled sample, say)
         self.letter_actions = letter_actions(self.keymap)
         """Actions whose keys all type text: hidden from the footer while the search bar has focus."""
         self.browser = BrowserScreen(host=host, pick=pick)
@@ -120,6 +122,8 @@ class CacheTuiApp(App[str | None]):
             self.set_keymap(self.keymap)
         await self.push_screen(self.browser)
         self.release_keys()  # keys typed while it started (`cachetui` then at once `/zlib`) go to it
+        if self.first_notice:
+            self.notify(plain(self.first_notice), markup=False, timeout=15)
         for problem in self.config_problems:
             self.notify(plain(problem), severity="warning", markup=False, timeout=10)
         if self.catalog is not None:
@@ -384,10 +388,16 @@ class CacheTuiApp(App[str | None]):
 
 
 def run_browser(
-    sources: list[str], *, cache_dir: str | None, use_cache: bool, pick: bool = False, host: Host | None = None
+    sources: list[str],
+    *,
+    cache_dir: str | None,
+    use_cache: bool,
+    pick: bool = False,
+    host: Host | None = None,
+    notice: str | None = None,
 ) -> str | None:
     """Run the browser over ``sources``; in pick mode return the picked spec's full hash (None if quit)."""
-    app = CacheTuiApp(sources=sources, cache_dir=cache_dir, use_cache=use_cache, pick=pick, host=host)
+    app = CacheTuiApp(sources=sources, cache_dir=cache_dir, use_cache=use_cache, pick=pick, host=host, notice=notice)
     picked = app.run()
     if app.return_code:  # a crash (Textual's 1, after its report) or a signal (128 + its number)
         raise SystemExit(app.return_code)

@@ -15,9 +15,11 @@ def fake_ui(monkeypatch):
     module = types.ModuleType("cachetui.ui.app")
     module.result = None
     module.error = None
+    module.notices = []
 
-    def run_browser(sources, *, cache_dir, use_cache, pick=False, host=None):
+    def run_browser(sources, *, cache_dir, use_cache, pick=False, host=None, notice=None):
         calls.append({"sources": list(sources), "cache_dir": cache_dir, "use_cache": use_cache, "pick": pick})
+        module.notices.append(notice)
         if module.error is not None:
             raise module.error
         return module.result
@@ -25,9 +27,11 @@ def fake_ui(monkeypatch):
     module.run_browser = run_browser
     module.calls = calls
     monkeypatch.setitem(sys.modules, "cachetui.ui.app", module)
-    import cachetui.cli
+    import cachetui.cli.commands.browse
 
-    monkeypatch.setattr(cachetui.cli, "attach_terminal", lambda: None)  # the stand-in UI needs no terminal
+    monkeypatch.setattr(
+        cachetui.cli.commands.browse, "attach_terminal", lambda: None
+    )  # the stand-in UI needs no terminal
     return module
 
 
@@ -101,3 +105,14 @@ def test_keyboard_interrupt_exit_130(cli, fake_ui):
     fake_ui.error = KeyboardInterrupt()
     run = cli()
     assert run.code == 130 and run.err == ""
+
+
+def test_the_bundled_sample_is_announced_in_the_browser_and_on_stderr(cli, fake_ui):
+    assert cli().code == 0
+    assert fake_ui.notices == [
+        "no catalog given: showing the bundled sample (a few dozen pages); "
+        "get real data with `cachetui sync --tag develop`, or give -C PATH"
+    ]
+    found = cli("find", "zlib", "--limit", "1")
+    assert found.code == 0 and "showing the bundled sample" in found.err and "cachetui sync --tag develop" in found.err
+    assert "bundled sample" not in cli("find", "zlib", "--limit", "1", "-q").err

@@ -68,11 +68,11 @@ def test_the_command_skips_teardown_but_not_output_or_exit_handlers(tmp_path):
         "run()\n"
     )
     every = subprocess.run(
-        [sys.executable, "-c", script, "find", "--limit", "0", "--json"], capture_output=True, text=True, env=env
+        [sys.executable, "-c", script, "find", "--limit", "0", "--json", "-q"], capture_output=True, text=True, env=env
     )
     assert every.returncode == 0 and every.stderr == "handler ran\n"
     assert len(every.stdout.splitlines()) == 723 and every.stdout.endswith("}\n")
     none = subprocess.run(
-        [sys.executable, "-c", script, "find", "nothing-like-this-qqq"], capture_output=True, text=True, env=env
+        [sys.executable, "-c", script, "find", "nothing-like-this-qqq", "-q"], capture_output=True, text=True, env=env
     )
     assert none.returncode == 1 and none.stdout == "" and none.stderr == "handler ran\n"

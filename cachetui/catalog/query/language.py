@@ -16,14 +16,10 @@ from ..spack.microarch import Host, UnknownTarget, check_target, parse_host
 from ..spack.records import HASH_ALPHABET, HASH_LENGTH
 from ..spack.specstring import Token, normalize_variant, split_kv, tokenize
 from ..spack.versions import VersionRange
+from .terms import SYNTAX_HELP
 
 ARCH_KEYS = ("platform", "os", "target")
 OWN_KEYS = (*ARCH_KEYS, "arch", "host", "tag", "stack")
-SYNTAX_HELP = (
-    "name, @version, %compiler[@version], +variant, ~variant, key=value, "
-    "os=, target=[low:high], platform=, arch=platform-os-target, host=platform-os-target, tag=, stack=, /hash, "
-    "^dependency"
-)
 
 
 class QueryError(ValueError):

@@ -9,8 +9,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
+from cachetui.catalog import query_help_lines
+
 from ..actions import help_sections
-from ..query_help import QUERY_HELP
 from .dialog import DialogScreen
 
 
@@ -21,7 +22,7 @@ def help_rows(keymap: Mapping[str, str] | None = None) -> list[tuple[str, str, s
         rows.append(("title", title, ""))
         rows.extend(("key", key, description) for key, description in keys)
     rows.append(("title", "Query language (terms combine with AND)", ""))
-    rows.extend(("example", example, description) for example, description in QUERY_HELP)
+    rows.extend(("example", forms, description) for forms, description in query_help_lines())
     return rows
 
 

@@ -1,0 +1,185 @@
+"""Which catalog a command reads (``-C``, ``$CACHETUI_CATALOG``, the synced site, the sample) and loading it."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from ..config import ENV_CATALOG
+from .output import EXIT_USAGE, PROG, CliError, Progress, _isatty, _note, _plural, _printable
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog, Host
+
+
+SAMPLE_NOTE = (
+    "no catalog given: showing the bundled sample (a few dozen pages); "
+    "get real data with `cachetui sync --tag develop`, or give -C PATH"
+)
+
+
+def resolve_sources(opts: argparse.Namespace, paths: Sequence[str] = ()) -> tuple[list[str], str]:
+    """(sources, origin): -C and positional paths, else $CACHETUI_CATALOG, else the sample."""
+    given = list(opts.catalog) + list(paths)
+    if any(not str(path).strip() for path in given):
+        raise CliError(
+            "empty catalog path (an empty -C or PATH would mean the current directory; write '.' for that)", EXIT_USAGE
+        )
+    if getattr(opts, "spack_cache", False):
+        cache = spack_index_cache()
+        if not os.path.isdir(cache):
+            raise CliError(
+                _printable(f"no Spack index cache at {cache} (Spack keeps one once it has used a mirror)"), EXIT_USAGE
+            )
+        given.append(cache)
+    if given:
+        _check_names(given)
+        return given, "args"
+    env = [p for p in os.environ.get(ENV_CATALOG, "").split(os.pathsep) if p.strip()]
+    if env:
+        return env, "env"
+    from ..site import synced_pages
+
+    site = synced_pages()
+    if site is not None:
+        return [site], "site"
+    from ..catalog import sample_catalog_path
+
+    return [sample_catalog_path()], "sample"
+
+
+def _check_names(given: list[str]) -> None:
+    """Usage errors for ``NAME=PATH`` sources that cannot mean what was typed: an empty NAME, or one
+    path given under two names (one name would be dropped)."""
+    from ..catalog import split_source
+
+    named: dict[str, str] = {}
+    for text in given:
+        if text.startswith("=") and not os.path.lexists(os.path.expanduser(text)):
+            raise CliError(
+                _printable(f"-C {text!r}: the name before '=' is empty (write NAME=PATH, or PATH)"), EXIT_USAGE
+            )
+        name, path = split_source(text)
+        if path in named and named[path] != name:
+            first, second = named[path] or "(no name)", name or "(no name)"
+            raise CliError(_printable(f"{path} is given twice, as {first} and as {second}: give it once"), EXIT_USAGE)
+        named[path] = name
+
+
+def spack_index_cache() -> str:
+    """Spack's local copy of its mirrors' indexes: ``$SPACK_USER_CACHE_PATH/cache/indices`` (default ``~/.spack``)."""
+    base = os.environ.get("SPACK_USER_CACHE_PATH") or os.path.join(os.path.expanduser("~"), ".spack")
+    return os.path.join(base, "cache", "indices")
+
+
+def check_sources(opts: argparse.Namespace, sources: list[str]) -> None:
+    """Exit 2 when no source exists; a note for each missing one otherwise."""
+    from ..catalog import split_source
+
+    missing = [s for s in sources if not os.path.exists(split_source(s)[1])]
+    if not missing:
+        return
+    if len(missing) == len(sources):
+        loops = [s for s in missing if _is_symlink_loop(split_source(s)[1])]
+        if loops:
+            raise CliError("symlink loop: " + ", ".join(_printable(s) for s in loops), EXIT_USAGE)
+        message = "no such file or directory: " + ", ".join(_printable(s) for s in missing)
+        error = CliError(message, EXIT_USAGE)
+        error.missing = missing  # main() adds "did you mean 'cachetui find'?" where a path looks like a command
+        raise error
+    for s in missing:
+        reason = "symlink loop" if _is_symlink_loop(split_source(s)[1]) else "no such file or directory"
+        _note(opts, f"{reason}: {_printable(s)} (skipped)")
+
+
+def _is_symlink_loop(path: str) -> bool:
+    import errno
+
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
+def load(opts: argparse.Namespace, sources: list[str], progress: Progress | None = None) -> Catalog:
+    from ..catalog import load_catalog
+
+    check_sources(opts, sources)
+    if progress is None and not opts.quiet and _isatty(sys.stderr):
+        progress = Progress(tty=True, plain=False, delay=0.5)
+    try:
+        catalog = load_catalog(
+            sources,
+            cache_dir=opts.cache_dir,
+            use_cache=not opts.no_cache,
+            progress=progress,
+            refresh=opts.refresh or opts.command == "index",  # index is the explicit refresh
+            rebuild=getattr(opts, "rebuild", False),
+        )
+    finally:
+        if progress is not None:
+            progress.finish()
+    for notice in catalog.notices:
+        _note(opts, _printable(notice))
+    return catalog
+
+
+def problems_note(opts: argparse.Namespace, catalog: Catalog, sources: list[str], origin: str) -> None:
+    """find/show/hash: one line on stderr when the catalog has problems (`index` lists them), and one
+    when the catalog is the bundled sample (the browser says that on its first screen)."""
+    if origin == "sample":
+        _note(opts, SAMPLE_NOTE)
+    n = len(catalog.problems)
+    if not n:
+        return
+    command = f"{PROG} index"
+    if origin == "args":
+        command += "".join(" -C " + shlex.quote(s) for s in sources)
+    _note(
+        opts,
+        f"{_plural(n, 'problem')} reading the catalog (run '{_printable(command)}' to list "
+        f"{'it' if n == 1 else 'them'})",
+    )
+
+
+def the_host(opts: argparse.Namespace) -> Host:
+    """The machine 'runs here' means: --host, else $CACHETUI_HOST, else this one (exit 2 if malformed)."""
+    from ..catalog import host_from_environment
+
+    try:
+        return host_from_environment(opts.host)[0]
+    except ValueError as exc:
+        raise CliError(_printable(str(exc)), EXIT_USAGE) from None
+
+
+def _find_package(catalog: Catalog, name: str) -> str | None:
+    if name in catalog.package_index.names:
+        return name
+    folded = [p for p in catalog.packages if p.lower() == name.lower()]
+    return folded[0] if len(folded) == 1 else None
+
+
+def _hash_prefix(text: str) -> str:
+    """A hash prefix as typed (``/abc``, ``abc``), lower-cased; a usage error if it cannot be one."""
+    from ..catalog import HASH_LENGTH
+
+    prefix = text.strip().lstrip("/").lower()
+    if not prefix:
+        raise CliError("empty hash prefix (give a few characters, e.g. /jasonju)", EXIT_USAGE)
+    if len(prefix) > HASH_LENGTH:
+        raise CliError(f"a hash prefix is at most {HASH_LENGTH} characters (this one has {len(prefix)})", EXIT_USAGE)
+    return prefix
+
+
+def _resolve_tag(catalog: Catalog, wanted: str) -> str:
+    from ..catalog import UnknownTagError, resolve_tag
+
+    try:
+        return resolve_tag(catalog, wanted)
+    except UnknownTagError as exc:
+        raise CliError(_printable(str(exc)), EXIT_USAGE) from None
