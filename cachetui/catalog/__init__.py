@@ -16,7 +16,7 @@ from .query.terms import markdown_table as query_markdown_table
 from .sources.pages.reader import ParsedPage, read_page
 from .spack.command_lines import command_line, install_command, mirror_add_command
 from .spack.host import host_from_environment
-from .spack.microarch import Host, ancestors, targets, why_not
+from .spack.microarch import Host, UnknownTarget, ancestors, check_target, targets, why_not
 from .spack.records import (
     HASH_LENGTH,
     DependencyRef,
@@ -52,8 +52,10 @@ __all__ = [
     "Summary",
     "Term",
     "UnknownTagError",
+    "UnknownTarget",
     "VersionRange",
     "ancestors",
+    "check_target",
     "command_line",
     "compiler_name",
     "diff_tags",

@@ -299,7 +299,8 @@ def palette_actions(keymap: Mapping[str, str] | None = None) -> list[tuple[str, 
         hint = f" ({key_display(keys)})" if keys else ""
         target = action.action_name
         description = action.help or action.description
-        entries.append((action.palette, target, description[:1].upper() + description[1:] + hint))
+        help_text = description[:1].upper() + description[1:] + hint
+        entries.append((action.palette, target, "" if help_text == action.palette else help_text))
     return entries
 
 

@@ -99,3 +99,11 @@ def test_the_readme_key_table_is_the_generated_one():
     start = readme.index("<!-- keys:start")
     block = readme[readme.index("\n", start) + 1 : readme.index("<!-- keys:end -->")].strip()
     assert block == markdown_table(), "README key table is stale: python -m cachetui.ui.actions"
+
+
+def test_no_palette_entry_repeats_its_name_as_its_help():
+    from cachetui.ui.actions import palette_actions
+
+    entries = palette_actions()
+    assert len({name for name, _, _ in entries}) == len(entries)
+    assert all(name != help_text for name, _, help_text in entries)

@@ -61,7 +61,7 @@ def run(opts: argparse.Namespace) -> int:
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("tag_a", metavar="TAG_A")
     p.add_argument("tag_b", metavar="TAG_B")
-    p.add_argument("query", nargs="*", metavar="QUERY", help="narrows both sides (the find query language)")
+    p.add_argument("query", nargs="*", default=[], metavar="QUERY", help="narrows both sides (the find query language)")
     p.add_argument("--json", action="store_true", help="one JSON object per changed spec")
 
 

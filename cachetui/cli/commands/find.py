@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from ..output import EXIT_NOTHING, EXIT_OK, _json_line, _note, _out, _printable, spec_line
+from ..output import EXIT_NOTHING, EXIT_OK, EXIT_USAGE, CliError, _json_line, _note, _out, _printable, spec_line
 from ..registry import Command
 from ..sources import load, problems_note, resolve_sources, the_host
+
+if TYPE_CHECKING:
+    from ...catalog import Catalog, SpecQuery
 
 DEFAULT_LIMIT = 50
 FIND_BATCH = 10_000  # specs built (and printed) at a time
@@ -48,7 +52,29 @@ def run(opts: argparse.Namespace) -> int:
     if result.count > len(rows):
         _note(opts, f"{result.count - len(rows)} more not shown (use --limit N, or --limit 0 for all)")
     problems_note(opts, catalog, sources, origin)
+    if not result.count:
+        _nothing_found(opts, catalog, query)
     return EXIT_OK if result.count else EXIT_NOTHING
+
+
+def _nothing_found(opts: argparse.Namespace, catalog: Catalog, query: SpecQuery) -> None:
+    """Why nothing matched, as far as can be told: a target archspec does not know (an error, as
+    ``target=zen33:`` is), a package name that is not there (with the nearest names), or just that."""
+    from ...catalog import UnknownTarget, check_target
+
+    for target in query.targets:
+        if not any(c in target for c in "*?[") and target not in catalog.store.tables["target"].items:
+            try:
+                check_target(target)
+            except UnknownTarget as exc:
+                raise CliError(_printable(f"bad term 'target={target}': {exc}"), EXIT_USAGE) from None
+    text = " ".join(opts.query)
+    if query.names and not catalog.package_index.search(query.name_text):
+        closest = catalog.package_index.closest(query.name_text, limit=5)
+        hint = f" (did you mean: {', '.join(closest)}?)" if closest else ""
+        _note(opts, _printable(f"no package named '{query.name_text}'{hint}"))
+    else:
+        _note(opts, _printable(f"no spec matches '{text}'"))
 
 
 def query_terms_epilog() -> str:
@@ -60,7 +86,9 @@ def query_terms_epilog() -> str:
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("query", nargs="*", metavar="QUERY", help="query words (an empty query lists every spec)")
+    p.add_argument(
+        "query", nargs="*", default=[], metavar="QUERY", help="query words (an empty query lists every spec)"
+    )
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.add_argument(
         "--limit",

@@ -12,6 +12,8 @@ from ..sources import (
     problems_note,
     resolve_sources,
 )
+from .find import DEFAULT_LIMIT
+from .find import _limit as limit
 
 
 def run(opts: argparse.Namespace) -> int:
@@ -28,17 +30,27 @@ def run(opts: argparse.Namespace) -> int:
     distinct = sorted({s.hash or "" for s in specs})
     if len(distinct) > 1:
         _note(opts, _printable(f"'{prefix}' is ambiguous: {len(distinct)} specs match"))
-    for spec in specs:
+    shown = specs[: opts.limit] if opts.limit else specs
+    for spec in shown:
         if opts.json:
             _json_line(spec.to_dict())
         else:
             _out(spec_line(spec, full_hash=True))
+    if len(specs) > len(shown):
+        _note(opts, f"{len(specs) - len(shown)} more not shown (use --limit N, or --limit 0 for all)")
     return EXIT_OK
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("prefix", metavar="PREFIX", help="hash prefix, '/' allowed (/jasonju)")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument(
+        "--limit",
+        type=limit,
+        default=DEFAULT_LIMIT,
+        metavar="N",
+        help=f"print at most N occurrences (default {DEFAULT_LIMIT}; 0 = all)",
+    )
 
 
 COMMAND = Command(

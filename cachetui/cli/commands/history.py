@@ -50,7 +50,7 @@ def run(opts: argparse.Namespace) -> int:
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("package", metavar="PACKAGE")
-    p.add_argument("query", nargs="*", metavar="QUERY", help="narrows the specs counted")
+    p.add_argument("query", nargs="*", default=[], metavar="QUERY", help="narrows the specs counted")
     p.add_argument("--json", action="store_true", help="one JSON document")
 
 

@@ -1,0 +1,37 @@
+"""What a new user trips over on the command line: silent failures, floods of output, misleading usage."""
+
+from __future__ import annotations
+
+
+def test_find_says_when_nothing_matches_and_suggests_names(cli):
+    typo = cli("find", "zlb")
+    assert typo.code == 0  # fuzzy: zlib is found
+    none = cli("find", "zlib@9.9")
+    assert none.code == 1 and none.out == "" and "cachetui: note: no spec matches 'zlib@9.9'" in none.err
+    unknown = cli("find", "qqqzzz")
+    assert unknown.code == 1 and "cachetui: note: no package named 'qqqzzz'" in unknown.err
+
+
+def test_a_plain_unknown_target_is_the_same_error_as_a_range_of_it(cli):
+    plain = cli("find", "zlib", "target=zen33")
+    ranged = cli("find", "zlib", "target=zen33:")
+    assert plain.code == ranged.code == 2
+    assert (
+        plain.err_lines[-1]
+        == "cachetui: bad term 'target=zen33': unknown target 'zen33'; did you mean zen3, zen, zen6?"
+    )
+    assert ranged.err_lines[-1].endswith("unknown target 'zen33'; did you mean zen3, zen, zen6?")
+
+
+def test_hash_shows_a_limited_number_of_occurrences_by_default(cli):
+    many = cli("hash", "a", "--limit", "0")
+    assert many.code == 0 and len(many.lines) > 5
+    few = cli("hash", "a", "--limit", "5")
+    assert few.lines == many.lines[:5] and f"{len(many.lines) - 5} more not shown" in few.err
+
+
+def test_the_optional_query_of_diff_and_history_is_not_called_required(cli):
+    diff = cli("diff", "v0.23.0")
+    assert diff.code == 2 and "required: TAG_B (" in diff.err and "QUERY" not in diff.err
+    history = cli("history")
+    assert history.code == 2 and "required: PACKAGE (" in history.err and "QUERY" not in history.err
