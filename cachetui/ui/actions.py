@@ -203,6 +203,15 @@ ACTIONS: tuple[Action, ...] = (
         palette="Help",
     ),
     Action(
+        "search.help",
+        "question_mark",
+        (SEARCH,),
+        "Help",
+        "",  # listed once, as "help": ? opens it from the search bar too (no query term has a ?)
+        action="app.help",
+        priority=True,
+    ),
+    Action(
         "leave",
         "q",
         (BROWSER, SPEC, DIALOG),

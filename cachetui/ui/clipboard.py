@@ -9,12 +9,16 @@ Users run the browser on cluster login nodes, so a local clipboard program
    tmux's paste buffer (and, with tmux >= 3.2, forwarded to the outer
    terminal's clipboard, which tmux otherwise does not do for OSC 52 from
    applications by default);
-3. a notification that shows the exact text, to select by hand when neither
-   works.
+3. inside GNU screen (``$STY`` set, not in tmux), the same OSC 52 wrapped in
+   screen's DCS passthrough, in chunks screen accepts, so it reaches the outer
+   terminal (screen swallows a bare OSC 52);
+4. a notification that shows the exact text, to select by hand when none of
+   these works.
 """
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import threading
@@ -27,6 +31,15 @@ if TYPE_CHECKING:
     from textual.app import App
 
 TMUX_TIMEOUT = 2.0
+SCREEN_CHUNK = 76  # bytes of an escape sequence GNU screen passes through per DCS string
+
+
+def screen_passthrough(text: str) -> str:
+    """OSC 52 for ``text``, cut into chunks each wrapped in GNU screen's DCS passthrough (``ESC P ... ESC \\``)."""
+    sequence = "\x1b]52;c;" + base64.b64encode(text.encode("utf-8")).decode("ascii") + "\x07"
+    chunks = [sequence[i : i + SCREEN_CHUNK] for i in range(0, len(sequence), SCREEN_CHUNK)]
+    return "".join(f"\x1bP{chunk}\x1b\\" for chunk in chunks)
+
 
 TmuxLoader = Callable[[str], bool]
 
@@ -67,10 +80,18 @@ class Copier:
     def in_tmux(self) -> bool:
         return bool(self.environ.get("TMUX"))
 
+    @property
+    def in_screen(self) -> bool:
+        return bool(self.environ.get("STY")) and not self.in_tmux
+
     def copy(self, text: str, what: str) -> None:
         """Copy ``text`` (described as ``what`` in the notification)."""
         self.app.copy_to_clipboard(text)
         title = f"Copied {what}"
+        driver = getattr(self.app, "_driver", None)
+        if self.in_screen and driver is not None:
+            driver.write(screen_passthrough(text))
+            title += " (through screen)"
         if self.in_tmux:
             title += " (+ tmux)"
             thread = threading.Thread(target=self._load_tmux, args=(text,), name="tmux-load-buffer", daemon=True)

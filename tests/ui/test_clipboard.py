@@ -73,3 +73,42 @@ def test_copier_outside_tmux_and_with_a_failing_loader():
     copier.copy("h2", "hash")
     copier.wait()
     assert app.copied == ["h", "h2"]
+
+
+class FakeDriver:
+    def __init__(self):
+        self.written = []
+
+    def write(self, data):
+        self.written.append(data)
+
+
+def _decode_screen(data: str) -> bytes:
+    """What GNU screen passes to the outer terminal: the payloads of its DCS strings, joined."""
+    import base64
+    import re
+
+    chunks = re.findall(r"\x1bP(.*?)\x1b\\", data, re.S)
+    assert "".join(f"\x1bP{c}\x1b\\" for c in chunks) == data  # nothing outside the wrapping
+    assert all(len(c) <= 76 for c in chunks)
+    sequence = "".join(chunks)
+    assert sequence.startswith("\x1b]52;c;") and sequence.endswith("\x07")
+    return base64.b64decode(sequence[len("\x1b]52;c;") : -1])
+
+
+def test_inside_gnu_screen_osc52_is_wrapped_for_screen_in_chunks():
+    app = FakeApp()
+    app._driver = FakeDriver()
+    text = "spack install --use-buildcache only /" + "a" * 200
+    Copier(app, environ={"STY": "1234.pts-0.login1"}).copy(text, "install command")
+    assert app.copied == [text]
+    assert [_decode_screen(w) for w in app._driver.written] == [text.encode()]
+    assert app.notes[0][1]["title"] == "Copied install command (through screen)"
+
+
+def test_tmux_inside_screen_is_tmux_and_plain_terminals_get_no_screen_wrapping():
+    app = FakeApp()
+    app._driver = FakeDriver()
+    Copier(app, environ={"STY": "1.x", "TMUX": "/t,1,0"}, tmux_loader=lambda text: True).copy("h", "hash")
+    Copier(app, environ={}).copy("h", "hash")
+    assert app._driver.written == []

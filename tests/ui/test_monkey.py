@@ -102,3 +102,25 @@ async def test_a_thousand_bad_keys_in_the_config_are_one_notice_and_the_browser_
         await pilot.press("z")
         await settle(pilot)
         assert app.browser.search.input.value == "z"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+async def test_question_mark_opens_the_help_from_every_screen_in_one_key(make_app, size):
+    from cachetui.ui.screens import HelpScreen
+
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        starts = [[], ["tab"], ["tab", "tab"], ["tab", "tab", "space"], ["tab", "p"], ["tab", "D"]]
+        for keys in starts:
+            while app.screen is not app.browser:
+                app.pop_screen()
+            app.browser.search.input.focus()
+            await pilot.pause()
+            for key in keys:
+                await pilot.press(key)
+                await pilot.pause()
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen), (keys, type(app.screen).__name__)
+            assert app.browser.search.input.value == ""  # the ? was not typed into the query
