@@ -13,7 +13,8 @@ from .query.summary import Summary
 from .query.terms import TERMS, Term
 from .query.terms import help_lines as query_help_lines
 from .query.terms import markdown_table as query_markdown_table
-from .sources.pages.reader import ParsedPage, read_page
+from .sources.pages.reader import read_page
+from .sources.parsed import ParsedPage
 from .spack.command_lines import command_line, install_command, mirror_add_command
 from .spack.host import host_from_environment
 from .spack.microarch import Host, UnknownTarget, ancestors, check_target, targets, why_not

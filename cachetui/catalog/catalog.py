@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
-import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -16,8 +14,9 @@ from .query.language import QueryError, SpecQuery, parse_query
 from .query.packages import EXACT, PREFIX, PackageIndex
 from .query.sorting import RowSorter, SortRanks
 from .query.summary import Summary, summarize
-from .spack.microarch import Host, in_range, runs_on, targets
-from .spack.records import Page, Problem, Spec, compiler_name, compiler_version
+from .query.terms import FILTERS, matcher
+from .spack.microarch import Host, runs_on, targets
+from .spack.records import Page, Problem, Spec
 from .spack.specstring import normalize_variant, split_kv
 from .spack.tags import sort_tags
 from .spack.versions import VersionRange
@@ -26,19 +25,6 @@ from .store.pagetable import PageTable
 from .store.spec_store import SpecStore
 
 RowsLike = np.ndarray | Sequence[int]  # spec row numbers
-
-
-def _any_matches(match: Callable[[str], bool]) -> Callable[[tuple[str, ...]], bool]:
-    """A predicate over a tuple of strings: true if any matches."""
-    return lambda values: any(match(v) for v in values)
-
-
-def _matcher(wanted: str) -> Callable[[str], bool]:
-    """Exact (case-insensitive) match, or a glob if ``wanted`` has ``*``/``?``."""
-    wanted = wanted.lower()
-    if any(c in wanted for c in "*?["):
-        return lambda value: value.lower() == wanted or fnmatch.fnmatchcase(value.lower(), wanted)
-    return lambda value: value.lower() == wanted
 
 
 class Catalog:
@@ -226,74 +212,55 @@ class Catalog:
     # --- queries ------------------------------------------------------------------
 
     def query(self, query: SpecQuery | str) -> QueryResult:
-        """Specs matching every term of ``query`` (parse errors raise QueryError)."""
+        """Specs matching every term of ``query`` (parse errors raise QueryError); each field of the
+        query narrows the rows through its term's filter (``query/terms.py``)."""
         if isinstance(query, str):
             query = parse_query(query)
-        ranking: list[tuple[str, float]] | None = None
         rows: np.ndarray | None = None
-        if query.hash_prefixes:
-            for prefix in query.hash_prefixes:
-                found = self.hash_index.lookup(prefix)
-                rows = found if rows is None else np.intersect1d(rows, found, assume_unique=True)
-        if query.names:
-            ranking = self.package_index.search(query.name_text)
-            if ranking and ranking[0][1] >= EXACT:
-                # The user named a package: its name-prefix relatives stay (hdf5 -> hdf5-vol-async),
-                # look-alikes go, so `cmake +ssl` finds cmake or nothing, never `cae`.
-                ranking = [entry for entry in ranking if entry[1] >= PREFIX]
-            page_ids = [pid for name, _ in ranking for pid in self.page_ids_of_package(name)]
-            lut = np.zeros(len(self.pages), dtype=bool)
-            lut[page_ids] = True
-            rows = self._narrow(rows, self.store.page, lut)
-        if query.tags:
-            lut = self._page_lut_for_tags(query.tags)
-            rows = self._narrow(rows, self.store.page, lut)
-        for name, values in (("platform", query.platforms), ("os", query.oss), ("target", query.targets)):
-            for wanted in values:
-                rows = self._narrow(rows, self.store.columns[name], self._lut(name, ("eq", wanted), _matcher(wanted)))
-        for low, high in query.target_ranges:
-            lut = self._lut("target", ("range", low, high), functools.partial(in_range, low=low, high=high))
-            rows = self._narrow(rows, self.store.columns["target"], lut)
-        for host in query.hosts:
-            rows = self._narrow(rows, self.store.columns["target"], self.runs_here_lut(host))
-            if host.platform is not None:
-                rows = self._narrow(
-                    rows,
-                    self.store.columns["platform"],
-                    self._lut("platform", ("eq", host.platform), _matcher(host.platform)),
-                )
-            if host.os is not None:
-                rows = self._narrow(rows, self.store.columns["os"], self._lut("os", ("eq", host.os), _matcher(host.os)))
-        for dep_name, dep_range, typed in query.dependencies:
-            rows = self._narrow_by_dependency(rows, dep_name, dep_range, typed)
-        for cname, crange in query.compilers:
-
-            def match(value: str, cname: str = cname, crange: VersionRange | None = crange) -> bool:
-                if compiler_name(value).lower() != cname:
-                    return False
-                return crange is None or crange.matches(compiler_version(value))
-
-            rows = self._narrow(
-                rows, self.store.columns["compiler"], self._lut("compiler", ("c", cname, crange), match)
-            )
-        for vrange in query.versions:
-            rows = self._narrow(
-                rows, self.store.columns["version"], self._lut("version", ("v", vrange), vrange.matches)
-            )
-        for stack in query.stacks:
-            m = _matcher(stack)
-            rows = self._narrow(
-                rows,
-                self.store.columns["stacks"],
-                self._lut("stacks", ("s", stack), _any_matches(m)),
-            )
-        for variant in query.variants:
-            rows = self._narrow(rows, self.store.columns["variants"], self._variant_lut(variant))
+        for name, narrow in FILTERS.items():
+            values = getattr(query, name)
+            if name == "names":
+                values = (query.name_text,) if values else ()
+            for value in values:
+                rows = narrow(self, rows, value)
         if rows is None:
             rows = np.arange(self.num_specs, dtype=np.int64)
+        ranking = self._name_ranking(query.name_text) if query.names else None
         return QueryResult(self, query, rows, ranking)
 
-    def _narrow_by_dependency(
+    def _name_ranking(self, text: str) -> list[tuple[str, float]]:
+        """Packages matching ``text``, best first; a package the user named keeps only its name-prefix
+        relatives (hdf5 -> hdf5-vol-async), so `cmake +ssl` finds cmake or nothing, never `cae`."""
+        ranking = self.package_index.search(text)
+        if ranking and ranking[0][1] >= EXACT:
+            ranking = [entry for entry in ranking if entry[1] >= PREFIX]
+        return ranking
+
+    # --- what a term's filter may ask (terms.Searchable) ------------------------------------------
+
+    def narrow_column(
+        self, rows: np.ndarray | None, column: str, key: object, match: Callable[[Any], bool]
+    ) -> np.ndarray:
+        """Rows whose value in ``column`` satisfies ``match`` (a lookup table over its interned values)."""
+        return self._narrow(rows, self.store.columns[column], self._lut(column, key, match))
+
+    def narrow_by_names(self, rows: np.ndarray | None, text: str) -> np.ndarray:
+        page_ids = [pid for name, _ in self._name_ranking(text) for pid in self.page_ids_of_package(name)]
+        lut = np.zeros(len(self.pages), dtype=bool)
+        lut[page_ids] = True
+        return self._narrow(rows, self.store.page, lut)
+
+    def narrow_by_tag(self, rows: np.ndarray | None, wanted: str) -> np.ndarray:
+        return self._narrow(rows, self.store.page, self._page_lut_for_tags([wanted]))
+
+    def narrow_by_variant(self, rows: np.ndarray | None, variant: str) -> np.ndarray:
+        return self._narrow(rows, self.store.columns["variants"], self._variant_lut(variant))
+
+    def narrow_by_hash(self, rows: np.ndarray | None, prefix: str) -> np.ndarray:
+        found = self.hash_index.lookup(prefix)
+        return found if rows is None else np.intersect1d(rows, found, assume_unique=True)
+
+    def narrow_by_dependency(
         self, rows: np.ndarray | None, name: str, version: VersionRange | None, typed: str
     ) -> np.ndarray:
         """Rows of specs with a dependency ``name`` (in ``version``); only Spack indexes record dependencies."""
@@ -330,7 +297,7 @@ class Catalog:
         ok: np.ndarray = self.runs_here_lut(host)[store.columns["target"][rows]]
         for name, wanted in (("platform", host.platform), ("os", host.os)):
             if wanted is not None:
-                ok &= self._lut(name, ("eq", wanted), _matcher(wanted))[store.columns[name][rows]]
+                ok &= self._lut(name, ("eq", wanted), matcher(wanted))[store.columns[name][rows]]
         return ok
 
     def unknown_targets(self) -> list[str]:
@@ -361,7 +328,7 @@ class Catalog:
     def _page_lut_for_tags(self, tags: Iterable[str]) -> np.ndarray:
         lut = np.ones(len(self.pages), dtype=bool)
         for wanted in tags:
-            m = _matcher(wanted)
+            m = matcher(wanted)
             ok = np.array([m(tag) for tag in self.tags], dtype=bool)
             lut &= ok[self.page_tag] if len(self.pages) else lut
         return lut

@@ -24,20 +24,18 @@ from .catalog import Catalog
 from .procs import spawned
 from .procs.forked import can_fork, fork_supported
 from .scan import discovery
-from .scan.discovery import PAGE_NAMES, FileInfo, Previous, Stamp, discover, still_same
+from .scan.discovery import FileInfo, Previous, Stamp, discover, still_same
 from .scan.freshness import Evidence, evidence, settled_before, still_fresh
 from .snapshot.filetable import FileTable, FileTableBuilder
 from .snapshot.snapshot import SnapshotData, SnapshotError, read_snapshot, snapshot_path, write_snapshot
-from .sources.pages.reader import (
+from .sources.formats import HELPER_MIN_BYTES, PAGE_NAMES, format_of
+from .sources.parsed import (
     NOT_A_PAGE_REASONS,
     PageError,
     ParsedPage,
     is_read_failure,
-    read_page,
     summary_of_notes,
 )
-from .sources.spack_index.decode import SPLIT_MIN_BYTES
-from .sources.spack_index.pages import index_text_bytes, is_index_file, read_index_pages
 from .spack.records import Problem
 from .store.hashindex import HashIndex
 from .store.rows import IndexColumns
@@ -45,7 +43,6 @@ from .store.spec_store import ChunkBuilder, DuplicateValueError, SpecStore
 
 PARALLEL_THRESHOLD = 4000  # pages; below this, worker start-up costs more than it saves
 CHUNK_FILES = 1500
-HELPER_MIN_BYTES = SPLIT_MIN_BYTES  # an index this large is read by two processes where one may fork
 
 
 class NoSourceError(Exception):
@@ -81,12 +78,8 @@ def _parse_chunk(items: list[tuple[str, str]]) -> tuple[list[FileResult], dict[s
     builder = ChunkBuilder()
     results: list[FileResult] = []
     for path, name in items:
-        parts: list[ParsedPage | IndexColumns | Problem]
-        if is_index_file(path):
-            found = read_index_pages(path, name or None)
-            parts = [found] if isinstance(found, Problem) else list(found)
-        else:
-            parts = [read_page(path)]
+        found = format_of(path).read(path, name)
+        parts: list[ParsedPage | IndexColumns | Problem] = [found] if isinstance(found, Problem) else list(found)
         for parsed in parts:
             if isinstance(parsed, Problem):
                 results.append((path, None, parsed.reason))
@@ -580,7 +573,7 @@ def _read_by_a_helper(fresh: list[FileInfo], nworkers: int) -> set[str]:
     process read the benchmark's 300,000-record index in 4.4 s; a helper, started in 0.25 s, in 2.5."""
     if nworkers < 2 or can_fork() or not fork_supported():
         return set()
-    return {f.path for f in fresh if is_index_file(f.path) and index_text_bytes(f.path) >= HELPER_MIN_BYTES}
+    return {f.path for f in fresh if f.size and format_of(f.path).text_bytes(f.path) >= HELPER_MIN_BYTES}
 
 
 def _apart(files: list[FileInfo], alone: set[str]) -> list[tuple[list[FileInfo], bool]]:

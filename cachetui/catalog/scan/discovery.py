@@ -26,12 +26,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ...files import open_regular
-from ..sources.pages.reader import EMPTY_FILE, NO_FRONT_MATTER, looks_like_page
-from ..sources.spack_index.layout import CACHE_CONTENTS, V2_INDEX, V3_MANIFEST, looks_like_index_cache
+from ..sources.formats import ROOT_FILES, looks_like_a_source, root_file_ok
+from ..sources.parsed import EMPTY_FILE, NO_FRONT_MATTER
 from ..spack.records import Problem
-
-# Names the site uses for pages; a file so named that is not a page is worth reporting.
-PAGE_NAMES = frozenset({"specs.md", "index.md"})
 
 # A stamp must be at least this much older than the scan that records it before a
 # later scan may trust it: coarse file-system clocks (FAT: 2 s, many kernels: a
@@ -146,7 +143,7 @@ def _children(previous: Previous) -> dict[str, tuple[list[str], list[str]]]:
     return children
 
 
-_MIRROR_INDEXES = tuple(os.sep + name for name in (V2_INDEX, V3_MANIFEST))
+_MIRROR_INDEXES = tuple(os.sep + name for name in ROOT_FILES if os.sep in name)
 
 
 def _listed_by(path: str) -> str:
@@ -218,7 +215,7 @@ def discover(
         except OSError as exc:
             problems.append(Problem(path, f"cannot read: {exc.strerror or exc}"))
             return
-        if looks_like_page(head) or head.lstrip()[:1] == b"{":  # a page, or a Spack index given by name
+        if looks_like_a_source(head):  # a file given by name: a page, a Spack index...
             files.append(info)
         else:
             reason = EMPTY_FILE if st.st_size == 0 else NO_FRONT_MATTER
@@ -334,20 +331,16 @@ def index_of_mirror(
     A mirror's ``build_cache`` or ``blobs`` may hold thousands of tarballs;
     they are not pages, and the index says everything about them.
     """
-    names = {os.path.basename(d) for d in subdirs}
-    candidates = []
-    if "v3" in names:
-        candidates.append(os.path.join(directory, V3_MANIFEST))
-    if "build_cache" in names:
-        candidates.append(os.path.join(directory, V2_INDEX))
-    if any(os.path.basename(p) == CACHE_CONTENTS for p, _ in found):
-        candidates.append(os.path.join(directory, CACHE_CONTENTS))
-    for path in candidates:
+    names = {os.path.basename(d) for d in subdirs} | {os.path.basename(p) for p, _ in found}
+    for relative in ROOT_FILES:  # the formats' index files, in their order of preference
+        if relative.split(os.sep, 1)[0] not in names:
+            continue
+        path = os.path.join(directory, relative)
         try:
             st = os.stat(path)
         except OSError:
             continue
-        if stat.S_ISREG(st.st_mode) and (not path.endswith(CACHE_CONTENTS) or looks_like_index_cache(directory)):
+        if stat.S_ISREG(st.st_mode) and root_file_ok(path):
             return [], [(path, st)]
     return None
 

@@ -30,14 +30,17 @@ def run(opts: argparse.Namespace) -> int:
     distinct = sorted({s.hash or "" for s in specs})
     if len(distinct) > 1:
         _note(opts, _printable(f"'{prefix}' is ambiguous: {len(distinct)} specs match"))
-    shown = specs[: opts.limit] if opts.limit else specs
-    for spec in shown:
+    kept = set(distinct[: opts.limit] if opts.limit else distinct)  # every occurrence of the first N specs
+    for spec in specs:
+        if (spec.hash or "") not in kept:
+            continue
         if opts.json:
             _json_line(spec.to_dict())
         else:
             _out(spec_line(spec, full_hash=True))
-    if len(specs) > len(shown):
-        _note(opts, f"{len(specs) - len(shown)} more not shown (use --limit N, or --limit 0 for all)")
+    if len(distinct) > len(kept):
+        more = len(distinct) - len(kept)
+        _note(opts, f"{more} more spec{'s' if more != 1 else ''} not shown (use --limit N, or --limit 0 for all)")
     return EXIT_OK
 
 
@@ -49,7 +52,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         type=limit,
         default=DEFAULT_LIMIT,
         metavar="N",
-        help=f"print at most N occurrences (default {DEFAULT_LIMIT}; 0 = all)",
+        help=f"every occurrence of at most N specs (default {DEFAULT_LIMIT}; 0 = all)",
     )
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from ....files import open_regular
 from ...spack.records import Problem
 from ...store.rows import IndexColumns
-from ..pages.reader import ParsedPage
+from ..parsed import ParsedPage
 from .decode import decode_index
 from .layout import (
     CACHE_CONTENTS,
