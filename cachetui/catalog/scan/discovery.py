@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ...files import open_regular
+from ...files import open_regular, reason
 from ..sources.formats import ROOT_FILES, looks_like_a_source, root_file_ok
 from ..sources.parsed import EMPTY_FILE, NO_FRONT_MATTER
 from ..spack.records import Problem
@@ -167,64 +167,100 @@ def discover(
     ``exclude`` is a directory not to walk (our own snapshot directory);
     ``progress(files_seen)`` is called every few thousand files (and may raise to cancel).
     """
-    scan_ns = time.time_ns()
-    settled = scan_ns - SETTLE_NS
-    previous = previous or Previous()
-    known, known_ignored, known_dirs = previous.files, previous.ignored, previous.dirs
-    children = _children(previous) if known_dirs else {}
-    exclude_key = _dir_key(exclude)
-    ignored: list[FileInfo] = []
-    files: list[FileInfo] = []
-    problems: list[Problem] = []
-    problem_files: list[tuple[FileInfo, str]] = []
-    missing: list[str] = []
-    seen_files: set[tuple[int, int]] = set()
-    seen_dirs: set[tuple[int, int]] = set()
-    troubled: set[str] = set()  # directories to list again next time
-    scanned: list[tuple[str, os.stat_result]] = []
+    return _Walk(previous or Previous(), exclude, progress).run(sources)
 
-    def trouble(path: str, reason: str) -> None:
-        problems.append(Problem(path, reason))
-        troubled.add(path)
-        troubled.add(os.path.dirname(path))
 
-    def consider(path: str, st: os.stat_result, explicit: bool) -> None:
+class _Walk:
+    """One scan: what it has found so far, and the directories to list again next time."""
+
+    def __init__(self, previous: Previous, exclude: str | None, progress: Callable[[int], None] | None) -> None:
+        self.scan_ns = time.time_ns()
+        self.settled = self.scan_ns - SETTLE_NS
+        self.known, self.known_ignored, self.known_dirs = previous.files, previous.ignored, previous.dirs
+        self.children = _children(previous) if self.known_dirs else {}
+        self.exclude_key = _dir_key(exclude)
+        self.progress = progress
+        self.ignored: list[FileInfo] = []
+        self.files: list[FileInfo] = []
+        self.problems: list[Problem] = []
+        self.problem_files: list[tuple[FileInfo, str]] = []
+        self.missing: list[str] = []
+        self.seen_files: set[tuple[int, int]] = set()
+        self.seen_dirs: set[tuple[int, int]] = set()
+        self.troubled: set[str] = set()  # directories to list again next time
+        self.scanned: list[tuple[str, os.stat_result]] = []
+
+    def run(self, sources: Iterable[str]) -> Discovery:
+        for source in sources:
+            source = os.path.abspath(os.path.expanduser(str(source)))
+            try:
+                st = os.stat(source)
+            except FileNotFoundError:
+                self.missing.append(source)
+                continue
+            except OSError as exc:
+                self.problems.append(Problem(source, f"cannot read: {reason(exc)}"))
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                self.walk(source)
+            elif stat.S_ISREG(st.st_mode):
+                self.consider(source, st, explicit=True)
+            else:
+                self.problems.append(Problem(source, "not a regular file or directory"))
+        dirs = [
+            DirInfo(
+                path,
+                st.st_mtime_ns,
+                st.st_ctime_ns,
+                st.st_ino,
+                path not in self.troubled and max(st.st_mtime_ns, st.st_ctime_ns) < self.settled,
+            )
+            for path, st in self.scanned
+        ]
+        return Discovery(self.files, self.problems, self.missing, self.problem_files, dirs, self.ignored, self.scan_ns)
+
+    def trouble(self, path: str, why: str) -> None:
+        self.problems.append(Problem(path, why))
+        self.troubled.add(path)
+        self.troubled.add(os.path.dirname(path))
+
+    def consider(self, path: str, st: os.stat_result, explicit: bool) -> None:
         key = (st.st_dev, st.st_ino)
-        if key in seen_files:
+        if key in self.seen_files:
             # The same file under another name: skipped, and its directory listed again
             # next time, so the other name is found if this one goes away.
-            troubled.add(os.path.dirname(path))
+            self.troubled.add(os.path.dirname(path))
             return
-        seen_files.add(key)
-        if progress is not None and len(seen_files) % 2000 == 0:
-            progress(len(seen_files))
+        self.seen_files.add(key)
+        if self.progress is not None and len(self.seen_files) % 2000 == 0:
+            self.progress(len(self.seen_files))
         info = FileInfo.of(path, st)
-        if known.get(path) == info.stamp:
-            files.append(info)
+        if self.known.get(path) == info.stamp:
+            self.files.append(info)
             return
         if not explicit:
-            if known_ignored.get(path) == info.stamp:
-                ignored.append(info)
+            if self.known_ignored.get(path) == info.stamp:
+                self.ignored.append(info)
             else:
                 # A candidate: the parser reads it anyway, so opening it here too would
                 # double the cost of a cold start. The loader ignores non-pages it finds.
-                files.append(info)
+                self.files.append(info)
             return
         try:
             head = _head(path)
         except OSError as exc:
-            problems.append(Problem(path, f"cannot read: {exc.strerror or exc}"))
+            self.problems.append(Problem(path, f"cannot read: {reason(exc)}"))
             return
         if looks_like_a_source(head):  # a file given by name: a page, a Spack index...
-            files.append(info)
+            self.files.append(info)
         else:
-            reason = EMPTY_FILE if st.st_size == 0 else NO_FRONT_MATTER
-            problems.append(Problem(path, reason))
-            problem_files.append((info, reason))
+            why = EMPTY_FILE if st.st_size == 0 else NO_FRONT_MATTER
+            self.problems.append(Problem(path, why))
+            self.problem_files.append((info, why))
 
-    def list_trusted(directory: str) -> tuple[list[str], list[tuple[str, os.stat_result]]] | None:
+    def list_trusted(self, directory: str) -> tuple[list[str], list[tuple[str, os.stat_result]]] | None:
         """Last time's entries of an unchanged directory, stat'ed; None if any is out of place."""
-        subdirs, known_files = children.get(directory, ([], []))
+        subdirs, known_files = self.children.get(directory, ([], []))
         found = []
         for path in sorted(known_files):
             try:
@@ -236,12 +272,12 @@ def discover(
             found.append((path, fst))
         return sorted(subdirs), found
 
-    def list_directory(directory: str) -> tuple[list[str], list[tuple[str, os.stat_result]]] | None:
+    def list_directory(self, directory: str) -> tuple[list[str], list[tuple[str, os.stat_result]]] | None:
         try:
             with os.scandir(directory) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            trouble(directory, f"cannot read directory: {exc.strerror or exc}")
+            self.trouble(directory, f"cannot read directory: {reason(exc)}")
             return None
         subdirs, found = [], []
         for entry in entries:
@@ -250,7 +286,7 @@ def discover(
             try:
                 est = entry.stat()  # follows symlinks
             except OSError as exc:
-                trouble(entry.path, f"cannot read: {exc.strerror or exc}")
+                self.trouble(entry.path, f"cannot read: {reason(exc)}")
                 continue
             if stat.S_ISDIR(est.st_mode):
                 subdirs.append(entry.path)
@@ -258,31 +294,31 @@ def discover(
                 found.append((entry.path, est))
         return subdirs, found
 
-    def walk(root: str) -> None:
+    def walk(self, root: str) -> None:
         stack = [root]
         while stack:
             directory = stack.pop()
             try:
                 st = os.stat(directory)
             except OSError as exc:
-                trouble(directory, f"cannot read directory: {exc.strerror or exc}")
+                self.trouble(directory, f"cannot read directory: {reason(exc)}")
                 continue
             key = (st.st_dev, st.st_ino)
-            own = key == exclude_key  # our snapshot directory: never read our own files as pages
+            own = key == self.exclude_key  # our snapshot directory: never read our own files as pages
             if own and directory != root:
                 continue
-            if key in seen_dirs:
-                troubled.add(os.path.dirname(directory))
+            if key in self.seen_dirs:
+                self.troubled.add(os.path.dirname(directory))
                 if os.path.islink(directory):
-                    problems.append(Problem(directory, "symlink loop or repeated directory; skipped"))
+                    self.problems.append(Problem(directory, "symlink loop or repeated directory; skipped"))
                 continue
-            seen_dirs.add(key)
-            scanned.append((directory, st))
+            self.seen_dirs.add(key)
+            self.scanned.append((directory, st))
             listing = None
-            if known_dirs.get(directory) == (st.st_mtime_ns, st.st_ctime_ns, st.st_ino):
-                listing = list_trusted(directory)
+            if self.known_dirs.get(directory) == (st.st_mtime_ns, st.st_ctime_ns, st.st_ino):
+                listing = self.list_trusted(directory)
             if listing is None:
-                listing = list_directory(directory)
+                listing = self.list_directory(directory)
                 if listing is not None:
                     listing = index_of_mirror(directory, *listing) or listing
             if listing is None:
@@ -291,36 +327,8 @@ def discover(
             if own:
                 found = [(p, f) for p, f in found if not _is_snapshot_name(os.path.basename(p))]
             for path, fst in found:
-                consider(path, fst, explicit=False)
+                self.consider(path, fst, explicit=False)
             stack.extend(reversed(subdirs))
-
-    for source in sources:
-        source = os.path.abspath(os.path.expanduser(str(source)))
-        try:
-            st = os.stat(source)
-        except FileNotFoundError:
-            missing.append(source)
-            continue
-        except OSError as exc:
-            problems.append(Problem(source, f"cannot read: {exc.strerror or exc}"))
-            continue
-        if stat.S_ISDIR(st.st_mode):
-            walk(source)
-        elif stat.S_ISREG(st.st_mode):
-            consider(source, st, explicit=True)
-        else:
-            problems.append(Problem(source, "not a regular file or directory"))
-    dirs = [
-        DirInfo(
-            path,
-            st.st_mtime_ns,
-            st.st_ctime_ns,
-            st.st_ino,
-            path not in troubled and max(st.st_mtime_ns, st.st_ctime_ns) < settled,
-        )
-        for path, st in scanned
-    ]
-    return Discovery(files, problems, missing, problem_files, dirs, ignored, scan_ns)
 
 
 def index_of_mirror(
