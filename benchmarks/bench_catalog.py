@@ -46,7 +46,7 @@ cat = load_catalog({sources!r}, cache_dir={cache!r}, use_cache={use_cache!r})
 seconds = time.perf_counter() - t
 gc.collect()
 print(json.dumps({{"seconds": seconds, "specs": cat.num_specs, "pages": len(cat.pages),
-    "snapshot": cat.from_snapshot, "rss_growth": rss() - before, "problems": len(cat.problems)}}))
+    "snapshot": cat.load_report.from_snapshot, "rss_growth": rss() - before, "problems": len(cat.problems)}}))
 """
 
 _NAIVE = r"""

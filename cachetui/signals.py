@@ -13,7 +13,7 @@ import threading
 from typing import Any
 
 GRACE_SECONDS = 2.0
-_armed = False
+received: int | None = None  # the signal that started the exit, if one did
 _saved_terminal: tuple[int, list[Any]] | None = None  # (fd, termios attributes) while the browser runs
 
 
@@ -31,24 +31,28 @@ def save_terminal() -> None:
 
 def arm(signum: int) -> None:
     """A signal arrived: end the process if it is still there after GRACE_SECONDS, or now if it is the second."""
-    global _armed
-    if _armed:
+    global received
+    if received is not None:
         exit_now(signum)
-    _armed = True
+    received = signum
     watchdog = threading.Timer(GRACE_SECONDS, exit_now, args=(signum,))
     watchdog.daemon = True
     watchdog.start()
 
 
 def exit_now(signum: int) -> None:
-    """End the process with 128 + signum, the terminal given back as it was (if it is still there)."""
+    """End the process with 128 + signum, the terminal given back as it was (if it is still there).
+
+    Nothing may stop it: whatever restoring the terminal raises is ignored.
+    """
     if _saved_terminal is not None:
         try:
             import termios
 
             fd, attributes = _saved_terminal
-            os.write(fd, b"\x1b[?1049l\x1b[?25h\x1b[?1000l\x1b[?1003l\x1b[?1006l")  # alt screen off, cursor, mouse
             termios.tcsetattr(fd, termios.TCSANOW, attributes)
-        except (OSError, ImportError, ValueError):
-            pass  # the terminal is gone (SIGHUP)
+            os.set_blocking(fd, False)  # a terminal nobody reads must not stop the exit
+            os.write(fd, b"\x1b[?1049l\x1b[?25h\x1b[?1000l\x1b[?1003l\x1b[?1006l")  # alt screen off, cursor, mouse
+        except Exception:  # termios.error is no OSError: the terminal is gone (SIGHUP)
+            pass
     os._exit(128 + signum)

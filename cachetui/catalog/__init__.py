@@ -5,7 +5,7 @@ and ``sources/``, ``scan/``, ``snapshot/``, then ``catalog.py``, ``changes.py``,
 (``tests/test_layers.py`` holds them to it).
 """
 
-from .catalog import Catalog, QueryResult
+from .catalog import Catalog, LoadReport, QueryResult
 from .changes import UnknownTagError, diff_tags, package_history, resolve_tag
 from .loader import LoadProgress, NoSourceError, load_catalog, split_source
 from .query.language import QueryError, SpecQuery, parse_query
@@ -42,6 +42,7 @@ __all__ = [
     "DependencyRef",
     "Host",
     "LoadProgress",
+    "LoadReport",
     "NoSourceError",
     "Page",
     "ParsedPage",

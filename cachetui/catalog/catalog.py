@@ -27,6 +27,20 @@ from .store.spec_store import SpecStore
 RowsLike = np.ndarray | Sequence[int]  # spec row numbers
 
 
+@dataclass
+class LoadReport:
+    """How a catalog was loaded (the loader fills it in; the front ends read it). The catalog itself is
+    read-only once built."""
+
+    seconds: float = 0.0
+    from_snapshot: bool = False  # every page came from the snapshot, unchanged
+    snapshot_file: str | None = None  # the snapshot read or written, if any
+    snapshot_written: bool = False  # this load wrote (or rewrote) the snapshot
+    save_snapshot: Callable[[], None] | None = None  # the snapshot still to write (save_later)
+    trusted_by_ttl: bool = False  # the snapshot was used without a scan (within its TTL)
+    changed_files: int = 0  # files parsed again or gone since the snapshot
+
+
 class Catalog:
     """Everything loaded from a set of page sources. Read-only once built."""
 
@@ -68,13 +82,7 @@ class Catalog:
         self._saved_ranks = sort_ranks  # from the snapshot, if it has them
         self.package_index = PackageIndex(self.packages)
         self._lut_cache: dict[tuple[str, Any], np.ndarray] = {}
-        self.load_seconds = 0.0
-        self.from_snapshot = False
-        self.snapshot_file: str | None = None  # the snapshot read or written, if any
-        self.snapshot_written = False  # this load wrote (or rewrote) the snapshot
-        self.save_snapshot: Callable[[], None] | None = None  # the snapshot still to write (save_later)
-        self.trusted_by_ttl = False  # the snapshot was used without a scan (within its TTL)
-        self.changed_files = 0  # files parsed again or gone since the snapshot
+        self.load_report = LoadReport()  # how it was loaded: the loader fills it in
 
     # --- basic access -------------------------------------------------------------
 

@@ -163,7 +163,7 @@ def load_catalog(
 ) -> Catalog:
     """Load every page under ``sources``. Never raises for bad pages; NoSourceError if nothing exists.
 
-    ``save_later``: a snapshot to write is left to the caller as ``catalog.save_snapshot`` (the
+    ``save_later``: a snapshot to write is left to the caller as ``catalog.load_report.save_snapshot`` (the
     browser shows the catalog first: writing 300,000 specs' snapshot takes 0.3 s), else written here.
 
     With a snapshot, the result is the same as without one (same pages, specs
@@ -254,12 +254,12 @@ def load_catalog(
     catalog = Catalog(pages, store, walk_problems + page_problems, notices, keys, hash_index, saved_ranks)
     catalog.problems.extend(catalog.duplicate_problems())
 
-    catalog.snapshot_file = snap_file if use_cache else None
+    catalog.load_report.snapshot_file = snap_file if use_cache else None
     to_save = refreshed.to_save if refreshed is not None else None
     if use_cache and snap_file and to_save is not None:
         save = _Save(catalog, snap_file, to_save, fresh_evidence, scan_started, walk_problems)
         if save_later:
-            catalog.save_snapshot = save
+            catalog.load_report.save_snapshot = save
         else:
             report(LoadProgress("save"))
             save()
@@ -268,10 +268,10 @@ def load_catalog(
         write_freshness(snap_file, snapshot.scan_ns, scan_started, fresh_evidence, walk_problems)
     if not unchanged:
         _release_free_memory()
-    catalog.load_seconds = time.perf_counter() - started
-    catalog.from_snapshot = unchanged
-    catalog.trusted_by_ttl = trusted is not None
-    catalog.changed_files = refreshed.changed if refreshed is not None else 0
+    catalog.load_report.seconds = time.perf_counter() - started
+    catalog.load_report.from_snapshot = unchanged
+    catalog.load_report.trusted_by_ttl = trusted is not None
+    catalog.load_report.changed_files = refreshed.changed if refreshed is not None else 0
     report(LoadProgress("done", len(pages), len(pages)))
     return catalog
 
@@ -289,7 +289,7 @@ class _Save:
 
     def __call__(self) -> None:
         catalog, snap_file = self.catalog, self.snap_file
-        catalog.save_snapshot = None
+        catalog.load_report.save_snapshot = None
         self.to_save.sort_ranks = catalog.sort_ranks  # sorting needs no multi-key sort on a warm start
         try:
             write_snapshot(snap_file, self.to_save)
@@ -297,7 +297,7 @@ class _Save:
             reason = exc.strerror or str(exc)
             catalog.notices.append(f"working without a snapshot: cannot write {snap_file}: {reason}")
             return
-        catalog.snapshot_written = True
+        catalog.load_report.snapshot_written = True
         if self.fresh_evidence is not None:
             write_freshness(snap_file, self.to_save.scan_ns, self.scan_started, self.fresh_evidence, self.walk_problems)
 

@@ -252,18 +252,18 @@ class CacheTuiApp(App[str | None]):
             done.set()
         if not self._load_cancel.is_set():
             self.post_message(CatalogLoaded(catalog))
-            if catalog.save_snapshot is not None:
+            if catalog.load_report.save_snapshot is not None:
                 self._save_snapshot(catalog)
-            if catalog.trusted_by_ttl:
+            if catalog.load_report.trusted_by_ttl:
                 self._revalidate_in_background()
 
     def _save_snapshot(self, catalog: Catalog) -> None:
         """Write the new snapshot once the catalog is on its way to the screen (0.3 s for 300,000 specs
         the user no longer waits for); a failure is a notice, as when the loader writes it itself."""
-        assert catalog.save_snapshot is not None
+        assert catalog.load_report.save_snapshot is not None
         before = len(catalog.notices)
         try:
-            catalog.save_snapshot()
+            catalog.load_report.save_snapshot()
         except Exception as exc:  # the catalog shown stays; the next start reads the sources again
             catalog.notices.append(f"working without a snapshot: {type(exc).__name__}: {exc}")
         for notice in catalog.notices[before:]:
@@ -293,13 +293,15 @@ class CacheTuiApp(App[str | None]):
                 fresh = load_catalog(self.sources, cache_dir=self.cache_dir, use_cache=self.use_cache, refresh=True)
             except Exception:  # the shown catalog stays; the next start checks again
                 return
-            if not self._load_cancel.is_set() and (fresh.changed_files or not fresh.from_snapshot):
+            if not self._load_cancel.is_set() and (
+                fresh.load_report.changed_files or not fresh.load_report.from_snapshot
+            ):
                 self.post_message(CatalogRefreshed(fresh))
 
         threading.Thread(target=check, name="cachetui-revalidate", daemon=True).start()
 
     def on_catalog_refreshed(self, message: CatalogRefreshed) -> None:
-        changed = message.catalog.changed_files
+        changed = message.catalog.load_report.changed_files
         self.catalog = message.catalog
         self.browser.show_catalog(message.catalog)
         self.notify(f"catalog updated: {changed:,} page{'s' if changed != 1 else ''} changed", markup=False)
@@ -399,6 +401,8 @@ def run_browser(
     """Run the browser over ``sources``; in pick mode return the picked spec's full hash (None if quit)."""
     app = CacheTuiApp(sources=sources, cache_dir=cache_dir, use_cache=use_cache, pick=pick, host=host, notice=notice)
     picked = app.run()
+    if signals.received is not None:  # however the exit unwound, a signal ended it
+        raise SystemExit(128 + signals.received)
     if app.return_code:  # a crash (Textual's 1, after its report) or a signal (128 + its number)
         raise SystemExit(app.return_code)
     return picked if pick else None

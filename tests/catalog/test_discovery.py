@@ -172,7 +172,7 @@ def test_warm_start_sees_new_and_changed_pages(tree, tmp_path):
     cache = tmp_path / "cache"
     _age_directories(tree)
     assert load_catalog([tree], cache_dir=cache).num_specs == 3
-    assert load_catalog([tree], cache_dir=cache).from_snapshot
+    assert load_catalog([tree], cache_dir=cache).load_report.from_snapshot
     write_page(tree, "develop/c/specs.md", page_text("c", "develop", [make_spec(versions=["c"])]))  # new dir
     changed = tree / "develop" / "a" / "specs.md"
     changed.write_text(page_text("a", "develop", [make_spec(versions=["a2"])]))

@@ -93,7 +93,7 @@ def test_no_usable_home_means_no_snapshot_and_one_notice(monkeypatch, tmp_path):
     write_page(tmp_path, "develop/a/specs.md", page_text("a", "develop", [make_spec()]))
     before = set(os.listdir("/"))
     cat = load_catalog([tmp_path / "develop"])
-    assert cat.num_specs == 1 and cat.snapshot_file is None
+    assert cat.num_specs == 1 and cat.load_report.snapshot_file is None
     (notice,) = cat.notices
     assert notice.startswith("working without a snapshot: no cache directory")
     assert set(os.listdir("/")) == before
@@ -108,7 +108,7 @@ def test_cache_directory_inside_the_catalog_is_not_read_as_pages(tmp_path, where
     assert snap
     for _ in range(2):
         cat = load_catalog([tmp_path], cache_dir=cache)
-        assert cat.problems == [] and cat.num_specs == 1 and cat.from_snapshot
+        assert cat.problems == [] and cat.num_specs == 1 and cat.load_report.from_snapshot
     assert first.problems == []
 
 

@@ -329,7 +329,7 @@ def test_empty_directory_gives_empty_catalog(tmp_path):
         assert (cat.num_specs, cat.pages, cat.tags, cat.packages, cat.problems, cat.notices) == (0, [], [], [], [], [])
         assert cat.query("zlib +mpi").count == 0 and cat.query("").count == 0 and cat.query("tag=develop").count == 0
         assert cat.lookup_hash("abc") == [] and cat.summary([]).num_specs == 0
-    assert cat.from_snapshot
+    assert cat.load_report.from_snapshot
 
 
 def test_parallel_parse_matches_serial(tmp_path, monkeypatch):

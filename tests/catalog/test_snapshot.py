@@ -60,12 +60,12 @@ def _fresh(tree):
 
 def test_second_load_comes_from_snapshot(tree, cache):
     first = load_catalog([tree], cache_dir=cache)
-    assert not first.from_snapshot and first.notices == []
+    assert not first.load_report.from_snapshot and first.notices == []
     assert first.num_specs > 700
     snap = _snap_file(cache, tree)
     assert read_snapshot(str(snap)).store is not None
     second = load_catalog([tree], cache_dir=cache)
-    assert second.from_snapshot and second.notices == []
+    assert second.load_report.from_snapshot and second.notices == []
     assert _state(second) == _state(first) == _fresh(tree)
     # problems of unchanged pages (broken page, meta mismatch, duplicates) are still reported
     assert any("never closed" in p.reason for p in second.problems)
@@ -97,7 +97,7 @@ def test_changed_deleted_new_and_broken_pages(tree, cache):
     bump_mtime(broken)
 
     cat = load_catalog([tree], cache_dir=cache)
-    assert not cat.from_snapshot
+    assert not cat.load_report.from_snapshot
     assert _state(cat) == _fresh(tree)
     acl = cat.specs(cat.rows_of("develop-2025-07-13", "acl"))
     assert [(s.version, s.hash) for s in acl] == [("77.0", new_spec["hash"])]
@@ -126,7 +126,7 @@ def test_load_after_incremental_update_from_snapshot_keeps_pages_aligned(tmp_pat
         ("d", "d"),
     ]
     again = load_catalog([root], cache_dir=cache)
-    assert again.from_snapshot
+    assert again.load_report.from_snapshot
     assert sorted((s.package, s.version) for s in again.specs(range(4))) == [
         ("a", "a2"),
         ("b", "b"),
@@ -160,7 +160,7 @@ def test_different_sources_use_different_snapshots(tree, cache):
     a = load_catalog([tree / "real"], cache_dir=cache)
     b = load_catalog([tree / "seeds"], cache_dir=cache)
     assert len(glob.glob(str(cache / "*.snap"))) == 2
-    assert load_catalog([tree / "real"], cache_dir=cache).from_snapshot
+    assert load_catalog([tree / "real"], cache_dir=cache).load_report.from_snapshot
     assert _state(load_catalog([tree / "seeds"], cache_dir=cache)) == _state(b)
     assert a.num_specs != b.num_specs
 
@@ -350,13 +350,13 @@ def test_corrupt_snapshot_is_rebuilt_with_one_notice(tree, cache, tmp_path, corr
     snap = _snap_file(cache, tree)
     corrupt(snap, tmp_path)
     cat = load_catalog([tree], cache_dir=cache)
-    assert not cat.from_snapshot
+    assert not cat.load_report.from_snapshot
     assert _state(cat) == _state(good)
     assert len(cat.notices) == 1 and "\n" not in cat.notices[0]
     assert "rebuilding" in cat.notices[0] or "snapshot" in cat.notices[0]
     assert not (tmp_path / "pwned").exists()
     again = load_catalog([tree], cache_dir=cache)  # the snapshot was rewritten whole
-    assert again.from_snapshot and again.notices == [] and _state(again) == _state(good)
+    assert again.load_report.from_snapshot and again.notices == [] and _state(again) == _state(good)
 
 
 # Arrays holding ids or row counts: an out-of-range value there is structural damage. (A changed value in a
@@ -585,7 +585,7 @@ def test_two_processes_build_at_once(tree, cache, tmp_path):
         assert result == {"n": expected.num_specs, "digest": digest, "notices": []}
     assert _no_temp_files(cache) == []
     later = load_catalog([tree], cache_dir=cache)
-    assert later.from_snapshot and later.notices == []
+    assert later.load_report.from_snapshot and later.notices == []
     assert _state(later) == _state(expected)
 
 
@@ -596,7 +596,7 @@ def test_odd_strings_survive_the_snapshot(tmp_path):
     first = load_catalog([tmp_path / "pages"], cache_dir=tmp_path / "cache")
     assert first.problems == [] and first.notices == []
     second = load_catalog([tmp_path / "pages"], cache_dir=tmp_path / "cache")
-    assert second.from_snapshot and _state(second) == _state(first)
+    assert second.load_report.from_snapshot and _state(second) == _state(first)
     assert [s.version for s in second.specs(range(len(odd)))] == odd
     assert [s.tarball for s in second.specs(range(len(odd)))] == [v or None for v in odd]
     assert second.packages == ["odd\udce9"]
@@ -629,12 +629,16 @@ def test_a_damaged_hash_is_never_answered_and_the_cli_rebuilds(tree, cache, tmp_
 def test_a_snapshot_saved_later_is_written_when_the_caller_says_and_read_back_warm(tree, cache):
     """The browser shows a cold catalog first and writes its snapshot after (``save_later``)."""
     cold = load_catalog([tree], cache_dir=cache, save_later=True)
-    assert cold.save_snapshot is not None and not cold.snapshot_written
+    assert cold.load_report.save_snapshot is not None and not cold.load_report.snapshot_written
     assert not glob.glob(str(cache / "*.snap"))  # nothing written yet
-    cold.save_snapshot()
-    assert cold.save_snapshot is None and cold.snapshot_written and _snap_file(cache, tree).exists()
+    cold.load_report.save_snapshot()
+    assert (
+        cold.load_report.save_snapshot is None
+        and cold.load_report.snapshot_written
+        and _snap_file(cache, tree).exists()
+    )
     warm = load_catalog([tree], cache_dir=cache, save_later=True)
-    assert warm.from_snapshot and warm.save_snapshot is None  # nothing left to save
+    assert warm.load_report.from_snapshot and warm.load_report.save_snapshot is None  # nothing left to save
     assert _state(warm) == _state(cold) == _fresh(tree)
 
 
@@ -645,9 +649,9 @@ def test_a_snapshot_saved_later_that_cannot_be_written_is_a_notice(tree, tmp_pat
     assert not any(notice.startswith("working without a snapshot") for notice in before)
     cache.rmdir() if cache.exists() else None
     cache.write_text("not a directory (made so after the load)")
-    cat.save_snapshot()
+    cat.load_report.save_snapshot()
     (added,) = cat.notices[len(before) :]
-    assert added.startswith("working without a snapshot") and not cat.snapshot_written
+    assert added.startswith("working without a snapshot") and not cat.load_report.snapshot_written
     assert _state(cat) == _fresh(tree)
 
 

@@ -79,7 +79,7 @@ def test_ranks_are_saved_with_the_snapshot_and_read_back(tmp_path, catalog):
     fresh = SortRanks.compute(catalog)
     load_catalog([sample_catalog_path()], cache_dir=str(tmp_path))  # writes the snapshot
     warm = load_catalog([sample_catalog_path()], cache_dir=str(tmp_path))
-    assert warm.from_snapshot
+    assert warm.load_report.from_snapshot
     assert np.array_equal(warm.sort_ranks.natural, fresh.natural)
     assert all(np.array_equal(warm.sort_ranks.values[k], v) for k, v in fresh.values.items())
     rows = np.arange(warm.num_specs)

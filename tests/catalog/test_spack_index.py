@@ -122,7 +122,7 @@ def test_dependencies_survive_the_snapshot(tmp_path):
     shutil.copytree(INDEX / "v3-mirror", mirror)
     cold = load_catalog([mirror], cache_dir=tmp_path / "cache")
     warm = load_catalog([mirror], cache_dir=tmp_path / "cache")
-    assert warm.from_snapshot
+    assert warm.load_report.from_snapshot
     dump = lambda cat: sorted(json.dumps(s.to_dict(), sort_keys=True) for s in cat.specs(range(cat.num_specs)))  # noqa: E731
     assert dump(warm) == dump(cold)
     assert any(s["dependencies"] for s in map(json.loads, dump(warm)))

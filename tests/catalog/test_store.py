@@ -30,7 +30,7 @@ def test_standard_and_unusual_tarballs_round_trip(tmp_path):
             "https://mirror.example/other.spack",
             None,
         ]
-    assert cat.from_snapshot
+    assert cat.load_report.from_snapshot
 
 
 def test_tarball_that_equals_the_reserved_marker(tmp_path):

@@ -55,7 +55,7 @@ def test_within_the_ttl_nothing_is_walked(tree, tmp_path, monkeypatch):
     monkeypatch.setattr(loader, "discover", lambda *a, **k: pytest.fail("walked"))
     monkeypatch.setattr(loader, "still_same", lambda *a, **k: pytest.fail("stat'ed every page"))
     again = load(tree, cache)
-    assert again.trusted_by_ttl and observed(again) == observed(first)
+    assert again.load_report.trusted_by_ttl and observed(again) == observed(first)
 
 
 @pytest.mark.parametrize("change", ["add package", "remove package", "add tag", "remove tag"])
@@ -71,7 +71,7 @@ def test_the_ttl_catches_pages_added_and_removed(tree, tmp_path, change):
     else:
         shutil.rmtree(tree / "v1.0")
     warm = load(tree, cache)
-    assert not warm.trusted_by_ttl
+    assert not warm.load_report.trusted_by_ttl
     assert observed(warm) == observed(load_catalog([tree], use_cache=False))
 
 
@@ -81,11 +81,11 @@ def test_an_edit_in_place_waits_for_the_ttl_or_refresh(tree, tmp_path):
     load(tree, cache)
     target = tree / "develop" / "a" / "specs.md"
     target.write_text(target.read_text().replace('"1.0"', '"2.0"'))
-    assert load(tree, cache).trusted_by_ttl  # within the TTL: the old answer
+    assert load(tree, cache).load_report.trusted_by_ttl  # within the TTL: the old answer
     refreshed = load(tree, cache, refresh=True)
     assert observed(refreshed) == observed(load_catalog([tree], use_cache=False))
     assert "2.0" in {s.version for s in refreshed.specs(refreshed.rows_of("develop", "a"))}
-    assert load(tree, cache).trusted_by_ttl  # the refresh restarted the TTL with the new answer
+    assert load(tree, cache).load_report.trusted_by_ttl  # the refresh restarted the TTL with the new answer
 
 
 def test_the_ttl_runs_out(tree, tmp_path):
@@ -95,7 +95,7 @@ def test_the_ttl_runs_out(tree, tmp_path):
     target.write_text(target.read_text().replace('"1.0"', '"2.0"'))
     time.sleep(0.3)
     warm = load(tree, cache, ttl=0.2)
-    assert not warm.trusted_by_ttl and observed(warm) == observed(load_catalog([tree], use_cache=False))
+    assert not warm.load_report.trusted_by_ttl and observed(warm) == observed(load_catalog([tree], use_cache=False))
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
@@ -113,7 +113,7 @@ def test_a_git_pull_is_seen_within_the_ttl(tmp_path):
     target.write_text(target.read_text().replace('"1.0"', '"2.0"'))  # in place: no directory moves
     git(work, "commit", "-qam", "two")  # as a `git pull` brings it
     warm = load(root, cache)
-    assert not warm.trusted_by_ttl
+    assert not warm.load_report.trusted_by_ttl
     assert "2.0" in {s.version for s in warm.specs(warm.rows_of("develop", "a"))}
 
 
@@ -122,7 +122,7 @@ def test_problems_of_the_walk_survive_a_trusted_start(tree, tmp_path):
     cache = tmp_path / "cache"
     first = load(tree, cache)
     again = load(tree, cache)
-    assert again.trusted_by_ttl and observed(again) == observed(first) and len(first.problems) == 1
+    assert again.load_report.trusted_by_ttl and observed(again) == observed(first) and len(first.problems) == 1
 
 
 def test_ttl_settings(monkeypatch, tmp_path):

@@ -249,7 +249,7 @@ def test_a_hangup_at_any_moment_of_the_start_ends_the_browser(env, delay, how):
     else:
         os.close(fd)  # the terminal goes away: the kernel sends SIGHUP to its session
         fd = os.open(os.devnull, os.O_RDONLY)
-    code = _exit_code_within(pid, fd, 8)
+    code = _exit_code_within(pid, fd, 15)
     if code is None:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)

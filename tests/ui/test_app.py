@@ -135,11 +135,15 @@ async def test_a_cold_catalog_is_shown_before_its_snapshot_is_written(tmp_path, 
         await wait_for(pilot, lambda: "31 packages / " in screen_text(app))
         assert not list(tmp_path.glob("*.snap"))
         shown.set()
-        await wait_for(pilot, lambda: app.catalog is not None and app.catalog.snapshot_written)
+        await wait_for(pilot, lambda: app.catalog is not None and app.catalog.load_report.snapshot_written)
         await pilot.press("q")
     assert waited == [True] and list(tmp_path.glob("*.snap"))
     again = CacheTuiApp(sources=[sample_catalog_path()], cache_dir=str(tmp_path), use_cache=True, environ={})
     async with again.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: not again.loading)
-        assert again.catalog is not None and again.catalog.from_snapshot and not again.catalog.snapshot_written
+        assert (
+            again.catalog is not None
+            and again.catalog.load_report.from_snapshot
+            and not again.catalog.load_report.snapshot_written
+        )
         await pilot.press("q")

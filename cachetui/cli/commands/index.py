@@ -26,7 +26,7 @@ def run(opts: argparse.Namespace) -> int:
     tty = _isatty(sys.stderr)
     progress = None if opts.quiet else Progress(tty=tty, plain=True)
     catalog = load(opts, sources, progress)
-    seconds = round(float(catalog.load_seconds), 3)
+    seconds = round(float(catalog.load_report.seconds), 3)
     if opts.json:
         _json_line(
             {
@@ -39,14 +39,14 @@ def run(opts: argparse.Namespace) -> int:
             }
         )
         return EXIT_OK
-    path = catalog.snapshot_file
+    path = catalog.load_report.snapshot_file
     if path is None:
         snapshot = "not used (--no-cache)"
     else:
         if not os.path.exists(path):
             snapshot = f"{path} (not written)"
         else:
-            snapshot = f"{path} ({'written' if catalog.snapshot_written else 'up to date'})"
+            snapshot = f"{path} ({'written' if catalog.load_report.snapshot_written else 'up to date'})"
     for label, value in (
         ("pages", len(catalog.pages)),
         ("specs", catalog.num_specs),
