@@ -31,6 +31,7 @@ from .spack.records import (
 from .spack.tags import LEGACY_TAG, is_release, is_snapshot, sort_tags, tag_sort_key
 from .spack.text import printable, sparkline
 from .spack.versions import VersionRange, version_key
+from .store.lazy import LazySequence
 from .store.spec_store import DamagedStoreError
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "DamagedStoreError",
     "DependencyRef",
     "Host",
+    "LazySequence",
     "LoadProgress",
     "LoadReport",
     "NoSourceError",

@@ -2,6 +2,8 @@
 
 Parsing is the slow part, so it runs in worker processes when there is a lot
 of it, and only for files whose (size, mtime) changed since the snapshot.
+
+Over 600 lines for now: the refresh and the parse pipeline move to loading/ next (CONTRIBUTING.md).
 """
 
 from __future__ import annotations
@@ -164,7 +166,7 @@ def load_catalog(
     """Load every page under ``sources``. Never raises for bad pages; NoSourceError if nothing exists.
 
     ``save_later``: a snapshot to write is left to the caller as ``catalog.load_report.save_snapshot`` (the
-    browser shows the catalog first: writing 300,000 specs' snapshot takes 0.3 s), else written here.
+    browser shows the catalog first, then writes it), else written here.
 
     With a snapshot, the result is the same as without one (same pages, specs
     and problems): only what the scan proves unchanged is reused. Within the
@@ -173,6 +175,7 @@ def load_catalog(
     (see ``freshness``); ``refresh`` always scans; ``rebuild`` ignores the
     snapshot on disk (found damaged while answering) and writes a new one.
     """
+    # Long on purpose: its steps (snapshot, TTL, scan, parse, save) run in this order; loading/ is the next cut.
     started = time.perf_counter()
     report = progress or (lambda p: None)
     named = [split_source(s) for s in sources]
@@ -380,6 +383,7 @@ def _refresh(
     A file may hold several pages (a Spack index: one per package); they are
     reused or parsed again together.
     """
+    # Long on purpose: reuse, parse and what to save are decided together; loading/ is the next cut.
     old = snapshot.files if snapshot is not None else None
     previous = None
     if snapshot is not None and old is not None:
@@ -477,6 +481,7 @@ def _build(
     names: dict[str, str],
 ) -> tuple[FileTable, SpecStore, HashIndex]:
     """Keep the rows of unchanged pages, parse the rest, and index the result."""
+    # Long on purpose: one pass that keeps and parses into the same builders; loading/ is the next cut.
     table = FileTableBuilder()
     keep = keep_pages = None
     npages = 0
@@ -569,8 +574,8 @@ def _build(
 
 def _read_by_a_helper(fresh: list[FileInfo], nworkers: int) -> set[str]:
     """The large Spack indexes to read in a fresh process of their own (``spawned``): where this thread
-    may not fork a second reader (the browser loads in a thread), and that process may (Linux). One
-    process read the benchmark's 300,000-record index in 4.4 s; a helper, started in 0.25 s, in 2.5."""
+    may not fork a second reader (the browser loads in a thread), and that process may (Linux): two
+    readers beat one by far more than the helper's start costs (docs/benchmarks.md)."""
     if nworkers < 2 or can_fork() or not fork_supported():
         return set()
     return {f.path for f in fresh if f.size and format_of(f.path).text_bytes(f.path) >= HELPER_MIN_BYTES}

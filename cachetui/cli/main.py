@@ -140,8 +140,8 @@ def main(argv: list[str] | None = None) -> int:
 def run() -> NoReturn:
     """The ``cachetui`` command: ``main``, then out at once, without the interpreter's teardown.
 
-    Freeing every module's objects one by one took 60-70 ms at each exit on
-    the benchmark VM (a quarter of a warm ``find``), and there is nothing
+    Freeing every module's objects one by one is a large share of a warm
+    ``find`` (docs/benchmarks.md), and there is nothing
     left to do by then: ``main`` has flushed its output and returned its
     code, files it wrote were closed and renamed into place, the browser has
     given the terminal back, and child processes have been waited for.

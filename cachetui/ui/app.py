@@ -258,8 +258,8 @@ class CacheTuiApp(App[str | None]):
                 self._revalidate_in_background()
 
     def _save_snapshot(self, catalog: Catalog) -> None:
-        """Write the new snapshot once the catalog is on its way to the screen (0.3 s for 300,000 specs
-        the user no longer waits for); a failure is a notice, as when the loader writes it itself."""
+        """Write the new snapshot once the catalog is on its way to the screen (time the user no longer
+        waits for); a failure is a notice, as when the loader writes it itself."""
         assert catalog.load_report.save_snapshot is not None
         before = len(catalog.notices)
         try:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import overload
 
 import numpy as np
 
-from cachetui.catalog import Catalog, QueryResult, Spec, Summary, mirror_add_command
+from cachetui.catalog import Catalog, LazySequence, QueryResult, Spec, Summary, mirror_add_command
 
 GROUP_BY_TAG = "tag"
 GROUP_BY_PACKAGE = "package"
@@ -119,7 +118,7 @@ class DiffMode:
         return mask
 
 
-class SpecRows(Sequence[Spec]):
+class SpecRows(LazySequence[Spec]):
     """The specs of an ordered result, built on demand: a table of millions of rows builds only those it draws."""
 
     def __init__(self, catalog: Catalog, rows: np.ndarray) -> None:
@@ -129,16 +128,11 @@ class SpecRows(Sequence[Spec]):
     def __len__(self) -> int:
         return len(self.rows)
 
-    @overload
-    def __getitem__(self, index: int) -> Spec: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Spec]: ...
-    def __getitem__(self, index: int | slice) -> Spec | list[Spec]:
-        if isinstance(index, slice):
-            return self.catalog.specs(self.rows[index])
-        if not -len(self.rows) <= index < len(self.rows):
-            raise IndexError(index)
-        return self.catalog.specs(self.rows[index : index + 1 or None])[0]
+    def item(self, index: int) -> Spec:
+        return self.catalog.specs(self.rows[index : index + 1])[0]
+
+    def items(self, indexes: range) -> list[Spec]:
+        return self.catalog.specs(self.rows[indexes.start : indexes.stop : indexes.step])
 
     def __iter__(self) -> Iterator[Spec]:
         for start in range(0, len(self.rows), 1000):

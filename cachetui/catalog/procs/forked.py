@@ -69,7 +69,7 @@ def _send(out: io.BufferedWriter, value: object, spill: int) -> None:
     With a ``spill`` file (memory, ``memfd_create``) the parts go there and
     only their sizes through the pipe: the child finishes without waiting for
     the parent to read (a pipe holds 64 KiB), and the parent maps the parts
-    instead of reading them (30 MB took 0.15 s through the pipe).
+    instead of reading them (much slower through the pipe).
     """
     buffers: list[pickle.PickleBuffer] = []
     head = pickle.dumps(value, protocol=5, buffer_callback=buffers.append)

@@ -2,11 +2,11 @@
 
 The browser loads in a thread, where forking is unsafe, and a large Spack
 index is read fastest by two processes, the second forked. A fresh
-interpreter (0.25 s to start and import) has no thread but its main one, so
+interpreter has no thread but its main one, so
 it may fork in turn. Its result comes back as a forked child's does
 (``forked.Channel``: the large parts in a memory file the caller maps):
-through multiprocessing's pool, pickled into a pipe and out of it again, the
-69 MB of a 300,000-record index took 0.75 s.
+not through multiprocessing's pool, which pickles it into a pipe and out of it
+again (docs/benchmarks.md).
 
 The process dies with the thread that started it (Linux's parent-death
 signal; it checks its parent's pid once that is set), so this is Linux

@@ -10,7 +10,7 @@ SIGHUP handlers raise.
 
 This module is the spawned pool for many page files (``parallel_map``); the
 forked child that reads half of a large Spack index is ``forked``. Importing
-multiprocessing costs 30 ms, which a command reading one index never pays.
+multiprocessing has a cost, which a command reading one index never pays.
 """
 
 from __future__ import annotations

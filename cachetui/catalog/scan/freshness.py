@@ -1,10 +1,10 @@
 """When a snapshot may be trusted without walking the sources: a TTL and O(1) evidence.
 
 Proving that nothing changed under 130,000 pages costs a ``stat`` per page and
-per directory (about 0.7 s on a local disk, far more on NFS). Spack faces the
+per directory (noticeable on a local disk, far more on NFS). Spack faces the
 same question for its binary indexes and answers it with a time to live
 (``binary_index_ttl``); cachetui does the same: a snapshot younger than the TTL
-(default 600 s) is trusted after a few O(1) checks, recorded when it was
+(``config.DEFAULT_TTL``, as Spack's) is trusted after a few O(1) checks, recorded when it was
 written:
 
 * when a source is inside a git work tree: the ``HEAD`` commit and the stamp of

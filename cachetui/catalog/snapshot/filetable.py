@@ -111,8 +111,8 @@ class FileTableBuilder:
     def add_pages(
         self, info: FileInfo, packages: list[str], tag: str, fmt: str, rows: list[int], note: str | None
     ) -> None:
-        """The pages of one file that holds many (a Spack index: a page per package), in one go: 22,000
-        packages one ``add_page`` at a time took 0.1 s."""
+        """The pages of one file that holds many (a Spack index: a page per package), in one go (one
+        ``add_page`` per package was measurably slower: docs/benchmarks.md)."""
         if not packages:
             return
         if note:

@@ -25,9 +25,11 @@ import os
 import struct
 import zlib
 from collections.abc import Iterator, Sequence
-from typing import IO, Any, overload
+from typing import IO, Any
 
 import numpy as np
+
+from ..store.lazy import LazySequence
 
 MAGIC = b"CTUISNP7"
 ALIGN = 64
@@ -136,7 +138,7 @@ def encode_strings(name: str, items: Sequence[str]) -> dict[str, np.ndarray]:
     return {name + ".off": offsets, name + ".utf8": np.frombuffer(b"".join(encoded), dtype=np.uint8)}
 
 
-class LazyStrings(Sequence[str]):
+class LazyStrings(LazySequence[str]):
     """A list of strings kept as UTF-8 bytes and offsets; each is decoded when asked for."""
 
     __slots__ = ("_blob", "_offsets")
@@ -148,20 +150,7 @@ class LazyStrings(Sequence[str]):
     def __len__(self) -> int:
         return len(self._offsets) - 1
 
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[str]: ...
-
-    def __getitem__(self, index: int | slice) -> str | list[str]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        n = len(self)
-        if index < 0:
-            index += n
-        if not 0 <= index < n:
-            raise IndexError(index)
+    def item(self, index: int) -> str:
         begin, end = int(self._offsets[index]), int(self._offsets[index + 1])
         return str(self._blob[begin:end], "utf-8", "surrogateescape")
 
@@ -179,7 +168,7 @@ class LazyStrings(Sequence[str]):
     __hash__ = None  # type: ignore[assignment]  # a list-like, compared by value
 
 
-class Subset(Sequence[str]):
+class Subset(LazySequence[str]):
     """The strings of ``base`` at ``index`` (e.g. the paths of the files that are pages), lazily."""
 
     __slots__ = ("_base", "_index")
@@ -191,13 +180,5 @@ class Subset(Sequence[str]):
     def __len__(self) -> int:
         return len(self._index)
 
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[str]: ...
-
-    def __getitem__(self, index: int | slice) -> str | list[str]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
+    def item(self, index: int) -> str:
         return self._base[int(self._index[index])]

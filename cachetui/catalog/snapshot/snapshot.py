@@ -258,6 +258,7 @@ def read_snapshot(path: str) -> SnapshotData:
 
 
 def _read(snap: mapfile.MapFile) -> SnapshotData:
+    # Long on purpose: one check after another, in the order the arrays depend on each other.
     meta = snap.header
     if meta.get("magic") != MAGIC:
         raise SnapshotError("not a cachetui snapshot; rebuilding")
@@ -319,7 +320,7 @@ def _read(snap: mapfile.MapFile) -> SnapshotData:
         # (a reversed or shuffled order fails it), and every lookup re-checks what it returns.
         # (A small sample: each probe maps a whole page of the hash column around it.)
         spread = np.linspace(0, rows - 1, num=min(rows, 64)).astype(np.int64)  # ascending, maybe repeating
-        sample = spread[np.concatenate(([True], spread[1:] != spread[:-1]))]  # np.unique imports numpy.ma: 14 ms
+        sample = spread[np.concatenate(([True], spread[1:] != spread[:-1]))]  # not np.unique: it imports numpy.ma
         picked = store.hashes[hash_order[sample]]
         if not valid_hash_bytes(picked) or np.any(hash_keys_of(picked) != hash_keys[sample]):
             raise SnapshotError("snapshot hash index is out of order; rebuilding")

@@ -6,14 +6,14 @@ A start from the snapshot would otherwise build 100k+ objects nobody looks at.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import overload
 
 import numpy as np
 
 from ..spack.records import Page
+from .lazy import LazySequence
 
 
-class PageTable(Sequence[Page]):
+class PageTable(LazySequence[Page]):
     def __init__(
         self,
         names: list[str],
@@ -60,19 +60,7 @@ class PageTable(Sequence[Page]):
     def __len__(self) -> int:
         return len(self.sources)
 
-    @overload
-    def __getitem__(self, index: int) -> Page: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Page]: ...
-
-    def __getitem__(self, index: int | slice) -> Page | list[Page]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
+    def item(self, index: int) -> Page:
         names = self.names
         declared = int(self.declared[index])
         return Page(
@@ -106,6 +94,6 @@ class PageTable(Sequence[Page]):
 
     def distinct(self, column: np.ndarray) -> list[str]:
         """The distinct strings used in a column (tag or package), by id. A count per id, not
-        ``np.unique``, which imports ``numpy.ma`` (14 ms of every start) to ask if the ids are masked."""
+        ``np.unique``, which imports ``numpy.ma`` (a cost on every start) to ask if the ids are masked."""
         used = np.flatnonzero(np.bincount(column)) if len(column) else np.zeros(0, dtype=np.int64)
         return [self.names[i] for i in used.tolist()]

@@ -3,17 +3,19 @@ and a Spack index's binaries as columns, with their roots and dependency edges."
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
+
+from .lazy import LazySequence
 
 Row = tuple[Any, ...]  # hash, version, compiler, platform, os, target, variants, stacks, size, tarball
 ROW_FIELDS = ("hash", "version", "compiler", "platform", "os", "target", "variants", "stacks", "size", "tarball")
 
 
-class Columns(Sequence[Row]):
+class Columns(LazySequence[Row]):
     """Rows stored column by column (the reader's fast path builds them so; the store interns them so).
 
     Reads as a sequence of rows, so callers need not know which they got.
@@ -29,15 +31,7 @@ class Columns(Sequence[Row]):
     def __len__(self) -> int:
         return len(self.columns[0])
 
-    @overload
-    def __getitem__(self, index: int) -> Row: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Row]: ...
-
-    def __getitem__(self, index: int | slice) -> Row | list[Row]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
+    def item(self, index: int) -> Row:
         return tuple(column[index] for column in self.columns)
 
     def __iter__(self) -> Iterator[Row]:

@@ -14,6 +14,7 @@ from typing import Any, cast
 import numpy as np
 
 from ..spack.records import DependencyRef, Spec, compiler_name, compiler_version, name_at
+from .lazy import LazySequence
 from .rows import Columns, IndexColumns, Row
 
 # Per-spec integer columns (id into a table, or a plain number).
@@ -84,8 +85,7 @@ class Table:
 
         A table that holds no more than the first items of the other (a store's
         fresh tables and the first chunk's, which began as the same) takes the
-        other's items as they are: ids unchanged, nothing interned one by one
-        (60,000 dependency labels of one big index took 0.1 s)."""
+        other's items as they are: ids unchanged, nothing interned one by one."""
         mine = self.items
         if len(mine) <= len(other_items) and list(mine) == list(other_items[: len(mine)]):
             self._items, self._index = list(other_items), None
@@ -110,7 +110,7 @@ class DuplicateValueError(ValueError):
     """A table (from a damaged snapshot) holds a value twice, so values cannot be interned into it."""
 
 
-class ReservedPrefix(Sequence[Any]):
+class ReservedPrefix(LazySequence[Any]):
     """A few reserved values followed by a (lazy) sequence: the tarball table's ids 0 and 1, then URLs."""
 
     __slots__ = ("_head", "_tail")
@@ -122,11 +122,7 @@ class ReservedPrefix(Sequence[Any]):
     def __len__(self) -> int:
         return len(self._head) + len(self._tail)
 
-    def __getitem__(self, index: Any) -> Any:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
+    def item(self, index: int) -> Any:
         if index < len(self._head):
             return self._head[index]
         return self._tail[index - len(self._head)]
@@ -314,7 +310,7 @@ class ChunkBuilder:
         """Picklable, compact form for crossing a process boundary: numpy views of the builder's own
         arrays, not copies (tens of MB each for a large index), which pickle protocol 5 sends out of
         band: a fresh process's result is mapped, not copied into one pickle and out of it again (an
-        ``array`` or a ``bytearray`` pickles in band: 69 MB for a 300,000-record index, 0.1-0.3 s).
+        ``array`` or a ``bytearray`` pickles in band).
         The builder cannot be appended to afterwards (its arrays' buffers are held)."""
         return {
             "tables": {name: table.items for name, table in self.tables.items()},
@@ -379,7 +375,7 @@ class SpecStore:
     def dependencies_of(self, row: int) -> list[tuple[str, str, bool]]:
         """(hash, "name@version", binary in the cache) of each dependency of ``row``; empty for page specs."""
         deps = self.deps
-        at = deps.row.dtype.type(row)  # a Python int would make numpy convert all 1.2 million rows: 0.6 ms
+        at = deps.row.dtype.type(row)  # a Python int would make numpy convert every row, on each call
         low = int(np.searchsorted(deps.row, at, "left"))
         high = int(np.searchsorted(deps.row, at, "right"))
         labels = self.tables["deplabel"].items

@@ -8,9 +8,8 @@ an answer older than the newest request is dropped, so a stale result never
 reaches the screen. There is no debounce: a keystroke's query starts at once,
 unless one is still running; then the latest text runs as soon as it is done
 (keys typed meanwhile are not run one by one). A running thread cannot be
-stopped, and two would share one interpreter lock: with keys 30 ms apart,
-the screen settled 17 ms after the last key (median; 89 ms at worst) this
-way, and 25 ms (108 ms) with a thread per key.
+stopped, and two would share one interpreter lock: the screen settled
+sooner this way than with a thread per key (docs/benchmarks.md).
 
 Each widget carries its own styles (``DEFAULT_CSS``); this screen only lays
 them out. Everything must read at 80x24, in 16 colours and with NO_COLOR:

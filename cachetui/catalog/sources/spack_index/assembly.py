@@ -180,8 +180,8 @@ def assemble(runs: list[RecordRun], keys: np.ndarray, path: str, mirror: str, ve
 def _gathered_meanwhile(parts: list[np.ndarray], at: np.ndarray) -> Callable[[], np.ndarray]:
     """The ``parts`` joined, then ``[at]``, made in a thread while the caller goes on (numpy lets go of
     the interpreter lock while it copies, and the other core is idle by now); the function returned
-    joins it. The dependency hashes are 38 MB for 1.2 million edges, joined and then in row order:
-    0.25-0.3 s, mostly page faults."""
+    joins it. The dependency hashes of a large index are tens of MB, joined and then in row order,
+    mostly page faults."""
     found: list[np.ndarray | BaseException] = []
 
     def gather() -> None:

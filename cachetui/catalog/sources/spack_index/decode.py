@@ -2,8 +2,8 @@
 
 The general reader (``spackindex.records``) decodes the whole Database JSON
 into dicts and builds a record object per spec and per dependency edge, and
-the store then interned every page's rows: a 300,000-record index (1.2
-million edges) took 10-14 s. Here the text of ``installs`` is cut into
+the store then interned every page's rows: several times slower
+(docs/benchmarks.md). Here the text of ``installs`` is cut into
 segments of about 64 KiB that decode on their own (``indexsplit``); each
 segment is decoded where it lies into typed structs holding only the fields
 cachetui uses (the rest of the JSON is skipped, never built), and its
@@ -107,7 +107,7 @@ class _NamedRecord(msgspec.Struct, gc=False):
     spec: _NamedNode
 
 
-# A segment's records decoded as typed structs in one call: 1.1 us a record less than decoding the
+# A segment's records decoded as typed structs in one call: less per record than decoding the
 # segment into raw texts and each text on its own (a call and a Raw object per record, and its text
 # read twice). A 64 KiB segment's ~80 records stay in the CPU's cache while they are taken apart.
 _SEGMENT_DECODER = msgspec.json.Decoder(dict[str, _Record])
@@ -160,7 +160,7 @@ def decode_index_in_parts(
 def _in_two_processes(data: IndexText, segments: Segments, check: BlobCheck | None) -> list[RecordRun | None]:
     """The segments in two runs: this process takes them from the front, a forked child from the back,
     until they meet (``BlockClaims``). The faster takes more: the two cores of a VM are seldom equally
-    fast, and a fixed cut left one waiting for the other for up to 0.4 s."""
+    fast, and a fixed cut left one waiting for the other."""
     count = len(segments)
     claims = BlockClaims(count)
     front: list[int] = []
@@ -314,6 +314,7 @@ def _decoded_run(segments: Iterable[tuple[int, dict[str, _Record]]], backwards: 
 
     Segments that come ``backwards`` (the last first) are put back in order at the end.
     """
+    # Long on purpose: the loop over every record stays in one frame, where its locals are fastest.
     names: dict[str, int] = {}
     versions: dict[str, int] = {}
     arches: dict[bytes, int] = {}

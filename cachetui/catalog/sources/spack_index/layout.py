@@ -378,7 +378,7 @@ def v3_blob(root: str, manifest: bytes) -> tuple[str, str, str, int | None]:
 class BlobCheck:
     """A v3 index blob checked against its manifest (sha256, then length) in a thread of its own.
 
-    hashlib releases the interpreter lock on large buffers, so the check of a 250 MB blob (0.15 s)
+    hashlib releases the interpreter lock on large buffers, so the check of a large blob
     runs on another core while the blob is decoded. ``start(commas)`` starts it: the decoder cuts the
     text in place at those positions (``indexsplit``), so the check reads each of them as the comma it
     was, never the byte there now. A thread must not run while a child is forked: the decoder starts

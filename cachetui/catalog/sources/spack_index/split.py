@@ -3,8 +3,8 @@
 A Spack index is one JSON object, ``{"database": {"version": ..., "installs":
 {HASH: record, ...}}}``: hundreds of MB with no line breaks. To share its
 records out between two processes, the decoder used to make a first pass over
-all of it for each record's raw text (0.45 s of 3 s, on one core, before the
-second could start). Here the ``installs`` object is cut instead, at commas
+all of it for each record's raw text (on one core, before the second could
+start). Here the ``installs`` object is cut instead, at commas
 found by a regular expression (a comma, a 32-character key, a colon and a
 brace), into segments of about 64 KiB, each decoded as an object of its own: the
 comma before a segment becomes ``{`` and the one after it ``}``, in the
@@ -27,9 +27,8 @@ from dataclasses import dataclass, field
 
 import msgspec
 
-# ~80 records, whose decoded structs stay in the CPU's cache while they are taken apart: 256 KiB took
-# 0.15-0.25 s longer for 300,000 records (2 MiB measured as 256 KiB did when records were decoded one
-# by one); the two processes also share more, smaller ones more evenly.
+# ~80 records, whose decoded structs stay in the CPU's cache while they are taken apart (larger segments
+# were slower: docs/benchmarks.md); the two processes also share more, smaller ones more evenly.
 SEGMENT_BYTES = 64 << 10
 _INSTALLS = re.compile(rb'"installs"\s*:\s*\{')
 _MEMBER = re.compile(rb',\s*"[a-z2-7]{32}"\s*:\s*\{')  # a comma, then a record's key and the brace of its value
