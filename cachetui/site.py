@@ -20,8 +20,9 @@ import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
 
+from .config import ENV_SITE_REPO
+
 DEFAULT_REPO = "https://github.com/spack/cache.spack.io"
-ENV_REPO = "CACHETUI_SITE_REPO"
 MARKER = "cachetui-site"  # in .git: the URL this clone was made from
 PARTIAL = ".cachetui-partial"  # in a private clone directory that never finished
 _LOCK = "cachetui-sync.lock"
@@ -51,7 +52,7 @@ def synced_pages(directory: str | None = None) -> str | None:
 
 def repo_url(config: dict[str, object] | None = None) -> str:
     """``$CACHETUI_SITE_REPO``, else ``site_repo`` in the config file, else the public site's repository."""
-    return os.environ.get(ENV_REPO) or str((config or {}).get("site_repo") or DEFAULT_REPO)
+    return os.environ.get(ENV_SITE_REPO) or str((config or {}).get("site_repo") or DEFAULT_REPO)
 
 
 def check_url(url: str) -> str:

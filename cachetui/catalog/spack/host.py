@@ -23,6 +23,7 @@ import platform as platform_mod
 import re
 import shlex
 
+from ...config import ENV_HOST
 from .microarch import Host
 
 MACOS_NAMES = {
@@ -103,7 +104,7 @@ def host_from_environment(given: str | None = None) -> tuple[Host, str]:
     """
     from .microarch import parse_host
 
-    for origin, text in (("--host", given or ""), ("CACHETUI_HOST", os.environ.get("CACHETUI_HOST", "").strip())):
+    for origin, text in (("--host", given or ""), (ENV_HOST, os.environ.get(ENV_HOST, "").strip())):
         if text:
             try:
                 return _full(parse_host(text), origin), origin

@@ -7,6 +7,7 @@ import os
 from typing import TYPE_CHECKING
 
 from ... import signals
+from ...config import ENV_HOST
 from ..output import (
     EXIT_NOTHING,
     EXIT_OK,
@@ -62,7 +63,7 @@ def _run_browser(opts: argparse.Namespace, *, pick: bool) -> int:
 def _browser_host(opts: argparse.Namespace) -> Host | None:
     """The machine the browser marks "runs here": --host or $CACHETUI_HOST (exit 2 if malformed), else
     this one; None (no marks) when archspec cannot tell."""
-    if opts.host or os.environ.get("CACHETUI_HOST", "").strip():
+    if opts.host or os.environ.get(ENV_HOST, "").strip():
         return the_host(opts)
     try:
         return the_host(opts)
