@@ -130,8 +130,10 @@ class CacheTuiApp(App[str | None]):
             self.browser.set_focus(self.browser.search.input)
             self._catalog_ready(self.catalog)
         else:
-            # Nothing focused while loading, so q quits at once; / starts typing a search ahead.
+            # The search bar has focus while loading: keys typed from the moment Enter started the
+            # browser (over a slow SSH link, before it was even drawn) are the query, in order; ctrl+q quits.
             self.browser.show_loading(True, "loading …")
+            self.browser.set_focus(self.browser.search.input)
             self._load_catalog()
 
     def _exit_on_signals(self) -> None:
@@ -314,6 +316,7 @@ class CacheTuiApp(App[str | None]):
         self.loading = False
         self.browser.loading_panel.show_failure(message.reason)
         self.browser.search.show_loading("")
+        self.browser.set_focus(None)  # nothing to search: q quits
 
     def on_catalog_loaded(self, message: CatalogLoaded) -> None:
         self._catalog_ready(message.catalog)

@@ -52,8 +52,8 @@ async def test_progress_is_shown_and_quit_works_while_loading(monkeypatch):
         text = screen_text(app)
         assert "Loading the catalog" in text
         assert "reading " in text and "of 100,000 files" in text
-        assert "q quits at any time" in text
-        await pilot.press("q")
+        assert "type your search now" in text and "ctrl+q quits" in text
+        await pilot.press("ctrl+q")
     assert stopped.wait(2.0), "the loading thread kept running after quit"
     assert app.return_value is None
 
@@ -111,7 +111,7 @@ async def test_a_new_phase_is_shown_even_right_after_the_last(monkeypatch):
         async with app.run_test(size=(80, 24)) as pilot:
             await wait_for(pilot, lambda: "reading 1 file" in screen_text(app))
             assert "looking for" not in screen_text(app)
-            await pilot.press("q")
+            await pilot.press("ctrl+q")
     finally:
         release.set()
 

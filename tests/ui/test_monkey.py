@@ -124,3 +124,20 @@ async def test_question_mark_opens_the_help_from_every_screen_in_one_key(make_ap
             await pilot.pause()
             assert isinstance(app.screen, HelpScreen), (keys, type(app.screen).__name__)
             assert app.browser.search.input.value == ""  # the ? was not typed into the query
+
+
+async def test_keys_typed_while_the_browser_starts_are_the_query(tmp_path):
+    """`cachetui` then at once `zlib` over a slow link: every key after Enter arrives, in order."""
+    from cachetui.catalog import sample_catalog_path
+
+    app = RecordingApp(sources=[sample_catalog_path()], cache_dir=str(tmp_path), environ={}, config={})
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in "zlib":
+            await pilot.press(key)  # while the catalog is still loading
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if not app.loading and not app.busy:
+                break
+        await settle(pilot)
+        assert app.browser.search.input.value == "zlib"
+        assert "zlib" in [str(label).split()[0] for label in (n.label for n in app.browser.package_tree.root.children)]

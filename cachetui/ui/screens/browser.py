@@ -181,6 +181,8 @@ class BrowserScreen(CopyActions, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While typing in the search bar letters are text: hide their actions from the footer.
         # The app knows which actions those are (they follow its keymap).
+        if action == "focus_search" and getattr(self.app, "loading", False) and not self.query_text:
+            return True  # `/` first, out of habit, while the catalog loads: the bar has focus already
         return not (action in getattr(self.app, "letter_actions", frozenset()) and self.typing)
 
     # --- loading --------------------------------------------------------------------

@@ -57,7 +57,9 @@ class LoadingPanel(Vertical):
         yield Static(Text("Loading the catalog", style="bold"), id="loading-title")
         yield ProgressBar(id="loading-bar", show_eta=False)
         yield Static("starting …", id="loading-status", markup=False)
-        yield Static("q quits at any time; / starts typing a search", id="loading-help", markup=False)
+        yield Static(
+            "type your search now: it runs once the catalog is read; ctrl+q quits", id="loading-help", markup=False
+        )
 
     def show_progress(self, progress: LoadProgress) -> None:
         bar = self.query_one(ProgressBar)
