@@ -29,6 +29,7 @@ COMMON_SWITCHES: tuple[tuple[tuple[str, ...], str, str], ...] = (
     ),
     (("--refresh",), "refresh", "check every page now, even within the snapshot's TTL ($CACHETUI_TTL, default 600 s)"),
     (("--debug",), "debug", "show a traceback on errors"),
+    (("--ascii",), "ascii", "draw the browser with ASCII only (the default when the locale is not UTF-8)"),
 )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import signal
 import threading
 import time
@@ -33,6 +34,7 @@ from cachetui.catalog import (
 from cachetui.config import read_config
 
 from .actions import keymap_from_config, letter_actions
+from .ascii import as_ascii, locale_is_utf8
 from .clipboard import Copier, TmuxLoader
 from .commands import BrowserCommands
 from .messages import CatalogLoaded, CatalogLoadFailed, CatalogLoadProgress, CatalogRefreshed
@@ -88,6 +90,7 @@ class CacheTuiApp(App[str | None]):
         host: Host | None = None,
         config: Mapping[str, object] | None = None,
         notice: str | None = None,
+        ascii: bool | None = None,
     ) -> None:
         super().__init__()
         self.host = host  # the machine "runs here" means; None: no marks, no filter
@@ -109,6 +112,9 @@ class CacheTuiApp(App[str | None]):
         if config_problem:
             self.config_problems.insert(0, config_problem)
         self.first_notice = notice  # said once the first screen is up (the bundled sample, say)
+        if ascii is None:  # --ascii, else `ascii = true` in config.toml, else the locale
+            ascii = config.get("ascii") is True or not locale_is_utf8(os.environ if environ is None else environ)
+        self.ascii = ascii
         self.letter_actions = letter_actions(self.keymap)
         """Actions whose keys all type text: hidden from the footer while the search bar has focus."""
         self.browser = BrowserScreen(host=host, pick=pick)
@@ -117,6 +123,9 @@ class CacheTuiApp(App[str | None]):
         self._hold_timer: Timer | None = None
 
     async def on_mount(self) -> None:
+        if self.ascii and self._driver is not None:  # before the first frame: the terminal gets ASCII only
+            write = self._driver.write
+            self._driver.write = lambda data: write(as_ascii(data))  # type: ignore[method-assign]
         self._exit_on_signals()
         if self.keymap:
             self.set_keymap(self.keymap)
@@ -400,9 +409,12 @@ def run_browser(
     pick: bool = False,
     host: Host | None = None,
     notice: str | None = None,
+    ascii: bool | None = None,
 ) -> str | None:
     """Run the browser over ``sources``; in pick mode return the picked spec's full hash (None if quit)."""
-    app = CacheTuiApp(sources=sources, cache_dir=cache_dir, use_cache=use_cache, pick=pick, host=host, notice=notice)
+    app = CacheTuiApp(
+        sources=sources, cache_dir=cache_dir, use_cache=use_cache, pick=pick, host=host, notice=notice, ascii=ascii
+    )
     picked = app.run()
     if signals.received is not None:  # however the exit unwound, a signal ended it
         raise SystemExit(128 + signals.received)

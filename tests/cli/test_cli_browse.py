@@ -17,7 +17,7 @@ def fake_ui(monkeypatch):
     module.error = None
     module.notices = []
 
-    def run_browser(sources, *, cache_dir, use_cache, pick=False, host=None, notice=None):
+    def run_browser(sources, *, cache_dir, use_cache, pick=False, host=None, notice=None, ascii=None):
         calls.append({"sources": list(sources), "cache_dir": cache_dir, "use_cache": use_cache, "pick": pick})
         module.notices.append(notice)
         if module.error is not None:

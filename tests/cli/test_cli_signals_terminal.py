@@ -255,3 +255,52 @@ def test_a_hangup_at_any_moment_of_the_start_ends_the_browser(env, delay, how):
         os.waitpid(pid, 0)
     os.close(fd)
     assert code in (128 + signal.SIGHUP, -signal.SIGHUP)  # before its handler is installed, the default ends it
+
+
+def _screen_bytes(env: dict[str, str], args: list[str], seconds: float = 4.0) -> bytes:
+    """Everything the browser writes to an 80x24 terminal in its first seconds, then it is told to quit."""
+    import fcntl
+    import struct
+    import termios
+
+    pid, fd = pty.fork()
+    if pid == 0:
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        os.environ.clear()
+        os.environ.update(env)
+        os.execvp(sys.executable, [sys.executable, "-m", "cachetui", "--no-cache", *args])
+    out = b""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if select.select([fd], [], [], 0.05)[0]:
+            try:
+                out += os.read(fd, 65536)
+            except OSError:
+                break
+    os.kill(pid, signal.SIGTERM)
+    os.waitpid(pid, 0)
+    os.close(fd)
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["LANG=C", "--ascii"])
+def test_a_terminal_that_is_not_utf8_gets_ascii_only(env, how, tmp_path):
+    """tmux or screen started with LANG=C shows other characters as _: the browser then draws with ASCII."""
+    base = {k: v for k, v in env.items() if k not in ("LANG", "LC_ALL", "LC_CTYPE")}
+    base.update(TERM="xterm-256color", XDG_CONFIG_HOME=str(tmp_path))
+    if how == "LANG=C":
+        out = _screen_bytes({**base, "LANG": "C"}, [])
+    else:
+        out = _screen_bytes({**base, "LANG": "C.UTF-8"}, ["--ascii"])
+    assert b"packages" in out and b"specs" in out  # the browser drew its screen
+    assert all(byte < 0x80 for byte in out), sorted(
+        {chr(b) for b in out.decode("utf-8", "replace").encode() if b >= 0x80}
+    )
+
+
+@pytest.mark.slow
+def test_a_utf8_terminal_gets_the_usual_glyphs(env, tmp_path):
+    base = {k: v for k, v in env.items() if k not in ("LANG", "LC_ALL", "LC_CTYPE")}
+    out = _screen_bytes({**base, "LANG": "C.UTF-8", "TERM": "xterm-256color", "XDG_CONFIG_HOME": str(tmp_path)}, [])
+    assert "─".encode() in out or "╭".encode() in out

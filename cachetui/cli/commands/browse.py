@@ -51,6 +51,7 @@ def _run_browser(opts: argparse.Namespace, *, pick: bool) -> int:
         pick=pick,
         host=_browser_host(opts),
         notice=SAMPLE_NOTE if origin == "sample" else None,
+        ascii=True if opts.ascii else None,
     )
     if not pick:
         return EXIT_OK
