@@ -20,6 +20,8 @@ ENV_CATALOG = "CACHETUI_CATALOG"
 ENV_HOST = "CACHETUI_HOST"
 ENV_SITE_REPO = "CACHETUI_SITE_REPO"
 CONFIG_LIMIT = 1 << 20  # a config file larger than this is not one
+SNAPSHOT_DAYS = 30.0  # snapshots not opened for this long are removed
+SNAPSHOT_KEEP = 5  # at most this many snapshots are kept, the most recently opened
 
 
 def _home() -> str | None:
@@ -77,6 +79,16 @@ def read_config(path: str | None = None) -> tuple[dict[str, Any], str | None]:
         return {}, f"ignoring {path}: {reason(exc)}"
     except (ValueError, RecursionError) as exc:
         return {}, f"ignoring {path}: {exc}"
+
+
+def snapshot_limits(config: dict[str, Any] | None = None) -> tuple[float, int]:
+    """(days a snapshot may go unopened, how many to keep): ``snapshot_days`` and ``snapshot_keep`` in the
+    config file; a value that is not a positive number is ignored."""
+    config = config or {}
+    days, keep = config.get("snapshot_days"), config.get("snapshot_keep")
+    good_days = isinstance(days, (int, float)) and not isinstance(days, bool) and days > 0
+    good_keep = isinstance(keep, int) and not isinstance(keep, bool) and keep > 0
+    return (float(days) if good_days else SNAPSHOT_DAYS), (int(keep) if good_keep else SNAPSHOT_KEEP)  # type: ignore[arg-type]
 
 
 def ttl_seconds(config: dict[str, Any] | None = None) -> tuple[float, str | None]:

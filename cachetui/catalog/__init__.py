@@ -13,6 +13,7 @@ from .query.summary import Summary
 from .query.terms import TERMS, Term
 from .query.terms import help_lines as query_help_lines
 from .query.terms import markdown_table as query_markdown_table
+from .snapshot.snapshot import SnapshotInfo, list_snapshots, prune_snapshots
 from .sources.pages.reader import read_page
 from .sources.parsed import ParsedPage
 from .spack.command_lines import command_line, install_command, mirror_add_command
@@ -51,6 +52,7 @@ __all__ = [
     "Problem",
     "QueryError",
     "QueryResult",
+    "SnapshotInfo",
     "Spec",
     "SpecQuery",
     "Summary",
@@ -69,11 +71,13 @@ __all__ = [
     "is_release",
     "is_snapshot",
     "is_valid_hash",
+    "list_snapshots",
     "load_catalog",
     "mirror_add_command",
     "package_history",
     "parse_query",
     "printable",
+    "prune_snapshots",
     "query_help_lines",
     "query_markdown_table",
     "read_page",

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..config import cache_dir as default_cache_dir
-from ..config import read_config, ttl_seconds
+from ..config import read_config, snapshot_limits, ttl_seconds
 from .catalog import Catalog
 from .procs import spawned
 from .procs.forked import can_fork, fork_supported
@@ -29,7 +29,15 @@ from .scan import discovery
 from .scan.discovery import FileInfo, Previous, Stamp, discover, still_same
 from .scan.freshness import Evidence, evidence, settled_before, still_fresh
 from .snapshot.filetable import FileTable, FileTableBuilder
-from .snapshot.snapshot import SnapshotData, SnapshotError, read_snapshot, snapshot_path, write_snapshot
+from .snapshot.snapshot import (
+    SnapshotData,
+    SnapshotError,
+    mark_used,
+    prune_snapshots,
+    read_snapshot,
+    snapshot_path,
+    write_snapshot,
+)
 from .sources.formats import HELPER_MIN_BYTES, PAGE_NAMES, format_of
 from .sources.parsed import (
     NOT_A_PAGE_REASONS,
@@ -205,6 +213,8 @@ def load_catalog(
             snapshot = read_snapshot(snap_file)
             if sorted(snapshot.sources) != sorted(keys):
                 snapshot = None
+            else:
+                mark_used(snap_file)
         except FileNotFoundError:
             snapshot = None
         except SnapshotError as exc:
@@ -301,6 +311,8 @@ class _Save:
             catalog.notices.append(f"working without a snapshot: cannot write {snap_file}: {reason}")
             return
         catalog.load_report.snapshot_written = True
+        days, keep = snapshot_limits(read_config()[0])
+        prune_snapshots(os.path.dirname(snap_file), max_age_days=days, keep=keep, protect=snap_file)
         if self.fresh_evidence is not None:
             write_freshness(snap_file, self.to_save.scan_ns, self.scan_started, self.fresh_evidence, self.walk_problems)
 

@@ -38,3 +38,50 @@ def test_the_optional_query_of_diff_and_history_is_not_called_required(cli):
     assert diff.code == 2 and "required: TAG_B (" in diff.err and "QUERY" not in diff.err
     history = cli("history")
     assert history.code == 2 and "required: PACKAGE (" in history.err and "QUERY" not in history.err
+
+
+def _age(path, days: float) -> None:
+    import os
+    import time
+
+    old = time.time() - days * 86400
+    os.utime(path, (old, old))
+
+
+def test_index_lists_and_prunes_old_snapshots_and_nothing_else(cli, cache_dir, tmp_path):
+    from cachetui.catalog import sample_catalog_path
+
+    sample = sample_catalog_path()
+    assert cli("index", "-q").code == 0
+    assert cli("-C", f"{sample}/develop", "index", "-q").code == 0
+    (cache_dir / "notes.txt").write_text("mine")  # not cachetui's: never touched
+    listed = cli("index", "--list")
+    assert listed.code == 0 and len(listed.lines) == 2 and "2 snapshots" in listed.err
+    develop = next(line.split()[-2] for line in listed.lines if line.endswith("/develop"))
+    _age(develop, 40)
+    pruned = cli("index", "--prune")
+    assert pruned.code == 0 and "removed 1 snapshot" in pruned.err
+    assert [line.split()[-1] for line in pruned.lines] == [sample]
+    assert (cache_dir / "notes.txt").read_text() == "mine"
+    assert sorted(p.suffix for p in cache_dir.iterdir() if p.name.startswith("catalog-")) == [".fresh", ".snap"]
+
+
+def test_writing_a_snapshot_keeps_only_the_most_recent_few(cli, cache_dir, tmp_path, monkeypatch):
+    import os
+
+    from cachetui.catalog import sample_catalog_path
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    (tmp_path / "cfg" / "cachetui").mkdir(parents=True)
+    (tmp_path / "cfg" / "cachetui" / "config.toml").write_text("snapshot_keep = 2\n")
+    sample = sample_catalog_path()
+    tags = sorted(os.listdir(sample))[:4]
+    import time
+
+    for i, tag in enumerate(tags):
+        assert cli("-C", f"{sample}/{tag}", "index", "-q").code == 0
+        for snap in cache_dir.glob("*.snap"):
+            if snap.stat().st_mtime > time.time() - 60:  # the one just written: opened (len - i) days ago
+                _age(snap, len(tags) - i)
+    kept = [line.split()[-1] for line in cli("index", "--list").lines]
+    assert kept == [f"{sample}/{tags[-1]}", f"{sample}/{tags[-2]}"]

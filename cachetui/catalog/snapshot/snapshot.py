@@ -19,9 +19,11 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -437,3 +439,80 @@ def _file_table(meta: dict[str, Any], snap: mapfile.MapFile) -> FileTable:
     if any(i not in note_map for i in needs_reason):
         raise SnapshotError("snapshot file table is damaged (problem without a reason); rebuilding")
     return FileTable(paths, size, mtime, ctime, ino, rows, declared, package, tag, fmt, names, note_map)
+
+
+@dataclass
+class SnapshotInfo:
+    """One snapshot in the cache directory: its file, size (with its freshness record), when it was last
+    opened, and the sources it is for (empty when its header cannot be read)."""
+
+    path: str
+    size: int
+    used_ns: int
+    sources: list[str]
+
+
+def list_snapshots(cache_dir: str) -> list[SnapshotInfo]:
+    """The snapshots cachetui wrote in ``cache_dir`` (``catalog-*.snap``), most recently opened first."""
+    found = []
+    try:
+        names = os.listdir(cache_dir)
+    except OSError:
+        return []
+    for name in names:
+        if not (name.startswith("catalog-") and name.endswith(".snap")):
+            continue
+        path = os.path.join(cache_dir, name)
+        try:
+            st = os.lstat(path)
+        except OSError:
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            continue
+        size = st.st_size + sum(_size(path[: -len(".snap")] + ext) for ext in (".fresh",))
+        try:
+            sources = [str(s) for s in mapfile.MapFile(path).header.get("sources", [])]
+        except (OSError, ValueError, mapfile.MapFileError):
+            sources = []
+        found.append(SnapshotInfo(path, size, st.st_mtime_ns, sources))
+    return sorted(found, key=lambda info: info.used_ns, reverse=True)
+
+
+def mark_used(path: str) -> None:
+    """Record that the snapshot was just opened (its mtime; pruning keeps recently used ones)."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
+def prune_snapshots(
+    cache_dir: str, *, max_age_days: float, keep: int, protect: str | None = None
+) -> list[SnapshotInfo]:
+    """Remove snapshots not opened for ``max_age_days``, and all but the ``keep`` most recently opened;
+    never ``protect`` (the one in use). Only cachetui's own files (``catalog-*.snap`` and their
+    ``.fresh``) are ever removed. Returns what was removed."""
+    now = time.time_ns()
+    removed = []
+    for rank, info in enumerate(list_snapshots(cache_dir)):
+        if protect is not None and os.path.abspath(info.path) == os.path.abspath(protect):
+            continue
+        if rank < keep and now - info.used_ns < max_age_days * 86400e9:
+            continue
+        for path in (info.path, info.path[: -len(".snap")] + ".fresh"):
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+            except OSError:
+                break
+        else:
+            removed.append(info)
+    return removed
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
