@@ -144,7 +144,12 @@ class BrowseModel:
         if query.hash_prefixes:
             notes.append(self._hash_hint(view))
         elif result.count == 0:
-            if query.names and not result.ranking:
+            if query.hosts and not (query.names or query.has_spec_terms_besides_hosts):
+                host = query.hosts[-1]
+                oss = sorted({os_ for os_ in self.catalog.store.tables["os"].items if os_})
+                shown = ", ".join(oss[:6]) + (f" and {len(oss) - 6} more" if len(oss) > 6 else "")
+                notes.append(f"no build in this catalog runs on {host}; its builds are for {shown} (H shows them all)")
+            elif query.names and not result.ranking:
                 close = self.catalog.package_index.closest(query.name_text, limit=3)
                 suggestion = f"; did you mean {', '.join(close)}?" if close else ""
                 notes.append(f"no package matches '{query.name_text}'{suggestion}")

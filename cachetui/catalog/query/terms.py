@@ -64,6 +64,11 @@ class SpecQuery:
         return any(getattr(self, f) for f in CONSTRAINT_FIELDS if f != "names")
 
     @property
+    def has_spec_terms_besides_hosts(self) -> bool:
+        """True if a term other than the package name and ``host=`` constrains specs."""
+        return any(getattr(self, f) for f in CONSTRAINT_FIELDS if f not in ("names", "hosts"))
+
+    @property
     def uses_microarchitectures(self) -> bool:
         """True if a term compares targets by archspec's ancestry (host=, target=a:b)."""
         return bool(self.hosts or self.target_ranges)

@@ -55,6 +55,8 @@ class TagPairScreen(DialogScreen[tuple[str, str] | None]):
         if self.tag_a is None:
             self.tag_a = tag
             self._ask(1)
+        elif tag == self.tag_a:
+            self.notify("B must be another tag than A", severity="warning", markup=False, timeout=4)
         else:
             self.dismiss((self.tag_a, tag))
 

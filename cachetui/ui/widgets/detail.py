@@ -115,7 +115,7 @@ def position_line(data: DetailData, row: int) -> Text:
     order = (
         f"sorted by {data.sort.column}{' (reversed)' if data.sort.reverse else ''}"
         if data.sort.column
-        else "newest first"
+        else ("oldest first" if data.sort.reverse else "newest first")
     )
     return Text(f"{row + 1:,}/{data.matched:,} · {order}")
 
