@@ -73,8 +73,10 @@ class CacheTuiApp(App[str | None]):
     """Browse a Spack build-cache catalog: find a package, pick a spec, copy its hash."""
 
     TITLE = "cachetui"
-    AUTO_FOCUS = None  # focus is set explicitly: nothing while loading, so q quits
+    AUTO_FOCUS = None  # focus is set explicitly: the search bar from the first frame
     COMMANDS = App.COMMANDS | {BrowserCommands}
+    # A notice shows a copied command whole: at 80 columns Textual's 40-cell toast wrapped it mid-word.
+    CSS = "Toast { width: auto; max-width: 100%; }"
     # ctrl+q (Textual's own binding) quits even while typing; q and the rest are in actions.py.
 
     def __init__(

@@ -98,7 +98,7 @@ class Copier:
             self._tmux_threads = [t for t in self._tmux_threads if t.is_alive()] + [thread]
             thread.start()
         # markup=False and printable(): the text may hold page strings (a tag name in a mirror command).
-        self.app.notify(plain(text), title=title, markup=False, timeout=8)
+        self.app.notify(plain(text), title=title, markup=False, timeout=5)
 
     def _load_tmux(self, text: str) -> None:
         try:

@@ -43,3 +43,17 @@ async def test_the_natural_order_reversed_is_called_oldest_first(make_app):
         await settle(pilot)
         text = screen_text(app)
         assert "oldest first" in text and "newest first" not in text
+
+
+async def test_a_copied_command_is_shown_on_one_line_at_80_columns(make_app, tmux):
+    from browser_helpers import query_in_table
+
+    app = make_app(in_tmux=True)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await query_in_table(pilot, "bc")
+        await pilot.press("i")
+        await pilot.pause(0.3)
+        command = tmux.buffers[-1] if tmux.buffers else app.notes[-1]
+        assert command.startswith("spack install --use-buildcache only /")
+        assert any(command in line for line in screen_text(app).splitlines())  # whole, not wrapped
