@@ -85,3 +85,18 @@ def test_writing_a_snapshot_keeps_only_the_most_recent_few(cli, cache_dir, tmp_p
                 _age(snap, len(tags) - i)
     kept = [line.split()[-1] for line in cli("index", "--list").lines]
     assert kept == [f"{sample}/{tags[-1]}", f"{sample}/{tags[-2]}"]
+
+
+def test_history_is_compact_unless_asked_for_every_tag(cli, tmp_path):
+    from conftest import page_text
+
+    root = tmp_path / "pages"
+    for i in range(8):
+        page = root / f"develop-2025-0{i + 1}-01" / "zlib" / "specs.md"
+        page.parent.mkdir(parents=True)
+        page.write_text(page_text(f"develop-2025-0{i + 1}-01", "zlib", [{}]))
+    compact = cli("-C", str(root), "history", "zlib")
+    assert compact.code == 0 and "8 tags, 8 specs (--all lists them)" in compact.out
+    assert all(len(line) < 120 for line in compact.lines)
+    full = cli("-C", str(root), "history", "zlib", "--all")
+    assert full.code == 0 and "develop-2025-01-01 (1)" in full.out and "--all lists them" not in full.out

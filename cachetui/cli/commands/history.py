@@ -13,6 +13,8 @@ from ..sources import (
     resolve_sources,
 )
 
+COMPACT_TAGS = 4  # a version in more tags than this shows counts unless --all
+
 
 def run(opts: argparse.Namespace) -> int:
     from ...catalog import package_history, parse_query, sparkline
@@ -43,7 +45,11 @@ def run(opts: argparse.Namespace) -> int:
         line = sparkline([count for _, count in snapshots], width=60)
         _out(_printable(f"  weekly snapshots {snapshots[0][0]} .. {snapshots[-1][0]}: {line}"))
     for version in history.versions:
-        tags = ", ".join(f"{tag} ({count})" for tag, count in version.tags.items())
+        if opts.all or len(version.tags) <= COMPACT_TAGS:
+            tags = ", ".join(f"{tag} ({count})" for tag, count in version.tags.items())
+        else:  # 100 tags make a 3,000-character line: the counts, and where the list is
+            specs = sum(version.tags.values())
+            tags = f"{len(version.tags)} tags, {_plural(specs, 'spec')} (--all lists them)"
         _out(_printable(f"  {version.version}: first {version.first}, last {version.last}; {tags}"))
     return EXIT_OK if history.versions else EXIT_NOTHING
 
@@ -52,6 +58,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("package", metavar="PACKAGE")
     p.add_argument("query", nargs="*", default=[], metavar="QUERY", help="narrows the specs counted")
     p.add_argument("--json", action="store_true", help="one JSON document")
+    p.add_argument("--all", action="store_true", help=f"every tag of every version (default: up to {COMPACT_TAGS})")
 
 
 COMMAND = Command(
