@@ -130,6 +130,14 @@ ACTIONS: tuple[Action, ...] = (
         palette="Compare two tags",
     ),
     Action(
+        "toggle_every",
+        "a",
+        (BROWSER,),
+        "All",
+        "every match in one table, across tags and packages; a again: the selected one",
+        palette="Show every match",
+    ),
+    Action(
         "toggle_here",
         "H",
         (BROWSER,),

@@ -53,6 +53,8 @@ class BrowseModel:
     def total(self, selection: Selection) -> int:
         """Specs of a selection, ignoring the query."""
         cat = self.catalog
+        if selection.every:
+            return cat.num_specs
         if selection.tag is not None and selection.package is not None:
             return sum(page.num_specs for page in cat.pages_for(selection.tag, selection.package))
         if selection.package is not None:
@@ -232,6 +234,8 @@ class BrowseModel:
         """Matching spec rows of a selection (all of its rows for the empty query)."""
         if selection.is_empty:
             return np.zeros(0, dtype=np.int64)
+        if selection.every:
+            return view.result.rows if view.result is not None else np.arange(self.catalog.num_specs, dtype=np.int64)
         if view.result is None:
             return self.catalog.rows_of(tag=selection.tag, package=selection.package)
         return view.result.rows_of(tag=selection.tag, package=selection.package)

@@ -26,13 +26,15 @@ class Selection:
 
     tag: str | None = None
     package: str | None = None
+    every: bool = False  # every match, across tags and packages (the flat view)
 
     @property
     def is_empty(self) -> bool:
-        return self.tag is None and self.package is None
+        return not self.every and self.tag is None and self.package is None
 
 
 NO_SELECTION = Selection()
+EVERY_MATCH = Selection(every=True)
 
 
 @dataclass(frozen=True)

@@ -57,3 +57,29 @@ async def test_a_copied_command_is_shown_on_one_line_at_80_columns(make_app, tmu
         command = tmux.buffers[-1] if tmux.buffers else app.notes[-1]
         assert command.startswith("spack install --use-buildcache only /")
         assert any(command in line for line in screen_text(app).splitlines())  # whole, not wrapped
+
+
+async def test_a_shows_every_match_in_one_table_and_a_again_the_selection(make_app, sample_catalog):
+    from browser_helpers import type_query
+
+    app = make_app()
+    expected = sample_catalog.query("target=x86_64_v3").count
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "target=x86_64_v3")
+        await pilot.press("tab")
+        await settle(pilot)
+        first = " ".join(screen_text(app).split())
+        assert f"1/{expected:,}" not in first  # the first package's specs only
+        await pilot.press("a")
+        await settle(pilot)
+        text = " ".join(screen_text(app).split())
+        assert "every match ·" in text and f"{expected:,} of {sample_catalog.num_specs:,} specs match" in text
+        assert f"1/{expected:,}" in text
+        assert len(app.browser.detail.data.specs) == expected
+        await pilot.press("end")
+        await settle(pilot)
+        assert f"{expected:,}/{expected:,}" in " ".join(screen_text(app).split())
+        await pilot.press("a")
+        await settle(pilot)
+        assert "every match" not in screen_text(app)

@@ -38,6 +38,7 @@ from ..copy_actions import CopyActions
 from ..messages import DetailReady, QueryFinished
 from ..safe import markup_safe, plain
 from ..state import (
+    EVERY_MATCH,
     GROUP_BY_PACKAGE,
     GROUP_BY_TAG,
     DetailData,
@@ -101,6 +102,8 @@ class BrowserScreen(CopyActions, Screen[None]):
     """The tree's cursor: what the detail pane shows."""
     sort: reactive[SortOrder] = reactive(SortOrder, init=False)
     """The spec table's order."""
+    every: reactive[bool] = reactive(False, init=False)
+    """The table holds every match, across tags and packages, not the tree's selection."""
     view: var[QueryView | None] = var(None, init=False)
     """The last query that ran without error, with what the tree and counter show."""
 
@@ -363,31 +366,39 @@ class BrowserScreen(CopyActions, Screen[None]):
     def on_package_tree_selection_changed(self, message: PackageTree.SelectionChanged) -> None:
         self.selection = message.selection
 
+    @property
+    def shown(self) -> Selection:
+        """What the detail pane and the table show: every match, or the tree's selection."""
+        return EVERY_MATCH if self.every else self.selection
+
     def watch_selection(self) -> None:
+        self._request_detail()
+
+    def watch_every(self) -> None:
         self._request_detail()
 
     def watch_sort(self) -> None:
         data = self.detail.data
-        if data is not None and self.model is not None and data.selection == self.selection:
+        if data is not None and self.model is not None and data.selection == self.shown:
             self._detail_requested += 1
-            self._detail_key = (self.selection, self._view_generation, self.sort)
+            self._detail_key = (self.shown, self._view_generation, self.sort)
             self._resort_worker(self.model, data, self.sort, self._detail_requested)
         else:
             self._request_detail()
 
     def _request_detail(self) -> None:
         """Show the selection in the detail pane (computed in a worker) unless it is shown or on its way."""
-        key = (self.selection, self._view_generation, self.sort)
+        key = (self.shown, self._view_generation, self.sort)
         if key == self._detail_key:
             return
         self._detail_key = key
         self._detail_requested += 1
-        if self.selection.is_empty or self.view is None or self.model is None:
+        if self.shown.is_empty or self.view is None or self.model is None:
             self._detail_answered = self._detail_requested
             no_match = self.view is not None and not self.view.packages
             self.detail.show_nothing("no matches" if no_match else "select a tag or package")
             return
-        self._detail_worker(self.model, self.view, self.selection, self.sort, self._detail_requested)
+        self._detail_worker(self.model, self.view, self.shown, self.sort, self._detail_requested)
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def _detail_worker(
@@ -479,6 +490,12 @@ class BrowserScreen(CopyActions, Screen[None]):
             self.focus_tree()
         else:
             self.set_focus(self.search.input)
+
+    def action_toggle_every(self) -> None:
+        """a: every match in one table (fzf's view: the counter counts them all), or the selection again."""
+        self.every = not self.every
+        if self.every:
+            self.set_focus(self.table)
 
     def action_toggle_here(self) -> None:
         """H: show only the specs that run on this machine (or --host), or all of them again."""

@@ -45,6 +45,9 @@ def title_line(data: DetailData) -> Text:
         line.append("tag ")
         line.append_text(literal(sel.tag, style="bold"))
         line.append(f" · {data.package_count:,} package{'' if data.package_count == 1 else 's'}")
+    elif sel.every:
+        line.append("every match", style="bold")
+        line.append(f" · {data.package_count:,} package{'' if data.package_count == 1 else 's'}")
     spec_word = "spec" if data.total == 1 else "specs"
     if data.query_text.strip():
         line.append(f" · {data.matched:,} of {data.total:,} {spec_word} match")
