@@ -157,11 +157,17 @@ def the_host(opts: argparse.Namespace) -> Host:
         raise CliError(_printable(str(exc)), EXIT_USAGE) from None
 
 
-def _find_package(catalog: Catalog, name: str) -> str | None:
+def named_package(opts: argparse.Namespace, catalog: Catalog, name: str, sources: list[str], origin: str) -> str:
+    """The package a command names (exactly, or but for case); else an error naming the nearest ones."""
     if name in catalog.package_index.names:
         return name
     folded = [p for p in catalog.packages if p.lower() == name.lower()]
-    return folded[0] if len(folded) == 1 else None
+    if len(folded) == 1:
+        return folded[0]
+    closest = catalog.package_index.closest(name, limit=5)
+    hint = f" (did you mean: {', '.join(closest)}?)" if closest else ""
+    problems_note(opts, catalog, sources, origin)
+    raise CliError(_printable(f"no package named '{name}'{hint}"))
 
 
 def _hash_prefix(text: str) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from ..output import EXIT_NOTHING, EXIT_OK, CliError, _json_line, _out, _plural, _printable
+from ..output import EXIT_NOTHING, EXIT_OK, _json_line, _out, _plural, _printable
 from ..registry import Command
 from ..sources import (
-    _find_package,
     load,
+    named_package,
     problems_note,
     resolve_sources,
 )
@@ -22,12 +22,7 @@ def run(opts: argparse.Namespace) -> int:
     query = parse_query(" ".join(opts.query))
     sources, origin = resolve_sources(opts)
     catalog = load(opts, sources)
-    package = _find_package(catalog, opts.package)
-    if package is None:
-        closest = catalog.package_index.closest(opts.package, limit=5)
-        hint = f" (did you mean: {', '.join(closest)}?)" if closest else ""
-        problems_note(opts, catalog, sources, origin)
-        raise CliError(_printable(f"no package named '{opts.package}'{hint}"))
+    package = named_package(opts, catalog, opts.package, sources, origin)
     history = package_history(catalog, package, query)
     problems_note(opts, catalog, sources, origin)
     if opts.json:

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from ..output import EXIT_OK, CliError, _counts, _json_line, _out, _plural, _printable, spec_line
 from ..registry import Command
 from ..sources import (
-    _find_package,
     _hash_prefix,
     load,
+    named_package,
     problems_note,
     resolve_sources,
 )
@@ -30,12 +30,7 @@ def run(opts: argparse.Namespace) -> int:
         return _show_hash(opts, prefix, load(opts, sources), sources, origin)
     sources, origin = resolve_sources(opts)
     catalog = load(opts, sources)
-    package = _find_package(catalog, opts.package)
-    if package is None:
-        closest = catalog.package_index.closest(opts.package, limit=5)
-        hint = f" (did you mean: {', '.join(closest)}?)" if closest else ""
-        problems_note(opts, catalog, sources, origin)
-        raise CliError(_printable(f"no package named '{opts.package}'{hint}"))
+    package = named_package(opts, catalog, opts.package, sources, origin)
     tags: list[str] = []
     for page_id in catalog.page_ids_of_package(package):
         tag = catalog.pages[page_id].tag
