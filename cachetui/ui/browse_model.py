@@ -261,6 +261,7 @@ class BrowseModel:
             diff=view.diff,
             mirror_source=self.source_of_tag(selection.tag),
             shared_variants=self.shared_variants(rows, variant_sets),
+            variant_rank=self.variant_rank(rows),
         )
         if len(rows) and selection.tag is None:
             data.tag_counts = cat.tags_of_rows(rows)
@@ -296,6 +297,7 @@ class BrowseModel:
             diff=data.diff,
             mirror_source=data.mirror_source,
             shared_variants=data.shared_variants,
+            variant_rank=data.variant_rank,
         )
 
     def shared_variants(self, rows: np.ndarray, variant_sets: np.ndarray | None = None) -> tuple[str, ...]:
@@ -309,6 +311,22 @@ class BrowseModel:
         ids = variant_sets.tolist()
         shared = set(items[ids[0]]).intersection(*(items[i] for i in ids[1:]))
         return tuple(sorted(shared))
+
+    def variant_rank(self, rows: np.ndarray) -> dict[str, int]:
+        """The variants of ``rows`` that tell them apart, best split first: a variant half the specs have
+        says more than one that a single spec has (``~new_strategies`` before ``build_system=cmake``)."""
+        if len(rows) < 2:
+            return {}
+        store = self.catalog.store
+        items = store.tables["variants"].items
+        set_ids, counts = np.unique(store.columns["variants"][rows], return_counts=True)
+        having: dict[str, int] = {}
+        for set_id, count in zip(set_ids.tolist(), counts.tolist()):
+            for variant in items[set_id]:
+                having[variant] = having.get(variant, 0) + count
+        n = len(rows)
+        split = sorted(having, key=lambda v: (-min(having[v], n - having[v]), v))
+        return {variant: rank for rank, variant in enumerate(split)}
 
     def source_of_tag(self, tag: str | None) -> str | None:
         """The file a page of ``tag`` came from (a Spack index's tag has its mirror in it)."""

@@ -22,7 +22,7 @@ from rich.text import Text
 
 from cachetui.catalog import Spec, human_size
 
-from .safe import literal
+from .safe import ELLIPSIS, literal
 
 if TYPE_CHECKING:
     from .state import DetailData, Selection
@@ -48,6 +48,9 @@ def _variants(spec: Spec, data: DetailData | None, index: int) -> Text:
     """What tells this spec apart: the variants not every match has."""
     shared = set(data.shared_variants) if data is not None else set()
     differing = [v for v in spec.variants if v not in shared]
+    if data is not None and data.variant_rank:  # the variants that split the result best come first
+        last = len(data.variant_rank)
+        differing.sort(key=lambda v: data.variant_rank.get(v, last))
     return literal(" ".join(differing)) if differing or not shared else Text("(all shared)", style="dim")
 
 
@@ -83,6 +86,7 @@ class Column:
     squeeze: int | None = None  # order in which columns give way to fit the table (None: never)
     grow: bool = False  # takes spare width, up to its widest value, beyond ``max_width``
     overflow: bool = False  # may sit beyond the right edge (reached by scrolling sideways)
+    cut: str = "end"  # where a long value loses characters: "end", or "middle" (develop-2…: dev…05-25)
     values: Callable[[DetailData], list[str]] | None = None  # every value in the result (sized by them all)
 
 
@@ -116,7 +120,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "variants", "differing", _variants, sort="variants", max_width=40, min_width=14, squeeze=0, grow=True
     ),  # variants
-    Column("tag", "tag", _field("tag"), sort="tag", max_width=20, min_width=10, squeeze=1, values=_tags),
+    Column("tag", "tag", _field("tag"), sort="tag", max_width=20, min_width=10, squeeze=1, values=_tags, cut="middle"),
     Column("stacks", "stacks", lambda s, d, i: literal(" ".join(s.stacks)), sort="stacks", max_width=28, overflow=True),
     Column(
         "size", "size", lambda spec, data, index: Text(human_size(spec.size)), sort="size", align="right", overflow=True
@@ -214,7 +218,13 @@ def fit_widths(columns: Sequence[str], widths: Sequence[int], available: int, ga
 def fit(text: Text, width: int, column: str) -> Text:
     """``text`` (a fresh cell, changed in place) cut with an ellipsis or padded to ``width`` cells, aligned."""
     if text.cell_len > width:
-        text.truncate(width, overflow="ellipsis")
+        plain = text.plain
+        if BY_ID[column].cut == "middle" and plain.isascii() and width >= 5 and not text.spans:
+            head = (width - 2) // 2  # the end keeps the extra cell: a tag ends with its date
+            tail = width - 1 - head
+            text = Text(plain[:head] + ELLIPSIS + plain[len(plain) - tail :], style=text.style)
+        else:
+            text.truncate(width, overflow="ellipsis")
     gap = width - text.cell_len
     align = BY_ID[column].align
     if align == "right":

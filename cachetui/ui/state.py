@@ -199,6 +199,7 @@ class DetailData:
     diff: DiffMode | None = None
     mirror_source: str | None = None  # a page of the selected tag: says whether it is a site tag or a Spack index
     shared_variants: tuple[str, ...] = ()  # variants every matching spec has: the table shows the others
+    variant_rank: dict[str, int] = field(default_factory=dict)  # differing variants, best split first
 
     @property
     def matched(self) -> int:

@@ -83,3 +83,32 @@ async def test_a_shows_every_match_in_one_table_and_a_again_the_selection(make_a
         await pilot.press("a")
         await settle(pilot)
         assert "every match" not in screen_text(app)
+
+
+def test_differing_variants_that_split_the_result_best_come_first(sample_catalog):
+    from cachetui.ui.browse_model import BrowseModel
+    from cachetui.ui.columns import BY_ID
+    from cachetui.ui.state import Selection, SortOrder
+
+    model = BrowseModel(sample_catalog, None)
+    view = model.run_query("zlib-ng")
+    data = model.detail(view, Selection(None, "zlib-ng"), SortOrder())
+    specs = list(data.specs)
+    have = {v: sum(v in s.variants for s in specs) for s in specs for v in s.variants}
+    n = len(specs)
+    assert data.variant_rank and n > 2
+    best = min(data.variant_rank, key=data.variant_rank.get)
+    assert min(have[best], n - have[best]) == max(min(c, n - c) for c in have.values())
+    for index, spec in enumerate(specs):
+        cell = BY_ID["variants"].cell(spec, data, index).plain.split()
+        ranks = [data.variant_rank[v] for v in cell]
+        assert ranks == sorted(ranks)
+
+
+def test_a_long_tag_is_cut_in_the_middle_so_its_date_stays():
+    from rich.text import Text
+
+    from cachetui.ui.columns import fit
+
+    assert fit(Text("develop-2025-05-25"), 9, "tag").plain == "dev…05-25"
+    assert fit(Text("cmake-extra-long-package"), 9, "package").plain == "cmake-ex…"
