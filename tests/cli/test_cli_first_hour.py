@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from conftest import page_text
+
 
 def test_find_says_when_nothing_matches_and_suggests_names(cli):
     typo = cli("find", "zlb")
@@ -88,8 +90,6 @@ def test_writing_a_snapshot_keeps_only_the_most_recent_few(cli, cache_dir, tmp_p
 
 
 def test_history_is_compact_unless_asked_for_every_tag(cli, tmp_path):
-    from conftest import page_text
-
     root = tmp_path / "pages"
     for i in range(8):
         page = root / f"develop-2025-0{i + 1}-01" / "zlib" / "specs.md"
