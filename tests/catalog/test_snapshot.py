@@ -215,7 +215,7 @@ def _save(path, header, arrays):
     directory, blobs, offset = {}, [], 0
     for name, array in arrays.items():
         data = pickle.dumps(array[0]) if array.dtype == object else np.ascontiguousarray(array).tobytes()
-        directory[name] = [array.dtype.str, len(array), offset, zlib.crc32(data)]
+        directory[name] = [array.dtype.str, len(array), offset, mapfile.checksum(np.frombuffer(data, dtype=np.uint8))]
         padded = data + b"\0" * (-len(data) % 64)
         blobs.append(padded)
         offset += len(padded)
@@ -661,3 +661,20 @@ def test_a_cache_directory_that_is_a_file_is_named_and_the_load_goes_on(tree, tm
     cat = load_catalog([tree], cache_dir=blocker / "cachetui")
     assert cat.notices == [f"working without a snapshot: the cache directory's {blocker} is not a directory"]
     assert _state(cat) == _fresh(tree)
+
+
+def test_the_checksum_of_a_large_array_changes_with_any_flipped_byte_or_moved_block():
+    import random
+
+    data = np.frombuffer(random.Random(7).randbytes(3 * (1 << 20) + 13), dtype=np.uint8).copy()
+    base = mapfile.checksum(data)
+    rng = random.Random(8)
+    for _ in range(300):
+        at, bit = rng.randrange(len(data)), 1 << rng.randrange(8)
+        data[at] ^= bit
+        assert mapfile.checksum(data) != base, at
+        data[at] ^= bit
+    block = 1 << 16
+    swapped = data.copy()
+    swapped[:block], swapped[block : 2 * block] = data[block : 2 * block], data[:block]
+    assert mapfile.checksum(swapped) != base

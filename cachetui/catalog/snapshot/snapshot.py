@@ -4,8 +4,8 @@ One file that opens by mapping (``mapfile``): a checksummed header, then
 aligned arrays that stay on disk until used; string tables and paths decode
 one string at a time. Nothing in it can run code (plain numeric and byte
 arrays, JSON). A format number and structural checks catch damage and
-tampering: a CRC-32 per array, checked when it is first viewed (all are viewed
-on open); every id column within its table, small interned tables holding
+tampering: a checksum per array (``mapfile.checksum``), checked when it is first
+viewed (all are viewed on open); every id column within its table, small interned tables holding
 unique values of the right type, hashes base32, the hash index sorted and its
 keys matching the hashes it orders (on a sample here, and on every answer),
 page ids tiling the rows. Any doubt means "rebuild", never "trust". Writes go
@@ -37,7 +37,7 @@ from . import mapfile
 from .filetable import LOWEST_CODE, NOT_A_PAGE, UNREADABLE, FileTable
 from .mapfile import encode_strings
 
-FORMAT = 9  # 9: a CRC-32 per array
+FORMAT = 10  # 10: a checksum per array
 MAGIC = "cachetui-snapshot"
 TEMP_PREFIX = ".snapshot-"
 TEMP_SUFFIX = ".tmp"
