@@ -141,3 +141,33 @@ async def test_keys_typed_while_the_browser_starts_are_the_query(tmp_path):
         await settle(pilot)
         assert app.browser.search.input.value == "zlib"
         assert "zlib" in [str(label).split()[0] for label in (n.label for n in app.browser.package_tree.root.children)]
+
+
+async def test_moving_keys_typed_while_loading_act_in_order_once_the_catalog_is_shown(tmp_path, monkeypatch):
+    """`zlib`, tab, j while the catalog loads: the query is zlib, then the tree has focus, then j moves in it."""
+    import threading
+
+    import cachetui.ui.app as app_module
+    from cachetui.catalog import sample_catalog_path
+
+    gate = threading.Event()
+    real = app_module.load_catalog
+
+    def gated(*args, **kwargs):
+        gate.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(app_module, "load_catalog", gated)
+    app = RecordingApp(sources=[sample_catalog_path()], cache_dir=str(tmp_path), environ={}, config={})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*"zlib", "tab", "j")
+        assert app.loading
+        gate.set()
+        for _ in range(300):
+            await pilot.pause(0.02)
+            if not app.loading and app.focused is app.browser.package_tree:
+                break
+        await settle(pilot)
+        assert app.browser.search.input.value == "zlib"
+        assert app.focused is app.browser.package_tree
+        assert app.browser.package_tree.cursor_line == 1  # j moved once

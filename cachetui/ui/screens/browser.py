@@ -311,6 +311,9 @@ class BrowserScreen(CopyActions, Screen[None]):
             diff=(view.diff.tag_a, view.diff.tag_b, view.added, view.removed) if view.diff else None,
         )
         self._focus_pending()
+        if getattr(self.app, "release_on_answer", False):  # keys typed ahead while the catalog loaded
+            self.app.release_on_answer = False  # type: ignore[attr-defined]
+            self.call_after_refresh(self._release_keys)
 
     def _focus_pending(self) -> None:
         if self._focus_after_query is not None:
