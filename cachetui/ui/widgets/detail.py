@@ -49,7 +49,10 @@ def title_line(data: DetailData) -> Text:
         line.append("every match", style="bold")
         line.append(f" · {data.package_count:,} package{'' if data.package_count == 1 else 's'}")
     spec_word = "spec" if data.total == 1 else "specs"
-    if data.query_text.strip():
+    if data.diff is not None and data.added_mask is not None:  # the table holds the changes, not the total
+        added = int(data.added_mask.sum())
+        line.append(f" · {data.matched:,} changed: +{added:,} -{data.matched - added:,}")
+    elif data.query_text.strip():
         line.append(f" · {data.matched:,} of {data.total:,} {spec_word} match")
     else:
         line.append(f" · {data.total:,} {spec_word}")

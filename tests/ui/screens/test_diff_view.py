@@ -40,6 +40,9 @@ async def test_diff_view_marks_added_and_removed(sample_catalog, tmux, size):
         expected = {s.short_hash: "+" if s.tag == "develop-2025-07-13" else "-" for s in app.browser.table.specs}
         assert marks and all(expected[h] == sign for h, sign in marks.items())  # marks read without colour
         assert {s.tag for s in app.browser.table.specs} <= {"v0.23.0", "develop-2025-07-13"}
+        header = " ".join(screen_text(app).split())
+        changed = cmake_added + cmake_removed
+        assert f"{changed} changed: +{cmake_added} -{cmake_removed}" in header  # the diff, not the package's total
         await pilot.press("D")  # stop comparing
         await settle(pilot)
         assert "→" not in screen_text(app).splitlines()[1]
