@@ -26,6 +26,7 @@ TREE = "tree"  # the package tree
 TABLE = "table"  # the spec table
 SPEC = "spec"  # the spec screen (one spec's fields)
 DIALOG = "dialog"  # help, problems and the tag picker
+TAGS = "tags"  # the tag picker
 
 SCOPE_NAMES = {
     BROWSER: "",
@@ -34,6 +35,7 @@ SCOPE_NAMES = {
     TABLE: "table",
     SPEC: "spec screen",
     DIALOG: "dialogs",
+    TAGS: "tag picker",
 }
 
 MOVING = "Moving around"
@@ -218,6 +220,14 @@ ACTIONS: tuple[Action, ...] = (
         "",  # listed once, as "help": ? opens it from the search bar too (no query term has a ?)
         action="app.help",
         priority=True,
+    ),
+    Action(
+        "tags.filter",
+        "slash",
+        (TAGS,),
+        "Filter",
+        "type to narrow the tags (enter picks the highlighted one, down goes back to the list)",
+        action="filter",
     ),
     Action(
         "leave",

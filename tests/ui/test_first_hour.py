@@ -112,3 +112,26 @@ def test_a_long_tag_is_cut_in_the_middle_so_its_date_stays():
 
     assert fit(Text("develop-2025-05-25"), 9, "tag").plain == "dev…05-25"
     assert fit(Text("cmake-extra-long-package"), 9, "package").plain == "cmake-ex…"
+
+
+async def test_the_tag_picker_narrows_as_you_type_after_a_slash(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", "D")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, TagPairScreen)
+        await pilot.press("slash", *"2024")
+        await pilot.pause()
+        options = screen.query_one("#tags-list")
+        shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert shown and all("2024" in tag for tag in shown)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.tag_a == shown[0]
+        assert screen.query_one("#tags-list").option_count == len(screen.tags)  # B starts from every tag
+        await pilot.press("slash", *"v0.23", "enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, TagPairScreen) and app.browser.diff is not None
+        assert (app.browser.diff.tag_a, app.browser.diff.tag_b) == (shown[0], "v0.23.0")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..actions import TAGS, bindings_for
 from ..safe import literal, plain
 from .dialog import DialogScreen
 
@@ -18,8 +20,10 @@ class TagPairScreen(DialogScreen[tuple[str, str] | None]):
     TagPairScreen {
         & #tags-box { max-width: 60; }
         & #tags-prompt { margin-bottom: 1; }
+        & #tags-filter { border: none; height: 1; padding: 0; margin-bottom: 1; }
     }
     """
+    BINDINGS = [*DialogScreen.BINDINGS, *bindings_for(TAGS)]
 
     def __init__(self, tags: list[str], first: str | None = None, second: str | None = None) -> None:
         super().__init__()
@@ -32,7 +36,38 @@ class TagPairScreen(DialogScreen[tuple[str, str] | None]):
             box.border_title = "compare two tags"
             box.border_subtitle = "enter picks · esc back"
             yield Static("", id="tags-prompt", markup=False)
-            yield OptionList(*(Option(literal(tag), id=str(i)) for i, tag in enumerate(self.tags)), id="tags-list")
+            yield Input(placeholder="/ filters the tags", id="tags-filter")
+            yield OptionList(*self._options(""), id="tags-list")
+
+    def _options(self, text: str) -> list[Option]:
+        """The tags containing ``text`` (any case), each keeping its index in ``tags`` as its id."""
+        wanted = text.lower()
+        return [Option(literal(tag), id=str(i)) for i, tag in enumerate(self.tags) if wanted in tag.lower()]
+
+    def action_filter(self) -> None:
+        """/: type to narrow the list."""
+        self.query_one("#tags-filter", Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options(self._options(event.value))
+        if options.option_count:
+            options.highlighted = 0
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the filter picks the highlighted tag."""
+        event.stop()
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
+            options.focus()
+            options.action_select()
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "down" and isinstance(self.focused, Input):
+            event.stop()
+            self.query_one(OptionList).focus()
 
     def on_mount(self) -> None:
         self._ask(0)
@@ -45,6 +80,12 @@ class TagPairScreen(DialogScreen[tuple[str, str] | None]):
         )
         self.query_one("#tags-prompt", Static).update(prompt)
         options = self.query_one(OptionList)
+        filter_ = self.query_one("#tags-filter", Input)
+        if filter_.value:  # each side starts from the whole list
+            with self.prevent(Input.Changed):
+                filter_.value = ""
+            options.clear_options()
+            options.add_options(self._options(""))
         default = self.defaults[side]
         options.highlighted = self.tags.index(default) if default in self.tags else 0
         options.focus()
