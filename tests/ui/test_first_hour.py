@@ -135,3 +135,27 @@ async def test_the_tag_picker_narrows_as_you_type_after_a_slash(make_app):
         await pilot.pause()
         assert not isinstance(app.screen, TagPairScreen) and app.browser.diff is not None
         assert (app.browser.diff.tag_a, app.browser.diff.tag_b) == (shown[0], "v0.23.0")
+
+
+async def test_l_and_h_scroll_the_table_a_column_at_a_time(make_app):
+    from browser_helpers import query_in_table
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await query_in_table(pilot, "cmake")
+        table = app.browser.table
+        starts = table._column_starts()
+        assert table.max_scroll_x > 0 and len(starts) > 3
+        await pilot.press("l")
+        await pilot.pause()
+        assert table.scroll_x in (starts[1] - 1, table.max_scroll_x)
+        await pilot.press("l")
+        await pilot.pause()
+        assert table.scroll_x in (starts[2] - 1, table.max_scroll_x)
+        await pilot.press("h")
+        await pilot.pause()
+        assert table.scroll_x == starts[1] - 1
+        await pilot.press("h", "h")
+        await pilot.pause()
+        assert table.scroll_x == 0

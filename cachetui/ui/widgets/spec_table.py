@@ -319,5 +319,23 @@ class SpecTable(ScrollView, can_focus=True):
             column = columns[0]
         self.post_message(self.SortRequested(self, SortOrder(column, False)))
 
+    def _column_starts(self) -> list[int]:
+        """Where each column begins, in cells from the table's left edge (a space, then width and a 2-cell gap)."""
+        starts, x = [], 1
+        for width in self._widths:
+            starts.append(x)
+            x += width + 2
+        return starts
+
+    def action_scroll_right(self) -> None:
+        """l or right: the next column to the left edge (one cell at a time hid what tells specs apart)."""
+        after = [x - 1 for x in self._column_starts() if x - 1 > self.scroll_x]  # a space, then the column
+        self.scroll_to(x=after[0] if after else self.max_scroll_x, animate=False, immediate=True)
+
+    def action_scroll_left(self) -> None:
+        """h or left: the previous column to the left edge."""
+        before = [x - 1 for x in self._column_starts() if x - 1 < self.scroll_x]
+        self.scroll_to(x=before[-1] if before else 0, animate=False, immediate=True)
+
     def action_sort_reverse(self) -> None:
         self.post_message(self.SortRequested(self, SortOrder(self.spec_sort.column, not self.spec_sort.reverse)))
