@@ -12,9 +12,9 @@ The catalog and the Textual UI are imported lazily, so ``--help`` and ``--versio
 the non-interactive commands never load Textual.
 """
 
-from .commands.find import DEFAULT_LIMIT
 from .main import main, run
 from .output import Progress
 from .parser import parse_args, with_default_command
+from .registry import DEFAULT_LIMIT
 
 __all__ = ["DEFAULT_LIMIT", "Progress", "main", "parse_args", "run", "with_default_command"]

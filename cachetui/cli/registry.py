@@ -26,3 +26,23 @@ class Command:
 
 def no_arguments(parser: argparse.ArgumentParser) -> None:
     """For a command whose only options are the common ones."""
+
+
+DEFAULT_LIMIT = 50
+
+
+def add_limit(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--limit N`` (default 50; 0 = all), the one option of every command whose output can be huge."""
+    parser.add_argument(
+        "--limit", type=_count, default=DEFAULT_LIMIT, metavar="N", help=f"{what} (default {DEFAULT_LIMIT}; 0 = all)"
+    )
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 (all) or more")
+    return value

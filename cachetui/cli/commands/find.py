@@ -6,24 +6,13 @@ import argparse
 from typing import TYPE_CHECKING
 
 from ..output import EXIT_NOTHING, EXIT_OK, EXIT_USAGE, CliError, _json_line, _note, _out, _printable, spec_line
-from ..registry import Command
+from ..registry import Command, add_limit
 from ..sources import load, problems_note, resolve_sources, the_host
 
 if TYPE_CHECKING:
     from ...catalog import Catalog, SpecQuery
 
-DEFAULT_LIMIT = 50
 FIND_BATCH = 10_000  # specs built (and printed) at a time
-
-
-def _limit(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 (all) or more")
-    return value
 
 
 def run(opts: argparse.Namespace) -> int:
@@ -90,13 +79,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "query", nargs="*", default=[], metavar="QUERY", help="query words (an empty query lists every spec)"
     )
     p.add_argument("--json", action="store_true", help="one JSON object per line")
-    p.add_argument(
-        "--limit",
-        type=_limit,
-        default=DEFAULT_LIMIT,
-        metavar="N",
-        help=f"print at most N specs (default {DEFAULT_LIMIT}; 0 = all)",
-    )
+    add_limit(p, "print at most N specs")
     p.add_argument(
         "--here",
         action="store_true",

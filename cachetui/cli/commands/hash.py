@@ -5,15 +5,13 @@ from __future__ import annotations
 import argparse
 
 from ..output import EXIT_OK, CliError, _json_line, _note, _out, _printable, spec_line
-from ..registry import Command
+from ..registry import Command, add_limit
 from ..sources import (
     _hash_prefix,
     load,
     problems_note,
     resolve_sources,
 )
-from .find import DEFAULT_LIMIT
-from .find import _limit as limit
 
 
 def run(opts: argparse.Namespace) -> int:
@@ -47,13 +45,7 @@ def run(opts: argparse.Namespace) -> int:
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("prefix", metavar="PREFIX", help="hash prefix, '/' allowed (/jasonju)")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
-    p.add_argument(
-        "--limit",
-        type=limit,
-        default=DEFAULT_LIMIT,
-        metavar="N",
-        help=f"every occurrence of at most N specs (default {DEFAULT_LIMIT}; 0 = all)",
-    )
+    add_limit(p, "every occurrence of at most N specs")
 
 
 COMMAND = Command(
