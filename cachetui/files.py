@@ -36,14 +36,7 @@ def open_regular(path: str) -> io.BufferedReader:
 def read_regular(path: str, limit: int) -> bytes:
     """Up to ``limit`` + 1 bytes of a regular file (see ``open_regular``)."""
     with open_regular(path) as handle:
-        chunks, remaining = [], limit + 1
-        while remaining > 0:
-            chunk = handle.read(min(remaining, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        return b"".join(chunks)
+        return handle.read(limit + 1)  # a buffered read goes on until it has them, or the file ends
 
 
 def reason(exc: OSError) -> str:

@@ -32,6 +32,7 @@ from .snapshot.filetable import FileTable, FileTableBuilder
 from .snapshot.snapshot import (
     SnapshotData,
     SnapshotError,
+    freshness_file,
     mark_used,
     prune_snapshots,
     read_snapshot,
@@ -317,16 +318,12 @@ class _Save:
             write_freshness(snap_file, self.to_save.scan_ns, self.scan_started, self.fresh_evidence, self.walk_problems)
 
 
-def _freshness_file(snap_file: str) -> str:
-    return snap_file[: -len(".snap")] + ".fresh" if snap_file.endswith(".snap") else snap_file + ".fresh"
-
-
 def read_freshness(snap_file: str, snapshot: SnapshotData, ttl: float, sources: list[str]) -> list[Problem] | None:
     """The walk problems to report if the snapshot may be trusted without a scan now; else None."""
     if ttl <= 0:
         return None
     try:
-        with open(_freshness_file(snap_file), encoding="utf-8") as handle:
+        with open(freshness_file(snap_file), encoding="utf-8") as handle:
             record = json.load(handle)
         verified, scan, recorded, problems = (
             record["verified_ns"],
@@ -360,7 +357,7 @@ def write_freshness(
         "evidence": found,
         "problems": [[p.path, p.reason] for p in problems],
     }
-    path = _freshness_file(snap_file)
+    path = freshness_file(snap_file)
     try:
         fd, tmp = tempfile.mkstemp(prefix=".fresh-", suffix=".tmp", dir=os.path.dirname(path))
         with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as handle:

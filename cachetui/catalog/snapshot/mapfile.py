@@ -47,22 +47,22 @@ class MapFileError(Exception):
 def write(handle: IO[bytes], header: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
     """Write ``arrays`` (1-D) and ``header`` (JSON-able) to an open binary file."""
     directory: dict[str, list[Any]] = {}
+    data: list[np.ndarray] = []  # each array's bytes, as written and checksummed
     offset = 0
     for name, array in arrays.items():
         if array.ndim != 1 or array.dtype.kind not in ALLOWED_KINDS:
             raise ValueError(f"cannot store {name}: {array.dtype} with {array.ndim} dimensions")
-        contiguous = np.ascontiguousarray(array)
-        directory[name] = [array.dtype.str, len(array), offset, checksum(contiguous.view(np.uint8))]
+        data.append(np.ascontiguousarray(array).view(np.uint8))
+        directory[name] = [array.dtype.str, len(array), offset, checksum(data[-1])]
         offset += _aligned(array.nbytes)
     body = json.dumps({**header, "arrays": directory}, separators=(",", ":")).encode("utf-8", "surrogateescape")
     start = _aligned(_PREFIX.size + len(body))
     handle.write(_PREFIX.pack(MAGIC, len(body), zlib.crc32(body)))
     handle.write(body)
     handle.write(b"\0" * (start - _PREFIX.size - len(body)))
-    for array in arrays.values():
-        data = np.ascontiguousarray(array).tobytes()
-        handle.write(data)
-        handle.write(b"\0" * (_aligned(len(data)) - len(data)))
+    for raw in data:
+        handle.write(raw.data)
+        handle.write(b"\0" * (_aligned(len(raw)) - len(raw)))
 
 
 _BLOCK_WORDS = 8192  # 64 KiB of 64-bit words

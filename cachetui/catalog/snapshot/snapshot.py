@@ -452,8 +452,14 @@ class SnapshotInfo:
     sources: list[str]
 
 
-def list_snapshots(cache_dir: str) -> list[SnapshotInfo]:
-    """The snapshots cachetui wrote in ``cache_dir`` (``catalog-*.snap``), most recently opened first."""
+def freshness_file(snap_file: str) -> str:
+    """The small record beside a snapshot saying when a full check last found it right."""
+    return snap_file[: -len(".snap")] + ".fresh" if snap_file.endswith(".snap") else snap_file + ".fresh"
+
+
+def list_snapshots(cache_dir: str, *, sources: bool = True) -> list[SnapshotInfo]:
+    """The snapshots cachetui wrote in ``cache_dir`` (``catalog-*.snap``), most recently opened first;
+    ``sources`` reads each one's header for the sources it is for (pruning needs no header)."""
     found = []
     try:
         names = os.listdir(cache_dir)
@@ -469,12 +475,8 @@ def list_snapshots(cache_dir: str) -> list[SnapshotInfo]:
             continue
         if not stat.S_ISREG(st.st_mode):
             continue
-        size = st.st_size + sum(_size(path[: -len(".snap")] + ext) for ext in (".fresh",))
-        try:
-            sources = [str(s) for s in mapfile.MapFile(path).header.get("sources", [])]
-        except (OSError, ValueError, mapfile.MapFileError):
-            sources = []
-        found.append(SnapshotInfo(path, size, st.st_mtime_ns, sources))
+        size = st.st_size + _size(freshness_file(path))
+        found.append(SnapshotInfo(path, size, st.st_mtime_ns, _sources_of(path) if sources else []))
     return sorted(found, key=lambda info: info.used_ns, reverse=True)
 
 
@@ -494,12 +496,12 @@ def prune_snapshots(
     ``.fresh``) are ever removed. Returns what was removed."""
     now = time.time_ns()
     removed = []
-    for rank, info in enumerate(list_snapshots(cache_dir)):
+    for rank, info in enumerate(list_snapshots(cache_dir, sources=False)):
         if protect is not None and os.path.abspath(info.path) == os.path.abspath(protect):
             continue
         if rank < keep and now - info.used_ns < max_age_days * 86400e9:
             continue
-        for path in (info.path, info.path[: -len(".snap")] + ".fresh"):
+        for path in (info.path, freshness_file(info.path)):
             try:
                 os.unlink(path)
             except FileNotFoundError:
@@ -509,6 +511,13 @@ def prune_snapshots(
         else:
             removed.append(info)
     return removed
+
+
+def _sources_of(path: str) -> list[str]:
+    try:
+        return [str(s) for s in mapfile.MapFile(path).header.get("sources", [])]
+    except (OSError, ValueError, mapfile.MapFileError):
+        return []
 
 
 def _size(path: str) -> int:
