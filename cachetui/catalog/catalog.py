@@ -83,6 +83,7 @@ class Catalog:
         self.package_index = PackageIndex(self.packages)
         self._lut_cache: dict[tuple[str, Any], np.ndarray] = {}
         self.load_report = LoadReport()  # how it was loaded: the loader fills it in
+        self._last_ranking: tuple[str, list[tuple[str, float]]] | None = None
 
     # --- basic access -------------------------------------------------------------
 
@@ -239,9 +240,13 @@ class Catalog:
     def _name_ranking(self, text: str) -> list[tuple[str, float]]:
         """Packages matching ``text``, best first; a package the user named keeps only its name-prefix
         relatives (hdf5 -> hdf5-vol-async), so `cmake +ssl` finds cmake or nothing, never `cae`."""
+        last = self._last_ranking  # the name filter and the result both ask, on every key: search once
+        if last is not None and last[0] == text:
+            return last[1]
         ranking = self.package_index.search(text)
         if ranking and ranking[0][1] >= EXACT:
             ranking = [entry for entry in ranking if entry[1] >= PREFIX]
+        self._last_ranking = (text, ranking)  # one tuple, swapped whole: safe from the query threads
         return ranking
 
     # --- what a term's filter may ask (terms.Searchable) ------------------------------------------
