@@ -78,32 +78,31 @@ def spack_index_cache() -> str:
 
 def check_sources(opts: argparse.Namespace, sources: list[str]) -> None:
     """Exit 2 when no source exists; a note for each missing one otherwise."""
-    from ..catalog import split_source
-
-    missing = [s for s in sources if not os.path.exists(split_source(s)[1])]
+    missing = {source: why for source in sources if (why := _why_missing(source))}
     if not missing:
         return
     if len(missing) == len(sources):
-        loops = [s for s in missing if _is_symlink_loop(split_source(s)[1])]
+        loops = [s for s, why in missing.items() if why == "symlink loop"]
         if loops:
             raise CliError("symlink loop: " + ", ".join(_printable(s) for s in loops), EXIT_USAGE)
-        message = "no such file or directory: " + ", ".join(_printable(s) for s in missing)
-        error = CliError(message, EXIT_USAGE)
-        error.missing = missing  # main() adds "did you mean 'cachetui find'?" where a path looks like a command
+        error = CliError("no such file or directory: " + ", ".join(_printable(s) for s in missing), EXIT_USAGE)
+        error.missing = list(missing)  # main() adds "did you mean 'cachetui find'?" where a path looks like a command
         raise error
-    for s in missing:
-        reason = "symlink loop" if _is_symlink_loop(split_source(s)[1]) else "no such file or directory"
-        _note(opts, f"{reason}: {_printable(s)} (skipped)")
+    for source, why in missing.items():
+        _note(opts, f"{why}: {_printable(source)} (skipped)")
 
 
-def _is_symlink_loop(path: str) -> bool:
+def _why_missing(source: str) -> str | None:
+    """None if the source's path exists; else "symlink loop" or "no such file or directory"."""
     import errno
 
+    from ..catalog import split_source
+
     try:
-        os.stat(path)
+        os.stat(split_source(source)[1])
     except OSError as exc:
-        return exc.errno == errno.ELOOP
-    return False
+        return "symlink loop" if exc.errno == errno.ELOOP else "no such file or directory"
+    return None
 
 
 def load(opts: argparse.Namespace, sources: list[str], progress: Progress | None = None) -> Catalog:
