@@ -123,7 +123,6 @@ class CacheTuiApp(App[str | None]):
         # Keys typed ahead of what they are for (see hold_keys); from the start, until the browser is up.
         self._held: list[events.Key] | None = []
         self._hold_timer: Timer | None = None
-        self._after_load: list[events.Key] = []  # moving keys typed while the catalog loads
         self.release_on_answer = False  # the next answer to a query releases the held keys
 
     async def on_mount(self) -> None:
@@ -198,12 +197,11 @@ class CacheTuiApp(App[str | None]):
             if self._held is not None and event.key not in NEVER_HELD:
                 self._held.append(event)
                 return
-            moving = not event.is_printable and event.key not in NEVER_HELD | {"backspace", "escape"}
-            if self.loading and (moving or self._after_load) and event.key not in NEVER_HELD:
+            if self.loading and not event.is_printable and event.key not in NEVER_HELD | {"backspace", "escape"}:
                 # Typed ahead while the catalog loads: letters are the query at once, but tab, enter or
-                # down are meant for results that are not there yet; they, and every key after them,
-                # act in order once the catalog is shown.
-                self._after_load.append(event)
+                # down are meant for results that are not there yet: they, and every key after them, are
+                # held until the first answer is shown (``_catalog_ready``).
+                self._held = [event]
                 return
             if event.key == "enter" and self.screen is self.browser and self.browser.enter_moves_focus:
                 # Enter in the search bar or on a package moves to the results: the keys after it
@@ -334,7 +332,7 @@ class CacheTuiApp(App[str | None]):
 
     def on_catalog_load_failed(self, message: CatalogLoadFailed) -> None:
         self.loading = False
-        self._after_load = []
+        self._held = None  # keys typed ahead for a catalog that will not come
         self.browser.loading_panel.show_failure(message.reason)
         self.browser.search.show_loading("")
         self.browser.set_focus(None)  # nothing to search: q quits
@@ -346,11 +344,9 @@ class CacheTuiApp(App[str | None]):
         self.catalog = catalog
         self.loading = False
         self.browser.show_catalog(catalog)
-        if self._after_load:  # delivered, in order, once the query typed ahead has answered
-            self.hold_keys()
-            self._held = (self._held or []) + self._after_load
-            self._after_load = []
+        if self._held:  # keys held while it loaded: delivered once the query typed ahead has answered
             self.release_on_answer = True
+            self._hold_timer = self.set_timer(HOLD_SECONDS, self.release_keys)
         if catalog.problems:
             count = len(catalog.problems)
             self.notify(
