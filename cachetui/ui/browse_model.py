@@ -247,6 +247,7 @@ class BrowseModel:
         variant_sets = np.unique(cat.store.columns["variants"][rows]) if len(rows) > 1 else None
         # Every match with the same variants: the column would say "(all shared)" on each row.
         same_variants = variant_sets is not None and len(variant_sets) == 1
+        tag_counts = cat.tags_of_rows(rows) if len(rows) and selection.tag is None else []
         data = DetailData(
             selection=selection,
             query_text=view.text,
@@ -255,7 +256,9 @@ class BrowseModel:
             summary=cat.summary(rows) if len(rows) else None,
             specs=SpecRows(cat, ordered),
             sort=sort,
-            columns=table_columns(selection, self.host, view.diff is not None, variants=not same_variants),
+            columns=table_columns(
+                selection, self.host, view.diff is not None, variants=not same_variants, tags=len(tag_counts) != 1
+            ),
             here_mask=self._here_mask(ordered),
             added_mask=view.diff.added_mask(ordered) if view.diff is not None else None,
             diff=view.diff,
@@ -263,8 +266,7 @@ class BrowseModel:
             shared_variants=self.shared_variants(rows, variant_sets),
             variant_rank=self.variant_rank(rows),
         )
-        if len(rows) and selection.tag is None:
-            data.tag_counts = cat.tags_of_rows(rows)
+        data.tag_counts = tag_counts
         if len(rows) and selection.package is None:
             data.package_count = cat.package_count_of_rows(rows)
         if selection.package is not None:

@@ -131,7 +131,7 @@ BY_ID: dict[str, Column] = {column.id: column for column in COLUMNS}
 
 
 def table_columns(
-    selection: Selection, host: object | None = None, diff: bool = False, variants: bool = True
+    selection: Selection, host: object | None = None, diff: bool = False, variants: bool = True, tags: bool = True
 ) -> tuple[str, ...]:
     """The columns of a selection, in ``COLUMNS`` order.
 
@@ -139,7 +139,8 @@ def table_columns(
     spans tags; with a host, a narrow mark for the specs that run on it (a
     check mark, readable without colour); comparing tags, a ``+``/``-`` mark.
     No variants column when every match has the same variants (the summary's
-    ``shared`` line lists them).
+    ``shared`` line lists them), no tag column when every match is in one tag
+    (the summary's ``tags`` line names it): their width goes to what differs.
     """
     skip = set()
     if not variants:
@@ -150,7 +151,7 @@ def table_columns(
         skip.add("here")
     if selection.package is not None:
         skip.add("package")
-    if selection.tag is not None:
+    if selection.tag is not None or not tags:
         skip.add("tag")
     return tuple(column.id for column in COLUMNS if column.id not in skip)
 
@@ -192,12 +193,13 @@ def fit_widths(columns: Sequence[str], widths: Sequence[int], available: int, ga
     """Natural ``widths`` capped at ``max_width``, then fitted to ``available`` cells.
 
     Too wide: the squeezable columns give way in ``squeeze`` order, down to
-    ``min_width``, until the non-overflow columns fit. Room to spare: the
-    ``grow`` columns widen, up to their widest value.
+    ``min_width``, until the non-overflow columns fit. Room to spare beside
+    the non-overflow columns: the ``grow`` columns widen, up to their widest value.
     """
     caps = [BY_ID[c].max_width for c in columns]
     fitted = [min(w, cap) if cap is not None else w for w, cap in zip(widths, caps)]
-    spare = available - 1 - sum(w + gap for w in fitted)
+    # The overflow columns (stacks, size) may sit past the edge: what differs grows first.
+    spare = available - 1 - sum(w + gap for w, c in zip(fitted, columns) if not BY_ID[c].overflow)
     for i, column in enumerate(columns):
         if spare > 0 and BY_ID[column].grow and widths[i] > fitted[i]:
             extra = min(spare, widths[i] - fitted[i])

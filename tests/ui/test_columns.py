@@ -25,6 +25,8 @@ def test_columns_follow_the_selection():
     assert table_columns(Selection(None, "cmake"), host="x")[:2] == ("here", "hash")
     assert "tag" in table_columns(Selection(None, "cmake")) and "package" in table_columns(Selection("develop", None))
     assert table_columns(Selection(None, "cmake"), diff=True)[0] == "change"
+    # every match in one tag: the summary names it, and its width goes to what differs
+    assert "tag" not in table_columns(Selection(None, "cmake"), tags=False)
 
 
 def test_fit_squeezes_variants_then_tag_and_never_the_arch():
@@ -32,7 +34,9 @@ def test_fit_squeezes_variants_then_tag_and_never_the_arch():
     natural = [3, 7, 7, 25, 29, 60, 18, 20, 6]
     capped = [3, 7, 7, 18, 29, 40, 18, 20, 6]
     assert fit_widths(columns, natural, 300) == [3, 7, 7, 18, 29, 60, 18, 20, 6]  # the variants grow, whole
-    assert fit_widths(columns, natural, 1 + sum(w + 2 for w in capped) + 5)[5] == 45  # ... into what is spare
+    core_capped = 1 + sum(w + 2 for c, w in zip(columns, capped) if not BY_ID[c].overflow)
+    # ... into what is spare beside the columns that must show; stacks and size may go past the edge
+    assert fit_widths(columns, natural, core_capped + 5)[5] == 45
     at_100 = fit_widths(columns, natural, 98)
     core = 1 + sum(w + 2 for c, w in zip(columns, at_100) if not BY_ID[c].overflow)
     assert core <= 98 and at_100[4] == 29 and at_100[5] == BY_ID["variants"].min_width

@@ -159,3 +159,15 @@ async def test_l_and_h_scroll_the_table_a_column_at_a_time(make_app):
         await pilot.press("h", "h")
         await pilot.pause()
         assert table.scroll_x == 0
+
+
+async def test_at_160_columns_the_differing_variants_show_whole_and_one_tag_takes_no_column(make_app):
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"zlib-ng", "enter", "enter")
+        await pilot.pause(0.3)
+        table = app.screen.table
+        assert "tag" not in table.data.columns  # all 32 specs are in one tag: the summary says which
+        text = "\n".join(table.render_line(y).text for y in range(1, 8))
+        assert "build_system=autotools" in text and "build_sys…" not in text
