@@ -76,7 +76,12 @@ class CacheTuiApp(App[str | None]):
     AUTO_FOCUS = None  # focus is set explicitly: the search bar from the first frame
     COMMANDS = App.COMMANDS | {BrowserCommands}
     # A notice shows a copied command whole: at 80 columns Textual's 40-cell toast wrapped it mid-word.
-    CSS = "Toast { width: auto; max-width: 100%; }"
+    # Textual's compact footer docks the palette key one cell short of the right edge, where the
+    # last key's letter showed through at 60 and 30 columns: the key is moved onto that cell.
+    CSS = """
+    Toast { width: auto; max-width: 100%; }
+    Footer.-compact FooterKey.-command-palette { offset-x: 1; }
+    """
     # ctrl+q (Textual's own binding) quits even while typing; q and the rest are in actions.py.
 
     def __init__(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from browser_helpers import RecordingApp, pick_tag, screen_text, settle
 
 from cachetui.catalog import Host
@@ -171,3 +173,13 @@ async def test_at_160_columns_the_differing_variants_show_whole_and_one_tag_take
         assert "tag" not in table.data.columns  # all 32 specs are in one tag: the summary says which
         text = "\n".join(table.render_line(y).text for y in range(1, 8))
         assert "build_system=autotools" in text and "build_sys…" not in text
+
+
+@pytest.mark.parametrize("width", [30, 60, 80])
+async def test_the_footer_ends_with_the_palette_key_and_no_stray_letter(make_app, width):
+    app = make_app()
+    async with app.run_test(size=(width, 20)) as pilot:
+        await settle(pilot)
+        await pilot.press("tab")
+        await settle(pilot)
+        assert screen_text(app).splitlines()[-1].rstrip().endswith("^p palette")
