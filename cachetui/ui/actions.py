@@ -111,7 +111,14 @@ ACTIONS: tuple[Action, ...] = (
     Action("table.scroll_left", "left,h", (TABLE,), "Left", "scroll sideways, a column at a time"),
     Action("table.scroll_right", "right,l", (TABLE,), "Right", "scroll sideways, a column at a time"),
     Action("table.choose", "enter", (TABLE,), "Open", "open the spec (pick it in pick mode)"),
-    Action("table.details", "space", (TABLE,), "Details", "all fields of the spec", palette="Open spec"),
+    Action(
+        "table.details",
+        "space",
+        (TABLE,),
+        "Fields",
+        "all fields of the highlighted spec above the table, following the cursor; space again: the summary",
+        palette="Show the spec's fields above the table",
+    ),
     Action("table.sort_next", "s", (TABLE,), "Sort", "sort by the next column", palette="Sort specs by next column"),
     Action("table.sort_reverse", "r", (TABLE,), "Reverse", "reverse the order", palette="Reverse spec order"),
     Action(

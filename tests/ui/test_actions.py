@@ -56,7 +56,7 @@ async def test_a_remapped_key_copies_and_shows_in_footer_help_and_spec_screen(ma
         await pilot.press("c")
         assert app.clipboard == table.current_spec.hash
         assert "c Hash" in screen_text(app).splitlines()[-1]  # the footer
-        await pilot.press("space")
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SpecScreen)
         assert "c hash · Y /hash7" in screen_text(app)  # the spec screen's key line

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from browser_helpers import RecordingApp, pick_tag, screen_text, settle
 
 from cachetui.catalog import Host
@@ -183,3 +182,26 @@ async def test_the_footer_ends_with_the_palette_key_and_no_stray_letter(make_app
         await pilot.press("tab")
         await settle(pilot)
         assert screen_text(app).splitlines()[-1].rstrip().endswith("^p palette")
+
+
+async def test_space_shows_the_fields_above_the_table_and_enter_opens_the_spec_screen(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*"zlib-ng", "enter", "enter")
+        await settle(pilot)
+        table = app.screen.table
+        first = table.current_spec
+        await pilot.press("space")
+        await settle(pilot)
+        assert app.screen is not None and type(app.screen).__name__ == "BrowserScreen"  # no new screen
+        assert f"hash      {first.hash}" in screen_text(app) and "space: the summary" in screen_text(app)
+        await pilot.press("j")
+        await settle(pilot)
+        second = table.current_spec
+        assert second.hash != first.hash and f"hash      {second.hash}" in screen_text(app)  # it follows the cursor
+        await pilot.press("space")
+        await settle(pilot)
+        assert "versions" in screen_text(app) and f"hash      {second.hash}" not in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SpecScreen" and app.screen.spec.hash == second.hash

@@ -84,7 +84,7 @@ async def test_hostile_strings_are_literal_everywhere(hostile_catalog, tmux):
 
         # The spec screen shows every field literally too.
         app.browser.table.focus()
-        await pilot.press("space")
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SpecScreen)
         spec_text = dialog_text(app)
@@ -187,7 +187,7 @@ async def test_a_tag_that_is_a_command_is_quoted_in_the_pane_and_the_copy(acting
             "spack-build-cache-$(touch /tmp/x)",
             "https://binaries.spack.io/$(touch /tmp/x)",
         ]
-        await pilot.press("space")
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SpecScreen)
         assert "'spack-build-cache-$(touch /tmp/x)' 'https://binaries.spack.io/$(touch /tmp/x)'" in dialog_text(app)
@@ -213,7 +213,7 @@ async def test_invisible_huge_and_combining_labels_stay_visible_and_inside_their
         assert len(columns) == 1
         await query_in_table(pilot, "long")
         assert "…" in screen_text(app)
-        await pilot.press("space")
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SpecScreen)  # the spec screen has the whole title
 
@@ -276,7 +276,7 @@ async def test_a_dependency_without_a_binary_is_named_literally_in_its_notice(tm
     async with app.run_test(size=(160, 40), notifications=True) as pilot:
         await settle(pilot)
         await query_in_table(pilot, "top")
-        await pilot.press("space")
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SpecScreen)
         app.screen.query_one("OptionList").focus()

@@ -62,8 +62,10 @@ def test_detail_obeys_spec_terms(model):
     assert data.matched == len(data.specs) > 0
     assert all(s.os == "ubuntu22.04" and s.compiler.startswith("oneapi") for s in data.specs)
     assert data.total == 74
-    assert "tag" in data.columns and "package" not in data.columns
-    assert data.tag_counts and data.mirror_command is None
+    assert len(data.tag_counts) == 1 and data.mirror_command is None
+    assert "tag" not in data.columns and "package" not in data.columns  # one tag: the summary names it
+    both = model.detail(model.run_query("cmake"), Selection(None, "cmake"), SortOrder())
+    assert len(both.tag_counts) == 2 and "tag" in both.columns
 
 
 def test_detail_of_a_tag_has_mirror_command_and_package_column(model):

@@ -111,7 +111,7 @@ async def test_question_mark_opens_the_help_from_every_screen_in_one_key(make_ap
     app = make_app()
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        starts = [[], ["tab"], ["tab", "tab"], ["tab", "tab", "space"], ["tab", "p"], ["tab", "D"]]
+        starts = [[], ["tab"], ["tab", "tab"], ["tab", "tab", "enter"], ["tab", "p"], ["tab", "D"]]
         for keys in starts:
             while app.screen is not app.browser:
                 app.pop_screen()

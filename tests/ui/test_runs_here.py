@@ -56,7 +56,7 @@ async def test_spec_screen_says_why_not(sample_catalog, tmux):
         await settle(pilot)
         await query_in_table(pilot, "cmake target=x86_64_v4 os=amzn2")
         assert app.browser.table.current_spec is not None and app.browser.table.current_spec.target == "x86_64_v4"
-        await pilot.press("space")
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SpecScreen)
         assert "runs here no: needs x86_64_v4 (avx512); this machine is zen3" in dialog_text(app)

@@ -83,7 +83,7 @@ async def _results_at_the_last_row(pilot) -> None:
 
 async def _spec_screen(pilot) -> None:
     await _results_at_the_last_row(pilot)
-    await pilot.press("space")
+    await pilot.press("enter")
     await settle(pilot)
 
 

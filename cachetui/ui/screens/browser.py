@@ -84,6 +84,7 @@ class BrowserScreen(CopyActions, Screen[None]):
         & #main.-narrow.-table-focus #detail { border-left: none; }
         /* Small terminals: while the spec table has focus, the summary keeps only its title line. */
         & #main.-compact.-table-focus #summary { max-height: 1; }
+        & #main.-compact.-table-focus #detail.-fields #summary { max-height: 10; }  /* asked for with space */
         & #main.-compact.-table-focus #mirror-line { display: none; }
     }
     """
@@ -453,9 +454,6 @@ class BrowserScreen(CopyActions, Screen[None]):
             self.app.pick_spec(message.spec)  # type: ignore[attr-defined]  # CacheTuiApp
         else:
             self.open_spec(message.spec)
-
-    def on_spec_table_details_requested(self, message: SpecTable.DetailsRequested) -> None:
-        self.open_spec(message.spec)
 
     def open_spec(self, spec: Spec) -> None:
         self.app.push_screen(SpecScreen(spec, pick=self.pick, host=self.host))

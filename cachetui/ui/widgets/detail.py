@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from cachetui.catalog import LEGACY_TAG, human_size, sparkline
+from cachetui.catalog import LEGACY_TAG, Spec, human_size, install_command, sparkline
 
 from ..safe import literal
 from ..state import DetailData, Selection
@@ -126,6 +126,29 @@ def position_line(data: DetailData, row: int) -> Text:
     return Text(f"{row + 1:,}/{data.matched:,} · {order}")
 
 
+def field_lines(data: DetailData, spec: Spec, row: int) -> list[Text]:
+    """The highlighted spec's fields, one per line, each cut at the edge (the spec screen has them whole)."""
+
+    def line(label: str, value: object) -> Text:
+        text = Text(label.ljust(LABEL_WIDTH), style="bold")
+        text.append_text(literal(value) if value not in (None, "") else Text("-", style="dim"))
+        return text
+
+    title = Text.assemble(("spec", "bold"), f" {row + 1:,}/{data.matched:,}", ("  space: the summary", "dim"))
+    runs = "" if data.here_mask is None else ("yes" if data.runs_here_at(row) else "no")
+    return [
+        title,
+        line("spec", spec.spack_string()),
+        line("hash", spec.hash or "none (legacy page)"),
+        line("tag", f"{spec.tag} · {human_size(spec.size)}"),
+        *([line("runs here", runs)] if runs else []),
+        line("stacks", " ".join(spec.stacks)),
+        line("tarball", spec.tarball),
+        line("page", spec.source),
+        line("install", install_command(spec.hash)),
+    ]
+
+
 class DetailPane(Vertical):
     """Summary and spec table of the selected package, package-in-tag or tag."""
 
@@ -147,6 +170,20 @@ class DetailPane(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.data: DetailData | None = None
+        self.fields_shown = False  # space: the highlighted spec's fields stand where the summary is
+
+    def toggle_fields(self) -> None:
+        self.fields_shown = not self.fields_shown
+        self.set_class(self.fields_shown, "-fields")
+        self._draw_summary()
+
+    def _draw_summary(self) -> None:
+        """The summary of the selection, or the fields of the spec under the cursor."""
+        if self.data is None:
+            return
+        spec = self.table.current_spec if self.fields_shown else None
+        lines = field_lines(self.data, spec, self.table.cursor_row) if spec is not None else summary_lines(self.data)
+        self.query_one("#summary", Static).update(Text("\n").join(lines))
 
     def compose(self) -> ComposeResult:
         yield Static(Text("select a tag or package", style="italic"), id="summary", markup=False)
@@ -173,10 +210,18 @@ class DetailPane(Vertical):
             self.query_one("#mirror-command", Static).update(mirror_text(data))
         self.query_one("#position-line", Static).display = data.matched > 0
         self.table.show(data, keep)
+        if self.fields_shown:
+            self._draw_summary()
 
     def on_spec_table_cursor_moved(self, event: SpecTable.CursorMoved) -> None:
         if self.data is not None and event.total:
             self.query_one("#position-line", Static).update(position_line(self.data, event.row))
+            if self.fields_shown:
+                self._draw_summary()
+
+    def on_spec_table_details_requested(self, event: SpecTable.DetailsRequested) -> None:
+        event.stop()
+        self.toggle_fields()
 
     def show_nothing(self, message: str = "select a tag or package") -> None:
         self.data = None

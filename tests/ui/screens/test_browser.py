@@ -273,8 +273,8 @@ async def test_at_100_columns_the_columns_users_choose_by_are_all_visible(make_a
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await type_query(pilot, "hdf5 +mpi")
-        await pilot.press("enter", "enter")  # tree, then hdf5's specs across tags
+        await type_query(pilot, "cmake")
+        await pilot.press("enter", "enter")  # tree, then cmake's specs across two tags
         await settle(pilot)
         lines = screen_text(app).splitlines()
         header = next(line for line in lines if " hash " in line)
@@ -282,7 +282,7 @@ async def test_at_100_columns_the_columns_users_choose_by_are_all_visible(make_a
             assert title in header, title
         first = app.browser.table.specs[0]
         row = next(line for line in lines if first.short_hash in line)
-        assert first.version in row and first.compiler in row and first.arch in row
+        assert first.version in row and first.compiler[:12] in row and first.arch in row  # compiler: up to 18 cells
         assert first.tag[:3] in row and first.tag[-5:] in row  # the tag, perhaps cut in the middle
         data = app.browser.detail.data
         differing = [v for v in first.variants if v not in data.shared_variants]

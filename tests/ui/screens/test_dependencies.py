@@ -23,7 +23,7 @@ async def test_dependencies_are_listed_and_open(tmux):
     async with app.run_test(size=(100, 40), notifications=True) as pilot:
         await settle(pilot)
         await query_in_table(pilot, "cmake")
-        await pilot.press("space")
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SpecScreen)
         text = dialog_text(app)
@@ -47,7 +47,7 @@ async def test_at_80x24_the_spec_opens_at_its_top_and_the_list_scrolls_in_when_w
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await query_in_table(pilot, "cmake")
-        await pilot.press("space")
+        await pilot.press("enter")
         await pilot.pause()
         text = screen_text(app)
         assert "package   cmake" in text and "hash      xlibjr2bzjo2f6trhfhgvkyf45w6onnt" in text
