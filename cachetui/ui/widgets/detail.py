@@ -11,6 +11,7 @@ from cachetui.catalog import LEGACY_TAG, Spec, human_size, install_command, spar
 
 from ..safe import literal
 from ..state import DetailData, Selection
+from .line import Line
 from .spec_table import SpecTable
 
 LABEL_WIDTH = 10
@@ -163,7 +164,7 @@ class DetailPane(Vertical):
         & #mirror-label { width: 10; }
         & #mirror-command { width: 1fr; height: auto; }
         & #specs { height: 1fr; scrollbar-size-vertical: 1; scrollbar-size-horizontal: 1; }
-        & #position-line { height: 1; padding: 0 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
+        & #position-line { padding: 0 1; color: $text-muted; }
     }
     """
 
@@ -191,7 +192,7 @@ class DetailPane(Vertical):
             yield Static(Text("mirror", style="bold"), id="mirror-label", markup=False)
             yield Static("", id="mirror-command", markup=False)
         yield SpecTable(id="specs")
-        yield Static("", id="position-line", markup=False)
+        yield Line(id="position-line")
 
     @property
     def table(self) -> SpecTable:
@@ -208,14 +209,17 @@ class DetailPane(Vertical):
         self.query_one("#mirror-line").display = data.selection.tag is not None
         if data.selection.tag is not None:
             self.query_one("#mirror-command", Static).update(mirror_text(data))
-        self.query_one("#position-line", Static).display = data.matched > 0
+        self.query_one("#position-line", Line).display = data.matched > 0
         self.table.show(data, keep)
         if self.fields_shown:
             self._draw_summary()
 
-    def on_spec_table_cursor_moved(self, event: SpecTable.CursorMoved) -> None:
-        if self.data is not None and event.total:
-            self.query_one("#position-line", Static).update(position_line(self.data, event.row))
+    def on_mount(self) -> None:
+        self.table.on_cursor = self._cursor_moved
+
+    def _cursor_moved(self, row: int, total: int) -> None:
+        if self.data is not None and total:
+            self.query_one("#position-line", Line).update(position_line(self.data, row))
             if self.fields_shown:
                 self._draw_summary()
 
@@ -228,4 +232,4 @@ class DetailPane(Vertical):
         self.query_one("#summary", Static).update(Text(message, style="italic"))
         self.query_one("#mirror-line").display = False
         self.table.clear()
-        self.query_one("#position-line", Static).display = False
+        self.query_one("#position-line", Line).display = False

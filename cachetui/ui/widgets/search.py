@@ -12,6 +12,7 @@ from textual.widgets import Input, Label, Static
 
 from ..actions import SEARCH, bindings_for
 from ..safe import literal, plain
+from .line import StatusLine
 
 PLACEHOLDER = "package name  @version  %compiler  +variant  os=  target=  tag=  /hash"
 
@@ -61,12 +62,6 @@ class SearchBar(Vertical):
         & #search-label { width: auto; padding: 0 1; text-style: bold; background: $primary; color: $text; }
         & #query { width: 1fr; }
         & #host { width: auto; max-width: 45%; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
-        & #status-row { height: 1; }
-        & #hint { width: 1fr; padding: 0 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
-        & #hint.-note { color: $text-warning; }
-        & #hint.-error { color: $text-error; text-style: bold; }
-        & #counter { width: auto; padding: 0 1; text-style: bold; }
-        & #counter.-stale { text-style: none; color: $text-muted; }
     }
     """
 
@@ -91,9 +86,11 @@ class SearchBar(Vertical):
             yield Label("Search", id="search-label")
             yield QueryInput(placeholder=PLACEHOLDER, id="query", compact=True, select_on_focus=False)
             yield Static("", id="host", markup=False)
-        with Horizontal(id="status-row"):
-            yield Static("", id="hint", markup=False)
-            yield Static("", id="counter", markup=False)
+        yield StatusLine(id="status")
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one("#status", StatusLine)
 
     @property
     def input(self) -> QueryInput:
@@ -117,10 +114,8 @@ class SearchBar(Vertical):
 
     def show_hint(self, hint: str, *, error: bool = False, tip: bool = False) -> None:
         """Show a hint (may contain page strings: shown literally); ``tip`` is the quiet start-up help."""
-        widget = self.query_one("#hint", Static)
-        widget.update(literal(hint) if hint else Text(""))
-        widget.set_class(error, "-error")
-        widget.set_class(bool(hint) and not error and not tip, "-note")
+        kind = "error" if error else ("note" if hint and not tip else "hint")
+        self.status.show_hint(literal(hint) if hint else Text(""), kind)
 
     def show_host(self, host: str) -> None:
         """The machine "runs here" means, at the right of the search row."""
@@ -157,9 +152,7 @@ class SearchBar(Vertical):
             text = f"{packages:,} {p} / {specs:,} {s}" + ("" if everything else " match")
             if here is not None:
                 text += f" · {here:,} run here"
-        counter = self.query_one("#counter", Static)
-        counter.update(Text(text))
-        counter.set_class(stale, "-stale")
+        self.status.show_counter(Text(text), stale)
 
     def show_loading(self, text: str) -> None:
-        self.query_one("#counter", Static).update(Text(text))
+        self.status.show_counter(Text(text))

@@ -4,20 +4,21 @@ The table holds the result's ordered catalog rows (a numpy array) and builds
 ``Spec`` objects only for the lines it draws, so a result of three million
 specs scrolls, pages and jumps as fast as one of ten: there is no cap. A
 small LRU cache keeps rendered lines while the cursor moves. The header is a
-fixed first line; the cursor's position is posted as ``CursorMoved`` so the
-detail pane can show ``row/total`` under the table.
+fixed first line; the cursor's position goes to ``on_cursor`` (a plain call,
+not a message) so the detail pane's ``row/total`` is drawn in the same frame
+as the cursor: a message would arrive a frame later.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -55,7 +56,9 @@ class SpecTable(ScrollView, can_focus=True):
 
     BINDINGS = bindings_for(TABLE)
 
-    cursor_row: reactive[int] = reactive(0, always_update=True)
+    cursor_row: reactive[int] = reactive(
+        0, always_update=True, repaint=False
+    )  # watch_cursor_row repaints the rows it changed
     """Index of the highlighted spec in the table order."""
 
     class _Message(Message):
@@ -68,14 +71,6 @@ class SpecTable(ScrollView, can_focus=True):
         @property
         def control(self) -> SpecTable:
             return self.table
-
-    class CursorMoved(_Message):
-        """The cursor is on another row (or the rows changed): ``row`` of ``total``, 0-based."""
-
-        def __init__(self, table: SpecTable, row: int, total: int) -> None:
-            super().__init__(table)
-            self.row = row
-            self.total = total
 
     class _SpecMessage(_Message):
         def __init__(self, table: SpecTable, spec: Spec) -> None:
@@ -104,6 +99,7 @@ class SpecTable(ScrollView, can_focus=True):
         self._natural: list[int] = []  # widths before fitting to the table
         self._style: Style | None = None
         self._lines: LRUCache[tuple[int, bool, bool], Strip] = LRUCache(256)
+        self.on_cursor: Callable[[int, int], None] | None = None  # (row, total), 0-based, on every move
 
     # --- public state -------------------------------------------------------------
 
@@ -178,8 +174,13 @@ class SpecTable(ScrollView, can_focus=True):
             self.scroll_to(y=new, animate=False, immediate=True)
         elif new >= top + self._page:
             self.scroll_to(y=new - self._page + 1, animate=False, immediate=True)
-        self.refresh()
-        self.post_message(self.CursorMoved(self, new, self.row_count))
+        if round(self.scroll_y) == top and old != new:  # no scroll: only the two rows change
+            width = self.scrollable_content_region.width
+            self.refresh(*(Region(0, row - top + 1, width, 1) for row in (old, new)))
+        else:
+            self.refresh()
+        if self.on_cursor is not None:
+            self.on_cursor(new, self.row_count)
 
     # --- drawing ------------------------------------------------------------------
 
