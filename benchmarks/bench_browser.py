@@ -14,7 +14,7 @@ counts); the time is from the key (or the spawn) to that last change.
 
 * **start**: spawn to a stable screen.
 * **typing**: ``hdf5 +mpi`` and ``zlib os=ubuntu22.04``, one key at a time, each key after the last settled.
-* **moving**: j, k, pgdn, end, home in the results (the floor: the same keys in its table).
+* **moving**: down, up, pgdn, end, home in the results (j and k are down and up in cachetui; the floor has no j, k).
 * **cachetui's own keys**: ``s``, ``r``, ``H``, ``g``, ``D`` (to the tag picker) and
   ``enter`` in the picker (to the diff), in absolute milliseconds: the floor has no such keys.
 * **memory**: the browser's ``RssAnon`` (its own memory; the mapped snapshot is file-backed) after the run.
@@ -45,7 +45,7 @@ STEADY = (
 )
 HERE = Path(__file__).resolve().parent
 QUERIES = ("hdf5 +mpi", "zlib os=ubuntu22.04")
-MOVES = ("j", "j", "k", "PageDown", "End", "Home")
+MOVES = ("Down", "Down", "Up", "PageDown", "End", "Home")  # both apps bind these (the floor has no j and k)
 OWN = ("s", "r", "H", "g")
 
 

@@ -173,12 +173,13 @@ def natural_widths(columns: Sequence[str], titles: Sequence[str], specs: Sequenc
     A column with few distinct values (tag, version, compiler, arch) is sized
     by every value in the result, from the summary; the others by the first
     ``WIDTH_SAMPLE`` rows, since a wider value further down is cut anyway.
+    A sortable column has room for its sort mark, so a new order keeps every width.
     """
     widths = []
     sample = specs[:WIDTH_SAMPLE]
     for column_id, heading in zip(columns, titles):
         column = BY_ID[column_id]
-        width = len(heading)
+        width = max(len(heading), len(column.title) + (2 if column.sort else 0))  # room for the sort mark
         values = column.values(data) if column.values is not None else None
         if values:
             width = max(width, *(literal(value).cell_len for value in values))

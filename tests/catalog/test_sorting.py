@@ -98,3 +98,19 @@ def test_a_damaged_natural_rank_is_computed_again(tmp_path, catalog):
     again = Catalog(warm.pages, warm.store, sort_ranks=damaged)
     rows = np.arange(again.num_specs)
     assert again.sort_rows(rows).tolist() == catalog.sort_rows(rows).tolist()
+
+
+@pytest.mark.parametrize("size", [3, 20])  # fewer than a 16th of the sample
+def test_a_few_rows_sort_by_hash_alike_by_their_own_hashes_or_the_catalogs_rank(size):
+    fresh = load_catalog([sample_catalog_path()], use_cache=False)  # no hash rank computed yet
+    rows = np.array(sorted(random.Random(size).sample(range(fresh.num_specs), size)))
+    legacy = [r for r in range(fresh.num_specs) if not fresh.spec(r).hash][:2]  # no hash: last
+    rows = np.unique(np.concatenate([rows, np.array(legacy, dtype=np.int64)]))
+    for reverse in (False, True):
+        own = fresh.sort_rows(rows, "hash", reverse)
+        assert fresh._sorter._hash_rank is None  # answered from the rows' own hashes
+        hashes = [column_key(fresh, s, "hash") for s in fresh.specs(own)]
+        assert hashes == sorted(hashes, reverse=reverse)
+        fresh._sorter.hash_rank  # noqa: B018  # the catalog's rank, as after a sort of many rows
+        assert fresh.sort_rows(rows, "hash", reverse).tolist() == own.tolist()
+        fresh._sorter._hash_rank = None

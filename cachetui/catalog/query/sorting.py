@@ -183,7 +183,7 @@ class RowSorter:
         store = cat.store
         key: np.ndarray
         if column == "hash":
-            key = self.hash_rank[rows]
+            key = self._hash_key(rows)
         elif column == "tag":
             key = cat.page_tag[store.page[rows]].astype(np.int64)
         elif column == "package":
@@ -202,6 +202,18 @@ class RowSorter:
             key = self.rank(column)[store.columns[column][rows]].astype(np.int64)
         else:
             raise ValueError(f"cannot sort by {column!r}; columns: {', '.join(SORT_COLUMNS)}")
+        return key
+
+    def _hash_key(self, rows: np.ndarray) -> np.ndarray:
+        """The hash order of ``rows``: from the catalog's hash rank once it exists or when the rows are
+        many; else from their own hashes (a package's thousand rows need not rank three million)."""
+        if self._hash_rank is not None or len(rows) * GATHER_FRACTION > len(self.catalog.store):
+            return self.hash_rank[rows]
+        hashes = self.catalog.store.hashes[rows]
+        values, dense = np.unique(hashes, return_inverse=True)
+        key = dense.astype(np.int64).reshape(-1)
+        if len(values) and values[0] == b"":  # rows without a hash come last, as in the hash rank
+            key = np.where(key == 0, len(values), key - 1)
         return key
 
     def _natural(self, rows: np.ndarray) -> np.ndarray:

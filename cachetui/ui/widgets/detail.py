@@ -11,7 +11,7 @@ from cachetui.catalog import LEGACY_TAG, Spec, human_size, install_command, spar
 
 from ..safe import literal
 from ..state import DetailData, Selection
-from .line import Line
+from .line import Line, Lines
 from .spec_table import SpecTable
 
 LABEL_WIDTH = 10
@@ -159,7 +159,7 @@ class DetailPane(Vertical):
         border-top: solid $panel-lighten-2;
         border-left: vkey $panel-lighten-2;
         &:focus-within { border-top: heavy $accent; }
-        & #summary { height: auto; max-height: 10; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
+        & #summary { max-height: 10; padding: 0 1; }
         & #mirror-line { height: auto; padding: 0 1; }
         & #mirror-label { width: 10; }
         & #mirror-command { width: 1fr; height: auto; }
@@ -184,10 +184,10 @@ class DetailPane(Vertical):
             return
         spec = self.table.current_spec if self.fields_shown else None
         lines = field_lines(self.data, spec, self.table.cursor_row) if spec is not None else summary_lines(self.data)
-        self.query_one("#summary", Static).update(Text("\n").join(lines))
+        self.query_one("#summary", Lines).update(lines)
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("select a tag or package", style="italic"), id="summary", markup=False)
+        yield Lines([Text("select a tag or package", style="italic")], id="summary")
         with Horizontal(id="mirror-line"):
             yield Static(Text("mirror", style="bold"), id="mirror-label", markup=False)
             yield Static("", id="mirror-command", markup=False)
@@ -205,10 +205,13 @@ class DetailPane(Vertical):
     def show(self, data: DetailData, keep: int | None = None) -> None:
         """Show ``data``; the table's cursor stays on catalog row ``keep`` if it is still listed."""
         self.data = data
-        self.query_one("#summary", Static).update(Text("\n").join(summary_lines(data)))
+        self.query_one("#summary", Lines).update(summary_lines(data))
         self.query_one("#mirror-line").display = data.selection.tag is not None
         if data.selection.tag is not None:
-            self.query_one("#mirror-command", Static).update(mirror_text(data))
+            mirror = self.query_one("#mirror-command", Static)
+            text = mirror_text(data)
+            if text.plain != str(mirror.render()):  # the same command: no new layout
+                mirror.update(text)
         self.query_one("#position-line", Line).display = data.matched > 0
         self.table.show(data, keep)
         if self.fields_shown:
@@ -229,7 +232,7 @@ class DetailPane(Vertical):
 
     def show_nothing(self, message: str = "select a tag or package") -> None:
         self.data = None
-        self.query_one("#summary", Static).update(Text(message, style="italic"))
+        self.query_one("#summary", Lines).update([Text(message, style="italic")])
         self.query_one("#mirror-line").display = False
         self.table.clear()
         self.query_one("#position-line", Line).display = False

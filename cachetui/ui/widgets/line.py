@@ -100,3 +100,34 @@ class StatusLine(Widget):
         line.append(" " * max(0, width - hint.cell_len - counter.cell_len))
         line.append_text(cut(counter, width))
         return line
+
+
+class Lines(Widget):
+    """Rows of text, each cut with an ellipsis; a new text lays the screen out again only when
+    its number of rows changes (CSS ``max-height`` still caps what shows)."""
+
+    DEFAULT_CSS = "Lines { height: auto; width: 1fr; }"
+
+    def __init__(self, lines: list[Text] | None = None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._lines: list[Text] = lines or []
+
+    @property
+    def lines(self) -> list[Text]:
+        return self._lines
+
+    def update(self, lines: list[Text]) -> None:
+        same_height = len(lines) == len(self._lines)
+        if same_height and [(t.plain, t.spans, t.style) for t in lines] == [
+            (t.plain, t.spans, t.style) for t in self._lines
+        ]:
+            return  # nothing to draw: a re-sort keeps the summary
+        self._lines = lines
+        self.refresh(layout=not same_height)
+
+    def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[no-untyped-def]
+        return len(self._lines)
+
+    def render(self) -> Text:
+        width = self.content_region.width or self.size.width
+        return Text("\n").join(cut(line, width) for line in self._lines)

@@ -120,10 +120,14 @@ class SpecTable(ScrollView, can_focus=True):
 
     def show(self, data: DetailData, keep: int | None = None) -> None:
         """Show ``data``'s rows; the cursor goes to catalog row ``keep`` if it is among them, else to the top."""
+        resorted = (
+            self.data is not None and data.summary is self.data.summary and data.columns == self.data.columns
+        )  # the same rows in another order (``BrowseModel.resort``): the widths stay, and so does the layout
         self.data = data
         self.columns_shown = data.columns
         self.spec_sort = data.sort
-        self._natural = natural_widths(data.columns, self._titles(data), data.specs, data)
+        if not resorted or not self._natural:
+            self._natural = natural_widths(data.columns, self._titles(data), data.specs, data)
         self._fit()
         self.scroll_to(x=0, y=0, animate=False, immediate=True)
         index = data.index_of(keep) if keep is not None else None
