@@ -208,7 +208,8 @@ class RowSorter:
         """The hash order of ``rows``: from the catalog's hash rank once it exists or when the rows are
         many; else from their own hashes (a package's thousand rows need not rank three million)."""
         if self._hash_rank is not None or len(rows) * GATHER_FRACTION > len(self.catalog.store):
-            return self.hash_rank[rows]
+            ranked: np.ndarray = self.hash_rank[rows]
+            return ranked
         hashes = self.catalog.store.hashes[rows]
         values, dense = np.unique(hashes, return_inverse=True)
         key = dense.astype(np.int64).reshape(-1)

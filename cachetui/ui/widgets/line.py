@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from rich.style import Style
 from rich.text import Text
+from textual.geometry import Size
 from textual.widget import Widget
 
 from ..safe import ELLIPSIS
@@ -125,7 +126,7 @@ class Lines(Widget):
         self._lines = lines
         self.refresh(layout=not same_height)
 
-    def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[no-untyped-def]
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._lines)
 
     def render(self) -> Text:
