@@ -121,6 +121,8 @@ def run_app(name: str, command: list[str], args: argparse.Namespace, own_keys: b
     """One round of one app: start, typing, moving (and cachetui's own keys)."""
     size = tuple(int(n) for n in args.size.split("x"))
     env = {"TERM": "xterm-256color", "LANG": os.environ.get("LANG", "C.UTF-8"), "HOME": os.environ["HOME"]}
+    if "PYTHONPATH" in os.environ:  # another checkout of cachetui, to compare builds
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     pane = Pane(name, command, size, env)  # type: ignore[arg-type]
     got: dict[str, list[float]] = {}
     try:
