@@ -273,12 +273,17 @@ class Catalog:
         found = self.hash_index.lookup(prefix)
         return found if rows is None else np.intersect1d(rows, found, assume_unique=True)
 
+    def dependencies_unknown(self) -> int:
+        """Specs whose dependencies no source recorded (current pages): a ``^name`` term cannot match them."""
+        return int(np.count_nonzero(np.asarray(self.store.root) < 0))
+
     def narrow_by_dependency(
         self, rows: np.ndarray | None, name: str, version: VersionRange | None, typed: str
     ) -> np.ndarray:
         """Rows of specs with a dependency ``name`` (in ``version``); only Spack indexes record dependencies."""
         deps = self.store.deps
-        if not len(deps) and not np.any(self.store.root >= 0):
+        known = self.store.root >= 0  # the specs whose dependencies a source recorded
+        if not np.any(known if rows is None else known[rows]):
             raise QueryError(
                 f"bad term '{typed}': pages list root specs only, so dependencies are unknown; "
                 "dependencies come from Spack build-cache indexes (-C MIRROR or --spack-cache)",

@@ -158,6 +158,8 @@ class BrowseModel:
             elif query.names:
                 names = ", ".join(name for name, _ in (result.ranking or [])[:3])
                 notes.append(f"no spec of {names} matches every term; remove a term to widen the search")
+            elif query.dependencies and self.catalog.dependencies_unknown():
+                notes.append("no spec matches; specs from current pages name no dependencies, so ^ skips them")
             else:
                 notes.append("no spec matches every term; remove a term to widen the search")
         return "  ".join(n for n in notes if n)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -31,8 +32,10 @@ def test_show_hash_lists_dependencies(cli):
 def test_dependency_term(cli):
     run = cli("find", "^gcc-runtime", "-C", str(INDEX / "v3-mirror"), "--limit", "0")
     assert run.code == 0 and run.lines and all("[v3-mirror]" in line for line in run.lines)
-    pages = cli("find", "^mpich")
+    pages = cli("find", "hdf5 ^mpich")  # hdf5's pages name no dependencies: the term cannot be answered
     assert pages.code == 2 and "pages list root specs only" in pages.err
+    legacy = cli("find", "^mpich")  # the sample's legacy pages name some: none is mpich
+    assert legacy.code == 1 and "current pages name no dependencies and were not searched" in legacy.err
 
 
 def test_spack_cache_and_named_sources(cli, tmp_path, monkeypatch):
@@ -65,3 +68,13 @@ def test_progress_on_a_terminal_counts_files_and_does_not_count_one():
     Progress(tty=True, plain=False, stream=one)(LoadProgress("parse", 0, 1))
     assert many.getvalue().strip("\r ") == "parsing 3/10 files   30%"
     assert one.getvalue().strip("\r ") == "parsing 1 file"
+
+
+def test_a_legacy_pages_dependencies_in_show_and_json(cli):
+    site = str(Path(__file__).resolve().parent.parent / "fixtures" / "site")
+    shown = cli("show", "tioga", "-C", site)
+    assert shown.code == 0 and "^spectrum-mpi@10.3.1.2" in shown.out and "^mpich@3.3.2" in shown.out
+    found = cli("find", "^spectrum-mpi", "-C", site, "--json")
+    docs = [json.loads(line) for line in found.out.splitlines()]
+    assert found.code == 0 and len(docs) == 1
+    assert docs[0]["dependencies"] == [{"name": "spectrum-mpi", "version": "10.3.1.2", "hash": None, "binary": None}]

@@ -410,7 +410,7 @@ TERMS: tuple[Term, ...] = (
     Term(
         "^dependency",
         "^mpich  ^mpich@4",
-        "depends on it, by name and optionally version (Spack indexes; pages list root specs only)",
+        "depends on it, by name and optionally version (Spack indexes and legacy pages; current pages name none)",
         "hdf5 ^mpich",
         "dep",
         _dependency,

@@ -48,7 +48,7 @@ class ParsedPage:
     notes: list[str] = field(default_factory=list)  # reasons some specs were skipped or altered
     skipped: int = 0
     streamed: int = 0  # rows an iterator has yielded so far
-    extras: list[tuple[bool, Any]] | None = None  # from a Spack index: each row's root and dependencies
+    extras: list[tuple[bool | None, Any]] | None = None  # each row's root (None: unknown) and dependencies
 
     @property
     def found(self) -> int:

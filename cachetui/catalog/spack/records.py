@@ -59,8 +59,26 @@ class DependencyRef:
     def label(self) -> str:
         return name_at(self.name, self.version) or "?"
 
+    @property
+    def reference(self) -> str:
+        """``zlib@1.3 /abc1234``, or ``zlib@1.3`` for a dependency a page's spec string names without a hash."""
+        return f"{self.label} /{self.hash[:7]}" if self.hash else self.label
+
+    @property
+    def note(self) -> str:
+        """What a reader should know beside the reference ("" for a binary in the same cache)."""
+        if not self.hash:
+            return "(named by the page's spec string; no hash)"
+        return "" if self.binary else "(no binary in this cache)"
+
     def to_dict(self) -> dict[str, object]:
-        return {"name": self.name or None, "version": self.version or None, "hash": self.hash, "binary": self.binary}
+        """``binary`` is null when unknown: a spec string names a dependency without its hash."""
+        return {
+            "name": self.name or None,
+            "version": self.version or None,
+            "hash": self.hash or None,
+            "binary": self.binary if self.hash else None,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,12 +115,18 @@ class Spec:
         return compiler_name(self.compiler)
 
     def spack_string(self) -> str:
-        """``pkg@version %compiler variants arch=platform-os-target``, as Spack prints it."""
+        """``pkg@version %compiler variants arch=platform-os-target``, as Spack prints it.
+
+        A legacy page's spec also ends with the ``^name@version`` its spec string
+        named: two such binaries may differ only there (an index's dependencies
+        carry hashes and are listed apart).
+        """
         parts = [name_at(self.package, self.version)]
         if self.compiler and self.compiler != "none":
             parts.append(f"%{self.compiler}")
         parts.extend(self.variants)
         parts.append(f"arch={self.arch}")
+        parts.extend(f"^{dep.label}" for dep in self.dependencies or () if not dep.hash)
         return " ".join(parts)
 
     def to_dict(self) -> dict[str, object]:

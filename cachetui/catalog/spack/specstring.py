@@ -80,6 +80,21 @@ class RootSpec:
     target: str
 
 
+def spec_string_dependencies(text: str) -> list[tuple[str, str]]:
+    """(name, version) of each ``^dependency`` a spec string names, in order (version "" when not given)."""
+    found = []
+    for part in text.split("^")[1:]:
+        name = version = ""
+        for token in tokenize(part):
+            if token.kind == "name" and not name:
+                name = token.value
+            elif token.kind == "version" and not version:
+                version = token.value.lstrip("=")
+        if name:
+            found.append((name, version))
+    return found
+
+
 def parse_root_spec(text: str) -> RootSpec:
     """Parse the root of a legacy spec string (everything before the first `` ^``)."""
     root = text.split("^", 1)[0]

@@ -177,12 +177,13 @@ class ChunkBuilder:
         tag: str,
         package: str,
         rows: Iterable[Row],
-        extras: Sequence[tuple[bool, Sequence[Any]]] | None = None,
+        extras: Sequence[tuple[bool | None, Sequence[Any]]] | None = None,
     ) -> int:
         """Append rows; a list is interned column by column (comprehensions, ~2x the row loop).
 
-        ``extras`` (specs from a Spack index) gives each row's (root, dependencies),
-        each dependency with ``hash``, ``name``, ``version`` and ``binary``.
+        ``extras`` (specs from a Spack index, or a legacy page's spec strings) gives each row's
+        (root, dependencies), each dependency with ``hash``, ``name``, ``version`` and ``binary``;
+        a root of None is unknown (the row's dependencies are then unknown too).
         """
         first = len(self.size)
         if isinstance(rows, Columns):
@@ -195,7 +196,7 @@ class ChunkBuilder:
             self.root.extend([ROOT_UNKNOWN] * n)
             return n
         labels = self.tables["deplabel"].index
-        self.root.extend([1 if is_root else 0 for is_root, _ in extras])
+        self.root.extend([ROOT_UNKNOWN if is_root is None else 1 if is_root else 0 for is_root, _ in extras])
         edges = [(first + offset, dep) for offset, (_, deps) in enumerate(extras) for dep in deps]
         self.dep_row.extend([row for row, _ in edges])
         self.dep_hash += packed_hashes([dep.hash for _, dep in edges])

@@ -63,7 +63,9 @@ def _nothing_found(opts: argparse.Namespace, catalog: Catalog, query: SpecQuery)
         hint = f" (did you mean: {', '.join(closest)}?)" if closest else ""
         _note(opts, _printable(f"no package named '{query.name_text}'{hint}"))
     else:
-        _note(opts, _printable(f"no spec matches '{text}'"))
+        unknown = catalog.dependencies_unknown() if query.dependencies else 0
+        why = f" ({unknown:,} specs from current pages name no dependencies and were not searched)" if unknown else ""
+        _note(opts, _printable(f"no spec matches '{text}'{why}"))
 
 
 def query_terms_epilog() -> str:

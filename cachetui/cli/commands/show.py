@@ -112,8 +112,7 @@ def _show_hash(opts: argparse.Namespace, prefix: str, catalog: Catalog, sources:
         if not spec.dependencies:
             _out("  dependencies: none")
         for dep in spec.dependencies:
-            mark = "" if dep.binary else "  (no binary in this cache)"
-            _out(_printable(f"  ^ {dep.label} /{dep.hash[:7]}{mark}"))
+            _out(_printable(f"  ^ {dep.reference}{'  ' + dep.note if dep.note else ''}"))
     return EXIT_OK
 
 

@@ -34,14 +34,14 @@ def runs_here_text(spec: Spec, host: Host) -> Text:
 
 
 def dependency_label(dep: DependencyRef) -> str:
-    return f"{dep.label} /{dep.hash[:7]}"
+    return dep.reference
 
 
 def dependency_text(dep: DependencyRef) -> Text:
     """``zlib-ng@2.2.4 /ubtz5nz``, or ``gcc@11.4.0 /fdedx7f  (no binary in this cache)``."""
     text = literal(dependency_label(dep))
-    if not dep.binary:
-        text.append("  (no binary in this cache)", style="dim")
+    if dep.note:
+        text.append("  " + dep.note, style="dim")
     return text
 
 
@@ -144,11 +144,10 @@ class SpecScreen(CopyActions, DialogScreen[None]):
         deps = self.spec.dependencies or ()
         dep = deps[int(event.option.id or 0)]
         catalog = getattr(self.app, "catalog", None)
-        found = catalog.lookup_hash(dep.hash) if catalog is not None else []
+        found = catalog.lookup_hash(dep.hash) if catalog is not None and dep.hash else []
         if not found:
-            self.notify(
-                f"{plain(dependency_label(dep))} has no binary in this catalog.", severity="warning", markup=False
-            )
+            why = "has no hash here: the page names it without one" if not dep.hash else "has no binary in this catalog"
+            self.notify(f"{plain(dependency_label(dep))} {why}.", severity="warning", markup=False)
             return
         self.app.push_screen(SpecScreen(found[0], pick=self.pick, host=self.host))
 

@@ -21,8 +21,8 @@ from typing import Any
 import msgspec
 
 from ....files import open_regular
-from ...spack.records import HASH_LENGTH, Problem
-from ...spack.specstring import parse_root_spec
+from ...spack.records import HASH_LENGTH, DependencyRef, Problem
+from ...spack.specstring import parse_root_spec, spec_string_dependencies
 from ...spack.tags import LEGACY_TAG
 from ...store.rows import Columns, Row
 from ..parsed import (
@@ -200,11 +200,15 @@ def _parse(path: str, data: bytes) -> ParsedPage | Problem:
         json_error = fast_fields.get("_json_error") if fast_fields else None
         try:
             fields = _yaml_fields(front)
-        except PageError:
+        except PageError as refused:
             if json_error:
                 key, exc = json_error
                 raise PageError(f"{key} is not valid JSON: {exc}") from None
-            raise
+            recovered = _legacy_lines(front)
+            if recovered is None:
+                raise
+            fields = recovered
+            notes.append(f"{refused}; its spec lines were read one by one")
     page = _page_identity(path, fields)
     page.notes = notes
     if "spec_details" in fields:
@@ -218,6 +222,49 @@ def _parse(path: str, data: bytes) -> ParsedPage | Problem:
         meta.get("num_specs")
         _read_declared(page, meta.get("num_specs"))
     return page
+
+
+_LIST_KEYS = ("spec_files", "spec_names")
+_ITEM_LINE = re.compile(r"[ \t]*-[ \t]+(.*?)[ \t]*\Z")
+_QUOTED_KEY = re.compile(r'("(?:[^"\\]|\\.)*")[ \t]*(?::[ \t]*(.*))?\Z')
+
+
+def _legacy_lines(front: str) -> dict[str, Any] | None:
+    """A legacy page's fields read line by line, for front matter that strict YAML refuses.
+
+    The site's generator wrote each spec string of ``spec_files`` as a mapping
+    key (``- "tioga@master%gcc ^mpich@3.3.2 ...": spec-0.json``); with ten or so
+    dependencies a key passes YAML's 1,024-character limit for implicit keys.
+    Only that shape is recovered: top-level ``key: value`` lines and the items
+    of ``spec_files`` or ``spec_names`` as double-quoted strings (JSON escapes),
+    each with an optional ``: file``. Anything else: None (the YAML error stands).
+    """
+    fields: dict[str, Any] = {}
+    items: list[Any] | None = None
+    for line in front.splitlines():
+        if not line.strip():
+            continue
+        item = _ITEM_LINE.match(line)
+        if item is not None and items is not None:
+            quoted = _QUOTED_KEY.match(item.group(1))
+            if quoted is None:
+                return None
+            try:
+                text = json.loads(quoted.group(1))
+            except ValueError:
+                return None
+            items.append({text: quoted.group(2)} if quoted.group(2) else text)
+            continue
+        simple = _SIMPLE_LINE.match(line)
+        if simple is None:
+            return None
+        key, value = simple.groups()
+        if key in _LIST_KEYS and not value.strip():
+            items = fields[key] = []
+        else:
+            items = None
+            fields[key] = value.strip().strip('"')
+    return fields if any(fields.get(key) for key in _LIST_KEYS) else None
 
 
 def _read_declared(page: ParsedPage, declared: object) -> None:
@@ -654,6 +701,8 @@ def _size(value: object, number: int, digest: str, notes: list[str]) -> int | No
 def _read_legacy(page: ParsedPage, fields: dict[str, Any]) -> None:
     rows: list[Row] = []
     page.rows = rows
+    extras: list[tuple[bool | None, Any]] = []  # a listed spec is a root; its ^dependencies, by name and version
+    page.extras = extras
     names = fields.get("spec_names")
     if names is not None:
         page.format = "legacy-specs"
@@ -687,6 +736,10 @@ def _read_legacy(page: ParsedPage, fields: dict[str, Any]) -> None:
         rows.append(
             (None, root.version, root.compiler, root.platform, root.os, root.target, root.variants, (), None, None)
         )
+        # Named dependencies make the spec's dependencies known (without hashes); none named: unknown,
+        # as for any page, since a listed spec string may leave them out.
+        deps = spec_string_dependencies(spec_string)
+        extras.append((True if deps else None, [DependencyRef("", name, version, False) for name, version in deps]))
     if first_name and not _scalar(fields.get("title")):
         page.package = first_name
     if not page.package:

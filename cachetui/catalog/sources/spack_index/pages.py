@@ -207,7 +207,7 @@ def _pages(
     version, installs = read_database(data)
     found, skipped = records(installs)
     by_package: dict[str, ParsedPage] = {}
-    extras: dict[str, list[tuple[bool, tuple[object, ...]]]] = {}
+    extras: dict[str, list[tuple[bool | None, Any]]] = {}
     for record in found:
         if not record.is_binary:
             continue  # externals and unpushed records are not binaries: they name dependencies only

@@ -1,0 +1,68 @@
+"""Real legacy pages of the build-cache site (tests/fixtures/site): what strict YAML refuses, and ^dependencies.
+
+Expected values come from the file itself, read here with a few lines of
+regular expressions, not with cachetui's page reader.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+
+from cachetui.catalog import load_catalog, parse_query
+
+from .helpers import FIXTURES
+
+SITE = FIXTURES / "site"
+TIOGA = SITE / "legacy" / "tioga" / "index.md"
+
+
+def spec_strings(path) -> list[str]:
+    """The quoted keys of ``spec_files``, one per `` - "...": spec-N.json`` line."""
+    return [
+        json.loads(m.group(1)) for m in re.finditer(r'^ - ("(?:[^"\\]|\\.)*"): spec-\d+\.json$', path.read_text(), re.M)
+    ]
+
+
+def named_dependencies(spec: str) -> list[tuple[str, str]]:
+    return re.findall(r"\^([A-Za-z0-9_.-]+)@([^%~+\s^]+)", spec)
+
+
+def test_the_tioga_page_is_refused_by_yaml_and_read_line_by_line_with_a_note(tmp_path):
+    strings = spec_strings(TIOGA)
+    assert len(strings) == 3 and max(map(len, strings)) > 1024  # over YAML's limit for an implicit key
+    catalog = load_catalog([SITE], use_cache=False)
+    assert catalog.num_specs == 3 and catalog.packages == ["tioga"]
+    assert len(catalog.problems) == 1 and "read one by one" in catalog.problems[0].reason
+    assert "not valid YAML" in catalog.problems[0].reason
+
+
+def test_the_dependencies_a_spec_string_names_are_kept_and_tell_two_binaries_apart(tmp_path):
+    expected = sorted(named_dependencies(s) for s in spec_strings(TIOGA))
+    catalog = load_catalog([SITE], use_cache=False)
+    specs = catalog.specs(np.arange(catalog.num_specs))
+    assert sorted([(d.name, d.version) for d in s.dependencies] for s in specs) == expected
+    assert all(s.root and all(d.hash == "" for d in s.dependencies) for s in specs)
+    masters = [s for s in specs if s.version == "master"]
+    assert len(masters) == 2 and masters[0].spack_string() != masters[1].spack_string()
+    assert {d["name"] for s in masters for d in s.to_dict()["dependencies"]} >= {"mpich", "spectrum-mpi"}
+    assert all(d["hash"] is None and d["binary"] is None for s in specs for d in s.to_dict()["dependencies"])
+
+
+def test_a_dependency_term_finds_the_binary_built_with_it(tmp_path):
+    catalog = load_catalog([SITE], use_cache=False)
+    found = catalog.query(parse_query("^spectrum-mpi")).specs()
+    assert [(s.version, [d.name for d in s.dependencies]) for s in found] == [("master", ["spectrum-mpi"])]
+    assert len(catalog.query(parse_query("tioga ^mpich@3.3")).specs()) == 1
+    assert len(catalog.query(parse_query("^zlib")).specs()) == 2
+
+
+def test_a_warm_snapshot_keeps_what_the_page_named(tmp_path):
+    cold = load_catalog([SITE], use_cache=False)
+    load_catalog([SITE], cache_dir=tmp_path)
+    warm = load_catalog([SITE], cache_dir=tmp_path)
+    assert warm.load_report.from_snapshot
+    every = np.arange(cold.num_specs)
+    assert [s.to_dict() for s in warm.specs(every)] == [s.to_dict() for s in cold.specs(every)]
