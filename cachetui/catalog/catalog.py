@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -132,8 +132,17 @@ class Catalog:
         return np.concatenate([np.arange(self.page_start[i], self.page_stop[i], dtype=np.int64) for i in ids])
 
     def spec(self, row: int) -> Spec:
+        """The spec of ``row``. A legacy page's dependencies with hashes (from its spec files) say
+        whether their binary is in this catalog, found by hash here: the page cannot know."""
         page = self.pages[int(self.store.page[row])]
-        return self.store.spec(row, page.tag, page.package, page.source)
+        spec = self.store.spec(row, page.tag, page.package, page.source)
+        if spec.dependencies and page.format.startswith("legacy"):
+            deps = tuple(
+                replace(dep, binary=bool(len(self.hash_index.lookup(dep.hash)))) if dep.hash else dep
+                for dep in spec.dependencies
+            )
+            spec = replace(spec, dependencies=deps)
+        return spec
 
     def specs(self, rows: RowsLike) -> list[Spec]:
         return [self.spec(int(r)) for r in rows]

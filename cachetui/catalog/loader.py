@@ -39,7 +39,7 @@ from .snapshot.snapshot import (
     snapshot_path,
     write_snapshot,
 )
-from .sources.formats import HELPER_MIN_BYTES, PAGE_NAMES, format_of
+from .sources.formats import HELPER_MIN_BYTES, PAGE_NAMES, companion_page, format_of
 from .sources.parsed import (
     NOT_A_PAGE_REASONS,
     PageError,
@@ -417,12 +417,14 @@ def _refresh(
     if old is not None:
         for i, path in enumerate(old.paths):
             old_index.setdefault(path, []).append(i)
+    ignored_now: dict[str, Stamp | None] = {info.path: info.stamp for info in found.ignored}
+    reread = _pages_of_changed_companions(files_before, ignored_before, found.files, ignored_now)
     reuse: list[int] = []
     fresh: list[FileInfo] = []
     reused_paths = 0
     for info in found.files:
         entries = old_index.get(info.path)
-        if entries is not None and files_before.get(info.path) == info.stamp:
+        if entries is not None and files_before.get(info.path) == info.stamp and info.path not in reread:
             reuse.extend(entries)
             reused_paths += 1
         else:
@@ -435,7 +437,6 @@ def _refresh(
         and reused_paths == len(files_before)
     )
 
-    ignored_now: dict[str, Stamp | None] = {info.path: info.stamp for info in found.ignored}
     if unchanged and snapshot is not None and old is not None:
         files = old
         if ignored_now != ignored_before:  # same pages; only the silently skipped files changed
@@ -477,6 +478,22 @@ def _refresh(
     seen = {info.path for info in found.files}
     changed = len(fresh) + sum(path not in seen for path in files_before)  # parsed again, or gone
     return _Refresh(files, store, hash_index, walk_problems, unchanged, to_save, changed)
+
+
+def _pages_of_changed_companions(
+    files_before: dict[str, Stamp | None],
+    ignored_before: dict[str, Stamp | None],
+    files_now: list[FileInfo],
+    ignored_now: dict[str, Stamp | None],
+) -> set[str]:
+    """Pages to read again although their own stamp is unchanged: a file they read beside them
+    (a legacy page's ``spec-N.json``) changed, appeared or went since the snapshot."""
+    before = {**files_before, **ignored_before}
+    now = {**{info.path: info.stamp for info in files_now}, **ignored_now}
+    changed = {p for p, stamp in now.items() if stamp is None or before.get(p) != stamp}
+    changed |= before.keys() - now.keys()
+    pages = (companion_page(path) for path in changed)
+    return {page for page in pages if page is not None}
 
 
 def _build(

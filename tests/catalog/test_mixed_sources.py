@@ -1,7 +1,7 @@
 """A warm load finds what a fresh load finds with every kind of source mixed, whatever changes between runs.
 
-Sources: a page tree, a v2 mirror, a v3 mirror, a bare ``index.json`` given by name, and Spack's index
-cache. The fixed cases are the ways a hostile pass lost a mirror; the state machine applies random
+Sources: a page tree, a legacy page with the ``spec-N.json`` it reads beside it, a v2 mirror, a v3
+mirror, a bare ``index.json`` given by name, and Spack's index cache. The fixed cases are the ways a hostile pass lost a mirror; the state machine applies random
 changes to each kind between runs. Longer runs by hand: ``CACHETUI_STATEFUL_EXAMPLES=500``.
 """
 
@@ -24,6 +24,8 @@ from cachetui.catalog.scan import discovery
 from tests.catalog.test_freshness import _page, observed
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "index"
+SITE = Path(__file__).resolve().parents[1] / "fixtures" / "site"
+SPEC_HASH = "jvv2wofe26isbwhhjec4r6aq2rnoiyfy"  # tioga's, in spec-2.json
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from make_index import generate  # noqa: E402
 
@@ -60,11 +62,27 @@ def _replace_v3(mirror: Path, seed: int) -> None:
 
 
 def _sources(base: Path) -> list[Path]:
-    return [base / "pages", base / "v2", base / "v3", base / "bare" / "index.json", base / "indices"]
+    return [base / "pages", base / "legacy", base / "v2", base / "v3", base / "bare" / "index.json", base / "indices"]
+
+
+def _rewrite_spec_file(base: Path, digest: str | None, in_place: bool) -> None:
+    """The legacy page's spec-2.json with another hash for its spec (in place or renamed over), or gone."""
+    spec_file = base / "legacy" / "legacy" / "tioga" / "spec-2.json"
+    if digest is None:
+        spec_file.unlink(missing_ok=True)
+        return
+    text = (SITE / "legacy" / "tioga" / "spec-2.json").read_text().replace(SPEC_HASH, digest)
+    if in_place and spec_file.exists():
+        with open(spec_file, "r+") as handle:  # same inode, same size: only the times move
+            handle.write(text)
+    else:
+        spec_file.with_suffix(".new").write_text(text)
+        os.replace(spec_file.with_suffix(".new"), spec_file)
 
 
 def _fill(base: Path) -> None:
     _page(base / "pages", "develop", "a")
+    shutil.copytree(SITE, base / "legacy")
     (base / "v2" / "build_cache").mkdir(parents=True)
     _replace_v2(base / "v2" / "build_cache" / "index.json", 1, False)
     (base / "v3").mkdir()
@@ -101,6 +119,16 @@ def test_touching_a_page_keeps_every_mirror(mixed):
         assert warm == fresh
 
 
+def test_a_spec_file_rewritten_in_place_is_read_again_with_its_page(mixed):
+    """The page's own stamp does not move: the loader reads it again because its spec file did."""
+    first, _ = _warm_and_fresh(mixed)
+    assert SPEC_HASH in str(first)
+    _rewrite_spec_file(mixed, "c" * 32, in_place=True)
+    time.sleep(discovery.SETTLE_NS / 1e9 + 0.1)
+    warm, fresh = _warm_and_fresh(mixed)
+    assert warm == fresh and "c" * 32 in str(warm) and SPEC_HASH not in str(warm)
+
+
 @pytest.mark.settle_window
 def test_an_index_written_just_before_the_first_run_is_never_lost(mixed):
     """`spack buildcache update-index ... && cachetui index` into a mirror directory that already existed."""
@@ -134,6 +162,10 @@ class MixedMachine(RuleBasedStateMachine):
     def touch_a_file(self, data: st.DataObject) -> None:
         files = sorted(p for p in self.base.rglob("*") if p.is_file() and "cache" not in p.parts)
         os.utime(data.draw(st.sampled_from(files)))
+
+    @rule(digest=st.sampled_from([SPEC_HASH, "a" * 32, "b" * 32, None]), in_place=st.booleans())
+    def spec_file_rewritten(self, digest: str | None, in_place: bool) -> None:
+        _rewrite_spec_file(self.base, digest, in_place)
 
     @rule(seed=st.integers(0, 20), in_place=st.booleans())
     def new_v2_index(self, seed: int, in_place: bool) -> None:

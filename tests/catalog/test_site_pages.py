@@ -39,22 +39,44 @@ def test_the_tioga_page_is_refused_by_yaml_and_read_line_by_line_with_a_note(tmp
     assert "not valid YAML" in catalog.problems[0].reason
 
 
+def spec_file(name: str) -> tuple[str, list[tuple[str, str, str]]]:
+    """(hash, [(dependency name, version, hash)]) of the tioga node of a spec file beside the page."""
+    nodes = json.loads((TIOGA.parent / name).read_text())["spec"]["nodes"]
+    version = {n["hash"]: n["version"] for n in nodes}
+    root = next(n for n in nodes if n["name"] == "tioga")
+    return root["hash"], [(d["name"], version[d["hash"]], d["hash"]) for d in root["dependencies"]]
+
+
 def test_the_dependencies_a_spec_string_names_are_kept_and_tell_two_binaries_apart(tmp_path):
-    expected = sorted(named_dependencies(s) for s in spec_strings(TIOGA))
+    strings = spec_strings(TIOGA)
     catalog = load_catalog([SITE], use_cache=False)
     specs = catalog.specs(np.arange(catalog.num_specs))
-    assert sorted([(d.name, d.version) for d in s.dependencies] for s in specs) == expected
-    assert all(s.root and all(d.hash == "" for d in s.dependencies) for s in specs)
+    without_file = [s for s in specs if s.hash is None]  # spec-0.json and spec-1.json are not in the fixture
+    expected = sorted(named_dependencies(s) for s in strings[:2])
+    assert sorted([(d.name, d.version) for d in s.dependencies] for s in without_file) == expected
+    assert all(s.root and all(d.hash == "" for d in s.dependencies) for s in without_file)
+    assert all(d["hash"] is None and d["binary"] is None for s in without_file for d in s.to_dict()["dependencies"])
     masters = [s for s in specs if s.version == "master"]
     assert len(masters) == 2 and masters[0].spack_string() != masters[1].spack_string()
-    assert {d["name"] for s in masters for d in s.to_dict()["dependencies"]} >= {"mpich", "spectrum-mpi"}
-    assert all(d["hash"] is None and d["binary"] is None for s in specs for d in s.to_dict()["dependencies"])
+    problem = catalog.problems[0].reason
+    assert "spec 1: spec-0.json" in problem and "spec 2: spec-1.json" in problem  # a note per spec, not the page
+
+
+def test_a_spec_file_beside_the_page_gives_the_hash_and_the_dependencies_hashes():
+    digest, deps = spec_file("spec-2.json")
+    catalog = load_catalog([SITE], use_cache=False)
+    (spec,) = catalog.lookup_hash(digest[:7])
+    assert spec.hash == digest and spec.package == "tioga" and spec.version == "master"
+    assert [(d.name, d.version, d.hash) for d in spec.dependencies] == deps
+    assert [d.binary for d in spec.dependencies] == [False]  # spectrum-mpi's binary is in no page here
+    assert "spec 3" not in catalog.problems[0].reason
 
 
 def test_a_dependency_term_finds_the_binary_built_with_it(tmp_path):
     catalog = load_catalog([SITE], use_cache=False)
     found = catalog.query(parse_query("^spectrum-mpi")).specs()
     assert [(s.version, [d.name for d in s.dependencies]) for s in found] == [("master", ["spectrum-mpi"])]
+    assert found[0].hash == spec_file("spec-2.json")[0]
     assert len(catalog.query(parse_query("tioga ^mpich@3.3")).specs()) == 1
     assert len(catalog.query(parse_query("^zlib")).specs()) == 2
 

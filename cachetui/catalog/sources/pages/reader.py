@@ -20,7 +20,7 @@ from typing import Any
 
 import msgspec
 
-from ....files import open_regular
+from ....files import open_regular, read_regular, reason
 from ...spack.records import HASH_LENGTH, DependencyRef, Problem
 from ...spack.specstring import parse_root_spec, spec_string_dependencies
 from ...spack.tags import LEGACY_TAG
@@ -265,6 +265,88 @@ def _legacy_lines(front: str) -> dict[str, Any] | None:
             items = None
             fields[key] = value.strip().strip('"')
     return fields if any(fields.get(key) for key in _LIST_KEYS) else None
+
+
+MAX_SPEC_FILE_BYTES = 16 * 1024 * 1024
+_SPEC_FILE_NAME = re.compile(r"spec-[0-9]{1,9}\.json\Z")
+
+
+def page_of_companion(path: str) -> str | None:
+    """The legacy page that reads ``path`` (a ``spec-N.json`` beside an ``index.md``), or None.
+
+    The loader reads that page again whenever such a file changes, appears or goes.
+    """
+    if not _SPEC_FILE_NAME.match(os.path.basename(path)):
+        return None
+    return os.path.join(os.path.dirname(path), "index.md")
+
+
+MISSING: tuple[str, list[DependencyRef]] = ("", [])  # _spec_file: the file is not there (see _read_legacy)
+
+
+def _spec_file(page: ParsedPage, number: int, name: str, package: str) -> tuple[str, list[DependencyRef]] | None:
+    """The hash and dependencies of spec ``number`` from ``spec-N.json`` beside a legacy page, or None (noted).
+
+    The file is ``spec.to_dict()`` of the spec: ``{"spec": {"nodes": [...]}}`` (Spack 0.16 and later) or
+    ``{"spec": [{name: node}, ...]}`` (before). The node named like the page's package gives the hash
+    (``hash``: the DAG hash its binary is named by); its ``dependencies`` give theirs, with each
+    dependency's version from its own node. A file that is missing or broken is a note about this spec.
+    """
+    if not _SPEC_FILE_NAME.match(name):
+        page.notes.append(f"spec {number}: spec file {name!r} is not named spec-N.json; not read")
+        return None
+    path = os.path.join(os.path.dirname(page.path), name)
+    try:
+        data = read_regular(path, MAX_SPEC_FILE_BYTES)
+        if len(data) > MAX_SPEC_FILE_BYTES:
+            raise ValueError("larger than 16 MiB")
+        doc = json.loads(data)
+        nodes = _spec_nodes(doc)
+    except FileNotFoundError:
+        return MISSING
+    except OSError as exc:
+        page.notes.append(f"spec {number}: {name}: {reason(exc)}; its hash is unknown")
+        return None
+    except (ValueError, TypeError, AttributeError, UnicodeDecodeError) as exc:
+        page.notes.append(f"spec {number}: {name} is not a spec file ({exc}); its hash is unknown")
+        return None
+    by_hash = {node["hash"]: node for node in nodes if isinstance(node.get("hash"), str)}
+    root = next((node for node in nodes if node.get("name") == package), None)
+    digest = root.get("hash") if root is not None else None
+    if root is None or not isinstance(digest, str) or not _HASH_RE.match(digest):
+        page.notes.append(f"spec {number}: {name} has no {package} node with a hash; its hash is unknown")
+        return None
+    deps = []
+    for dep in root.get("dependencies") or []:
+        dep_hash = dep.get("hash") if isinstance(dep, dict) else None
+        dep_name = dep.get("name") if isinstance(dep, dict) else None
+        if not isinstance(dep_hash, str) or not _HASH_RE.match(dep_hash) or not isinstance(dep_name, str):
+            continue
+        version = by_hash.get(dep_hash, {}).get("version")
+        deps.append(DependencyRef(dep_hash, dep_name, version if isinstance(version, str) else "", False))
+    return digest, deps
+
+
+def _spec_nodes(doc: Any) -> list[dict[str, Any]]:
+    """The nodes of a spec file, in the shape of its Spack era, as dicts carrying ``name``."""
+    spec = doc["spec"]
+    if isinstance(spec, dict):
+        nodes = spec["nodes"]
+        if not isinstance(nodes, list) or not all(isinstance(n, dict) for n in nodes):
+            raise ValueError("spec.nodes is not a list of objects")
+        return nodes
+    found = []
+    for item in spec:  # before Spack 0.16: [{name: node}, ...], dependencies as {name: {hash, type}}
+        ((name, node),) = item.items()
+        deps = node.get("dependencies") or {}
+        found.append(
+            {
+                **node,
+                "name": name,
+                "dependencies": [{"name": k, **v} for k, v in deps.items()] if isinstance(deps, dict) else deps,
+            }
+        )
+    return found
 
 
 def _read_declared(page: ParsedPage, declared: object) -> None:
@@ -704,6 +786,7 @@ def _read_legacy(page: ParsedPage, fields: dict[str, Any]) -> None:
     extras: list[tuple[bool | None, Any]] = []  # a listed spec is a root; its ^dependencies, by name and version
     page.extras = extras
     names = fields.get("spec_names")
+    spec_files: list[str | None] = []  # legacy-index: the spec file beside the page, per spec string
     if names is not None:
         page.format = "legacy-specs"
         if not isinstance(names, list):
@@ -717,10 +800,15 @@ def _read_legacy(page: ParsedPage, fields: dict[str, Any]) -> None:
         strings = []
         for entry in files:
             if isinstance(entry, dict) and len(entry) == 1:
-                strings.append(_scalar(next(iter(entry))))
+                key, value = next(iter(entry.items()))
+                strings.append(_scalar(key))
+                spec_files.append(_scalar(value))
             else:
                 strings.append(_scalar(entry))
+                spec_files.append(None)
     first_name = ""
+    missing: list[tuple[int, str]] = []  # spec files that are not there
+    present = False  # some spec file the page names is there
     for number, spec_string in enumerate(strings, 1):
         if not spec_string:
             page.notes.append(f"spec {number} is not a spec string")
@@ -733,13 +821,28 @@ def _read_legacy(page: ParsedPage, fields: dict[str, Any]) -> None:
             page.skipped += 1
             continue
         first_name = first_name or root.name
+        spec_file = spec_files[number - 1] if number <= len(spec_files) else None
+        found = _spec_file(page, number, spec_file, root.name) if spec_file else None
+        if found is MISSING:
+            missing.append((number, spec_file or ""))
+            found = None
+        elif spec_file:
+            present = True
+        digest = found[0] if found else None
         rows.append(
-            (None, root.version, root.compiler, root.platform, root.os, root.target, root.variants, (), None, None)
+            (digest, root.version, root.compiler, root.platform, root.os, root.target, root.variants, (), None, None)
         )
+        if found is not None:  # the spec file's DAG: dependencies with their hashes
+            extras.append((True, found[1]))
+            continue
         # Named dependencies make the spec's dependencies known (without hashes); none named: unknown,
         # as for any page, since a listed spec string may leave them out.
         deps = spec_string_dependencies(spec_string)
         extras.append((True if deps else None, [DependencyRef("", name, version, False) for name, version in deps]))
+    # Not one of the page's spec files there: a copy of the site without them (the bundled sample is
+    # one); its specs simply have no hash. Some there, some not: each missing one is a note.
+    if present:
+        page.notes.extend(f"spec {number}: {name}: no such file; its hash is unknown" for number, name in missing)
     if first_name and not _scalar(fields.get("title")):
         page.package = first_name
     if not page.package:
