@@ -88,3 +88,16 @@ def test_a_warm_snapshot_keeps_what_the_page_named(tmp_path):
     assert warm.load_report.from_snapshot
     every = np.arange(cold.num_specs)
     assert [s.to_dict() for s in warm.specs(every)] == [s.to_dict() for s in cold.specs(every)]
+
+
+def test_a_page_that_wrote_arches_as_one_string_is_read_into_platform_os_and_target(tmp_path):
+    from .helpers import make_spec, page_text, write_page
+
+    arched = make_spec(platform=None, os=None, target=None, arches="linux-ubuntu18.04-x86_64")
+    plain = make_spec(versions=["2.0"])
+    write_page(tmp_path, "develop/pkg/specs.md", page_text("pkg", specs=[arched, plain]))
+    catalog = load_catalog([tmp_path], use_cache=False)
+    specs = {s.version: s for s in catalog.specs(np.arange(catalog.num_specs))}
+    assert (specs["1.0"].platform, specs["1.0"].os, specs["1.0"].target) == ("linux", "ubuntu18.04", "x86_64")
+    assert specs["2.0"].arch == "linux-ubuntu22.04-x86_64_v3" and catalog.problems == []
+    assert len(catalog.query(parse_query("os=ubuntu18.04")).specs()) == 1

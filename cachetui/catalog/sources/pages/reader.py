@@ -727,6 +727,9 @@ def _read_one_spec(page: ParsedPage, number: int, spec: object) -> Row | None:
     platform = _scalar(spec.get("platform", ""))
     os_ = _scalar(spec.get("os", ""))
     target = _scalar(spec.get("target", ""))
+    arches = spec.get("arches")
+    if not (platform or os_ or target) and type(arches) is str:  # one stored generator wrote them as one
+        platform, os_, target = ([*arches.split("-", 2), "", ""])[:3]
     if None in (version, compiler, platform, os_, target):
         notes.append(f"spec {number} ({digest[:7]}) has a field that is not a string")
         page.skipped += 1
