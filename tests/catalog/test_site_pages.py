@@ -101,3 +101,12 @@ def test_a_page_that_wrote_arches_as_one_string_is_read_into_platform_os_and_tar
     assert (specs["1.0"].platform, specs["1.0"].os, specs["1.0"].target) == ("linux", "ubuntu18.04", "x86_64")
     assert specs["2.0"].arch == "linux-ubuntu22.04-x86_64_v3" and catalog.problems == []
     assert len(catalog.query(parse_query("os=ubuntu18.04")).specs()) == 1
+
+
+def test_a_spec_file_given_by_name_is_said_to_be_no_source():
+    spec_json = TIOGA.parent / "spec-2.json"
+    catalog = load_catalog([spec_json], use_cache=False)
+    assert catalog.num_specs == 0
+    assert [(p.path, p.reason.split(":")[0]) for p in catalog.problems] == [
+        (str(spec_json), "a Spack spec file, not a catalog source")
+    ]

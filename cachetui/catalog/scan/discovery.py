@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ...files import open_regular, reason
-from ..sources.formats import ROOT_FILES, looks_like_a_source, root_file_ok
+from ..sources.formats import ROOT_FILES, looks_like_a_source, not_a_source, root_file_ok
 from ..sources.parsed import EMPTY_FILE, NO_FRONT_MATTER
 from ..spack.records import Problem
 
@@ -128,7 +128,7 @@ def still_same(dirs: Iterable[tuple[str, DirStamp]], files: Iterable[tuple[str, 
 
 def _head(path: str) -> bytes:
     with open_regular(path) as handle:
-        return handle.read(8)
+        return handle.read(64)  # enough for '{ "spec":' after some whitespace
 
 
 def _children(previous: Previous) -> dict[str, tuple[list[str], list[str]]]:
@@ -251,10 +251,11 @@ class _Walk:
         except OSError as exc:
             self.problems.append(Problem(path, f"cannot read: {reason(exc)}"))
             return
-        if looks_like_a_source(head):  # a file given by name: a page, a Spack index...
+        known_other = not_a_source(head)  # a file given by name that is something else of Spack's
+        if known_other is None and looks_like_a_source(head):  # a page, a Spack index...
             self.files.append(info)
         else:
-            why = EMPTY_FILE if st.st_size == 0 else NO_FRONT_MATTER
+            why = known_other or (EMPTY_FILE if st.st_size == 0 else NO_FRONT_MATTER)
             self.problems.append(Problem(path, why))
             self.problem_files.append((info, why))
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..spack.records import Problem
 from ..store.rows import IndexColumns
-from .pages.reader import looks_like_page, page_of_companion, read_page
+from .pages.reader import SPEC_FILE_GIVEN, looks_like_page, looks_like_spec_file, page_of_companion, read_page
 from .parsed import ParsedPage
 from .spack_index.decode import SPLIT_MIN_BYTES
 from .spack_index.layout import CACHE_CONTENTS, V2_INDEX, V3_MANIFEST, looks_like_index_cache
@@ -71,6 +71,11 @@ FORMATS: tuple[Format, ...] = (
 )
 PAGE_NAMES = frozenset().union(*(f.page_names for f in FORMATS))
 ROOT_FILES = tuple(rel for f in FORMATS for rel in f.root_files)
+
+
+def not_a_source(head: bytes) -> str | None:
+    """Why a file given by name, known by its first bytes, is no source (said, never silently skipped)."""
+    return SPEC_FILE_GIVEN if looks_like_spec_file(head) else None
 
 
 def looks_like_a_source(head: bytes) -> bool:

@@ -271,6 +271,15 @@ MAX_SPEC_FILE_BYTES = 16 * 1024 * 1024
 _SPEC_FILE_NAME = re.compile(r"spec-[0-9]{1,9}\.json\Z")
 
 
+SPEC_FILE_GIVEN = "a Spack spec file, not a catalog source: spec files are read beside the legacy page that names them"
+_SPEC_FILE_HEAD = re.compile(rb'\s*\{\s*"spec"\s*:')
+
+
+def looks_like_spec_file(head: bytes) -> bool:
+    """The first bytes of a ``spec.json`` (``{"spec": ...}``), as ``spack spec --json`` and the site write them."""
+    return _SPEC_FILE_HEAD.match(head) is not None
+
+
 def page_of_companion(path: str) -> str | None:
     """The legacy page that reads ``path`` (a ``spec-N.json`` beside an ``index.md``), or None.
 
