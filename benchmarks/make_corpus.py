@@ -61,6 +61,8 @@ import random
 import sys
 import time
 
+from cachetui.catalog.spack.tags import RELEASE_DATES  # one table of release dates, the catalog's
+
 __all__ = ["generate", "main", "make_tags"]
 
 # ---------------------------------------------------------------------------
@@ -72,38 +74,8 @@ DEVELOP_DATE = "2025-07-20"
 CURRENT_FORMAT_FROM = "2025-01-01"  # snapshots from this date on: current format
 EQ_COMPILER_FROM = "2023-05-21"  # Spack v0.20: compilers spelled gcc@=X
 
-# (tag, date) newest version first: the order the site lists releases in.
-RELEASES = [
-    ("v0.23.1", "2025-02-19"),
-    ("v0.23.0", "2024-11-13"),
-    ("v0.22.5", "2025-03-06"),
-    ("v0.22.4", "2025-02-18"),
-    ("v0.22.3", "2024-11-18"),
-    ("v0.22.2", "2024-09-21"),
-    ("v0.22.1", "2024-07-04"),
-    ("v0.22.0", "2024-05-12"),
-    ("v0.21.3", "2024-10-02"),
-    ("v0.21.2", "2024-02-14"),
-    ("v0.21.1", "2024-01-12"),
-    ("v0.21.0", "2023-11-11"),
-    ("v0.20.3", "2023-10-31"),
-    ("v0.20.2", "2023-10-03"),
-    ("v0.20.1", "2023-07-10"),
-    ("v0.20.0", "2023-05-21"),
-    ("v0.19.2", "2023-04-04"),
-    ("v0.19.1", "2023-02-07"),
-    ("v0.19.0", "2022-11-11"),
-    ("v0.18.1", "2022-07-19"),
-    ("v0.18.0", "2022-05-28"),
-    ("v0.17.3", "2022-07-14"),
-    ("v0.17.2", "2022-04-13"),
-    ("v0.17.1", "2021-12-23"),
-    ("v0.17.0", "2021-11-05"),
-    ("v0.16.3", "2021-09-21"),
-    ("v0.16.2", "2021-05-22"),
-    ("v0.16.1", "2021-02-22"),
-    ("v0.16.0", "2020-11-18"),
-]
+# (tag, date) newest version first: the order the site lists releases in (the catalog's table).
+RELEASES = [(tag, day) for tag, day in RELEASE_DATES if tag.startswith("v0.")]
 
 
 def _gcc(v):

@@ -16,7 +16,7 @@ import numpy as np
 
 from .catalog import Catalog
 from .query.language import SpecQuery
-from .spack.tags import is_release, is_snapshot
+from .spack.tags import is_release, is_snapshot, time_key
 from .spack.versions import version_key
 
 LATEST_RELEASE = "latest-release"
@@ -182,16 +182,16 @@ def _package_changes(
 @dataclass
 class VersionHistory:
     version: str
-    tags: dict[str, int]  # tag -> spec count, in the site's order (newest first)
+    tags: dict[str, int]  # tag -> spec count, newest first by when the tag was made (``time_key``)
 
     @property
     def last(self) -> str:
-        """The newest tag it is in (the first in the site's order)."""
+        """The newest tag it is in (by date: a v0.20.3 from 2023 is older than develop-2024-01-21)."""
         return next(iter(self.tags))
 
     @property
     def first(self) -> str:
-        """The oldest tag it is in (the last in the site's order)."""
+        """The oldest tag it is in, by date."""
         return list(self.tags)[-1]
 
     def to_dict(self) -> dict[str, object]:
@@ -229,7 +229,10 @@ def package_history(catalog: Catalog, package: str, query: SpecQuery | None = No
         by_version.setdefault(version, {})[tag] = count
     names = store.tables["version"].items
     versions = [
-        VersionHistory(names[v], {catalog.tags[t]: c for t, c in sorted(tags.items())})
+        VersionHistory(
+            names[v],
+            dict(sorted(((catalog.tags[t], c) for t, c in tags.items()), key=lambda tc: time_key(tc[0]), reverse=True)),
+        )
         for v, tags in by_version.items()
     ]
     versions.sort(key=lambda h: version_key(h.version), reverse=True)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
 from cachetui.catalog import load_catalog, parse_query, sample_catalog_path
 from cachetui.catalog.changes import UnknownTagError, diff_tags, package_history, resolve_tag
+from cachetui.catalog.spack.tags import RELEASE_DATES, is_release, tag_date
 from cachetui.catalog.spack.text import sparkline
 from tests.catalog.helpers import make_spec, page_text, write_page
 
@@ -136,9 +139,39 @@ def test_history_matches_the_oracle():
             expected.setdefault(version, {})[tag] = n
         assert {v.version: v.tags for v in history.versions} == expected
         for version in history.versions:
-            order = [t for t in cat.tags if t in version.tags]
-            assert list(version.tags) == order  # the site's order
-            assert version.last == order[0] and version.first == order[-1]
+            assert list(version.tags) == sorted(version.tags, key=day_made, reverse=True)  # newest first, by date
+            assert version.last == next(iter(version.tags)) and version.first == list(version.tags)[-1]
+
+
+def day_made(tag: str) -> tuple:
+    """When a tag was made, from its name or the release table (an oracle of a few lines)."""
+    if tag == "develop":
+        return (3,)
+    if tag.startswith("develop-"):
+        return (2, tag[len("develop-") :])
+    days = dict(RELEASE_DATES)
+    return (2, days[tag]) if tag in days else (0 if tag == "legacy" else 1, tag)
+
+
+def test_history_reads_in_time_a_2023_release_before_a_2024_snapshot(tmp_path):
+    spec = make_spec(versions=["1.4"])
+    for tag in ("develop-2024-01-21", "v0.20.3", "v0.23.1"):
+        write_page(tmp_path, f"{tag}/pkg/specs.md", page_text("pkg", tag, [spec]))
+    cat = load_catalog([tmp_path], use_cache=False)
+    assert cat.tags[:2] == ["v0.23.1", "v0.20.3"]  # the site lists releases first
+    (version,) = package_history(cat, "pkg").versions
+    assert (version.first, version.last) == ("v0.20.3", "v0.23.1")  # v0.20.3 is from October 2023
+    assert list(version.tags) == ["v0.23.1", "develop-2024-01-21", "v0.20.3"]
+
+
+def test_every_release_tag_of_the_fixtures_and_the_corpus_has_a_date():
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    tags = {p.name for p in fixtures.rglob("*") if p.is_dir() and is_release(p.name) and "." in p.name}  # not v3/
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from make_corpus import RELEASES
+
+    tags |= {tag for tag, _ in RELEASES}
+    assert tags and all(tag_date(tag) is not None for tag in tags), sorted(t for t in tags if tag_date(t) is None)
 
 
 def test_sparkline():

@@ -52,7 +52,7 @@ def test_history(cli):
     assert run.lines[2:] == [
         "  3.31.8: first develop-2025-07-13, last develop-2025-07-13; develop-2025-07-13 (29)",
         "  3.30.5: first v0.23.0, last v0.23.0; v0.23.0 (35)",
-        "  3.25.3: first develop-2025-07-13, last v0.23.0; v0.23.0 (6), develop-2025-07-13 (4)",
+        "  3.25.3: first v0.23.0, last develop-2025-07-13; develop-2025-07-13 (4), v0.23.0 (6)",
     ]
     data = cli("history", "cmake", "+ownlibs", "--json").json_lines()[0]
     assert data["package"] == "cmake" and [v["version"] for v in data["versions"]] == ["3.31.8", "3.30.5", "3.25.3"]
