@@ -15,6 +15,7 @@ from .query.packages import EXACT, PREFIX, PackageIndex
 from .query.sorting import RowSorter, SortRanks
 from .query.summary import Summary, summarize
 from .query.terms import FILTERS, matcher
+from .sources.spack_index.pages import INSTALL_TREE_FORMAT
 from .spack.microarch import Host, runs_on, targets
 from .spack.records import Page, Problem, Spec
 from .spack.specstring import normalize_variant, split_kv
@@ -133,7 +134,8 @@ class Catalog:
 
     def spec(self, row: int) -> Spec:
         """The spec of ``row``. A legacy page's dependencies with hashes (from its spec files) say
-        whether their binary is in this catalog, found by hash here: the page cannot know."""
+        whether their binary is in this catalog, found by hash here: the page cannot know. A spec
+        of an install tree's database is ``installed``, not a binary."""
         page = self.pages[int(self.store.page[row])]
         spec = self.store.spec(row, page.tag, page.package, page.source)
         if spec.dependencies and page.format.startswith("legacy"):
@@ -142,6 +144,8 @@ class Catalog:
                 for dep in spec.dependencies
             )
             spec = replace(spec, dependencies=deps)
+        if page.format.startswith(INSTALL_TREE_FORMAT):
+            spec = replace(spec, kind="installed")
         return spec
 
     def specs(self, rows: RowsLike) -> list[Spec]:

@@ -200,6 +200,8 @@ def spec_line(spec: Spec, *, tag: bool = True, full_hash: bool = False) -> str:
     line = f"{head}  {spec.spack_string()}"
     if tag:
         line += f"  [{spec.tag}]"
+    if spec.kind != "binary":
+        line += f"  ({spec.kind})"  # an install tree's spec: installed there, not a binary to install
     return _printable(line)
 
 

@@ -62,8 +62,9 @@ def test_to_dict_is_the_json_object():
         "source",
         "root",
         "dependencies",
+        "kind",
     ]
-    assert d["variants"] == ["+mpi", "build_type=Release"] and d["size"] == 2048
+    assert d["variants"] == ["+mpi", "build_type=Release"] and d["size"] == 2048 and d["kind"] == "binary"
     assert d["root"] is None and d["dependencies"] is None  # a page's spec: pages do not say
     json.dumps(d)
 

@@ -110,3 +110,31 @@ def test_a_spec_file_given_by_name_is_said_to_be_no_source():
     assert [(p.path, p.reason.split(":")[0]) for p in catalog.problems] == [
         (str(spec_json), "a Spack spec file, not a catalog source")
     ]
+
+
+GUST = SITE / "install-tree" / "gust" / ".spack-db" / "index.json"
+
+
+def test_an_install_trees_database_lists_its_installed_specs_as_installed():
+    installs = json.loads(GUST.read_text())["database"]["installs"]
+    expected = {
+        digest: record
+        for digest, record in installs.items()
+        if record["installed"] and "external" not in record["spec"]
+    }
+    catalog = load_catalog([GUST], use_cache=False)
+    specs = catalog.specs(np.arange(catalog.num_specs))
+    assert {s.hash for s in specs} == set(expected) and catalog.tags == ["gust"]  # named by the install tree
+    for spec in specs:
+        record = expected[spec.hash]
+        assert spec.package == record["spec"]["name"] and spec.version == record["spec"]["version"]
+        assert spec.kind == "installed" and spec.to_dict()["kind"] == "installed"
+        assert spec.root is record["explicit"]
+        assert {d.hash for d in spec.dependencies} == {d["hash"] for d in record["spec"].get("dependencies", [])}
+    named = load_catalog([f"site={GUST}"], use_cache=False)
+    assert named.tags == ["site"]
+
+
+def test_a_build_caches_specs_stay_binaries():
+    catalog = load_catalog([FIXTURES / "index"], use_cache=False)
+    assert catalog.num_specs and {s.kind for s in catalog.specs(np.arange(catalog.num_specs))} == {"binary"}

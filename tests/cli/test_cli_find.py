@@ -8,6 +8,7 @@ from cachetui.catalog import sample_catalog_path
 
 JSON_KEYS = {
     "tag",
+    "kind",
     "root",
     "dependencies",
     "package",

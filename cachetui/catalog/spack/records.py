@@ -101,6 +101,7 @@ class Spec:
     source: str = field(default="", compare=False)
     root: bool | None = field(default=None, compare=False)  # None: a page's spec (pages do not say)
     dependencies: tuple[DependencyRef, ...] | None = field(default=None, compare=False)  # None: a page's spec
+    kind: str = field(default="binary", compare=False)  # "binary" (in a build cache) or "installed" (install tree)
 
     @property
     def short_hash(self) -> str:
@@ -147,6 +148,7 @@ class Spec:
             "source": self.source,
             "root": self.root,
             "dependencies": None if self.dependencies is None else [d.to_dict() for d in self.dependencies],
+            "kind": self.kind,
         }
 
 

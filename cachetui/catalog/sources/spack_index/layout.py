@@ -78,6 +78,8 @@ class IndexRecord:
     dependencies: tuple[Dependency, ...]
     in_buildcache: bool
     external: bool
+    installed: bool = False  # an install tree's database: installed in its prefix
+    explicit: bool = False  # an install tree's database: installed on request (a root)
 
     @property
     def is_binary(self) -> bool:
@@ -208,8 +210,17 @@ def _records(installs: dict[str, Any]) -> tuple[list[IndexRecord], list[str]]:
     edges_of = {digest: list(_edges(node)) for digest, (_, node, _) in nodes.items()}
     depended = {dep for edges in edges_of.values() for _, dep, _, _ in edges}
     # What a dependency looks like from its dependents: computed once per record, not once per edge.
+    # Available here: its binary is in the build cache, or (an install tree's database) it is installed.
+    install_tree = not any(r.get("in_buildcache") for _, _, r in nodes.values()) and any(
+        r.get("installed") is True for _, _, r in nodes.values()
+    )
     as_dependency = {
-        digest: (name, str(node.get("version", "")), bool(record.get("in_buildcache")) and not node.get("external"))
+        digest: (
+            name,
+            str(node.get("version", "")),
+            bool(record.get("in_buildcache") or (install_tree and record.get("installed") is True))
+            and not node.get("external"),
+        )
         for digest, (name, node, record) in nodes.items()
     }
     found = []
@@ -238,6 +249,8 @@ def _records(installs: dict[str, Any]) -> tuple[list[IndexRecord], list[str]]:
                 dependencies=dependencies,
                 in_buildcache=bool(record.get("in_buildcache")),
                 external=bool(node.get("external")),
+                installed=record.get("installed") is True,
+                explicit=record.get("explicit") is True,
             )
         )
     return found, notes

@@ -65,6 +65,10 @@ NESTED_TOO_DEEPLY = "nested too deeply to be an index (JSON arrays or objects ov
 IndexPart = ParsedPage | IndexColumns  # a package's page (general reader), or a whole index as columns
 
 
+INSTALL_DB_DIR = ".spack-db"  # an install tree keeps its database in <prefix>/.spack-db/index.json
+INSTALL_TREE_FORMAT = "install-tree"  # pages of an install tree's database: installed specs, not binaries
+
+
 def read_index_pages(path: str, name: str | None = None) -> list[IndexPart] | Problem:
     """The pages of the index (or indexes, for a cache) that ``path`` names; a Problem if none can be read."""
     with gc_paused():  # a big index is millions of small objects and no cycles: the collector only slows it
@@ -86,7 +90,10 @@ def _read_index_pages(path: str, name: str | None) -> list[IndexPart] | Problem:
             root = os.path.dirname(os.path.dirname(path))
             mirror = name or os.path.basename(root) or root
         else:
-            mirror = name or os.path.basename(os.path.dirname(path)) or path
+            directory = os.path.dirname(path)
+            if os.path.basename(directory) == INSTALL_DB_DIR:  # an install tree: named by its directory
+                directory = os.path.dirname(directory)
+            mirror = name or os.path.basename(directory) or path
         return _pages(path, data, mirror, "db-v2", notes)
     except IndexReadError as exc:
         return Problem(path, str(exc))
@@ -199,22 +206,25 @@ def _pages(
     fast = decode_index(data, path, mirror, check) if data[:2] != b"\x1f\x8b" else None
     if check is not None:
         check.wait()  # (again, if the decoder waited for it: nothing is used unchecked)
-    if fast is not None:
-        if not len(fast):
-            return Problem(path, f"the index lists no binaries ({fast.records} records, none in the build cache)")
+    if fast is not None and len(fast):
         fast.notes.extend(notes)
         return [fast]
+    # No binaries (perhaps an install tree's database), or a shape the fast decoder leaves to this reader.
     version, installs = read_database(data)
     found, skipped = records(installs)
+    # An install tree's database: nothing in a build cache, specs installed in its prefix; its roots are
+    # the specs installed on request. Its specs are listed as installed, not as binaries.
+    install_tree = not any(r.in_buildcache for r in found) and any(r.installed for r in found)
+    kind = INSTALL_TREE_FORMAT if install_tree else "spack-index"
     by_package: dict[str, ParsedPage] = {}
     extras: dict[str, list[tuple[bool | None, Any]]] = {}
     for record in found:
-        if not record.is_binary:
+        if not (record.installed and not record.external if install_tree else record.is_binary):
             continue  # externals and unpushed records are not binaries: they name dependencies only
         page = by_package.get(record.name)
         if page is None:
             page = by_package[record.name] = ParsedPage(
-                path=path, package=record.name, tag=mirror, format=f"spack-index-db{version}"
+                path=path, package=record.name, tag=mirror, format=f"{kind}-db{version}"
             )
             page.rows = []
             extras[record.name] = []
@@ -233,7 +243,7 @@ def _pages(
                 None,
             )
         )
-        extras[record.name].append((record.root, record.dependencies))
+        extras[record.name].append((record.explicit if install_tree else record.root, record.dependencies))
     if not by_package:
         return Problem(path, f"the index lists no binaries ({len(found)} records, none in the build cache)")
     pages = [by_package[name] for name in sorted(by_package)]
