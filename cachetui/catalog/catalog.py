@@ -42,6 +42,27 @@ class LoadReport:
     changed_files: int = 0  # files parsed again or gone since the snapshot
 
 
+@dataclass
+class DependencyRecord:
+    """A record an index names only as a dependency: its hash, ``name@version``, and the rows of its dependents."""
+
+    hash: str
+    label: str
+    dependents: list[int]
+
+    def to_dict(self, catalog: Catalog) -> dict[str, object]:
+        name, _, version = self.label.partition("@")
+        specs = catalog.specs(self.dependents)
+        return {
+            "hash": self.hash,
+            "name": name or None,
+            "version": version or None,
+            "kind": "dependency",
+            "binary": False,
+            "dependents": [{"hash": s.hash, "package": s.package, "tag": s.tag} for s in specs],
+        }
+
+
 class Catalog:
     """Everything loaded from a set of page sources. Read-only once built."""
 
@@ -180,6 +201,27 @@ class Catalog:
         specs = self.specs(rows)
         specs.sort(key=lambda s: (s.hash, self._tag_rank[s.tag]))
         return specs
+
+    def dependency_records(self, prefix: str) -> list[DependencyRecord]:
+        """Records an index names only as a dependency (an external, or a binary not pushed), by hash prefix.
+
+        For ``show /HASH`` when no spec has the hash: what the specs that depend on it know of it
+        (name, version) and which of them do; an index's externals are among these.
+        """
+        prefix = prefix.lower().lstrip("/")
+        deps = self.store.deps
+        if not prefix or not len(deps) or len(prefix) > 32:
+            return []
+        hit = np.flatnonzero(np.char.startswith(deps.hash, prefix.encode("ascii", "replace")) & ~deps.binary)
+        labels = self.store.tables["deplabel"].items
+        found: dict[str, DependencyRecord] = {}
+        for i in hit.tolist():
+            digest = bytes(deps.hash[i]).decode("ascii", "replace")
+            if not digest or len(self.hash_index.lookup(digest)):
+                continue  # no hash (a legacy spec string), or a binary after all (another source has it)
+            record = found.setdefault(digest, DependencyRecord(digest, labels[int(deps.label[i])], []))
+            record.dependents.append(int(deps.row[i]))
+        return sorted(found.values(), key=lambda r: r.hash)
 
     def tag_rank(self, tag: str) -> int:
         return self._tag_rank.get(tag, len(self.tags))

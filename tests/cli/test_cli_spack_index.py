@@ -82,3 +82,22 @@ def test_a_legacy_pages_dependencies_in_show_and_json(cli):
     ]
     by_hash = cli("show", "/jvv2wof", "-C", site)
     assert by_hash.code == 0 and "^ spectrum-mpi@10.3.1.2 /upwdia7  (no binary in this cache)" in by_hash.out
+
+
+def test_show_finds_a_record_an_index_names_only_as_a_dependency(cli):
+    tree = str(
+        Path(__file__).resolve().parent.parent
+        / "fixtures"
+        / "site"
+        / "install-tree"
+        / "gust"
+        / ".spack-db"
+        / "index.json"
+    )
+    shown = cli("show", "/7tzfex4", "-C", tree)  # glibc: an external every installed spec depends on
+    assert shown.code == 0 and "glibc@2.38  (a dependency only" in shown.out
+    assert "needed by 4 specs here: gcc-runtime, gmake, pigz, zlib" in shown.out
+    doc = json.loads(cli("show", "/7tzfex4", "-C", tree, "--json").out)
+    assert (doc["name"], doc["kind"], doc["binary"]) == ("glibc", "dependency", False)
+    assert {d["package"] for d in doc["dependents"]} == {"gcc-runtime", "gmake", "pigz", "zlib"}
+    assert cli("show", "/zzzzzzz", "-C", tree).code != 0  # neither a spec nor a dependency

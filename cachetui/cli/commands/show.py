@@ -99,7 +99,24 @@ def _show_hash(opts: argparse.Namespace, prefix: str, catalog: Catalog, sources:
     specs = catalog.lookup_hash(prefix)
     problems_note(opts, catalog, sources, origin)
     if not specs:
-        raise CliError(_printable(f"no spec with hash prefix '{prefix}'"))
+        records = catalog.dependency_records(prefix)
+        if not records:
+            raise CliError(_printable(f"no spec with hash prefix '{prefix}'"))
+        for record in records:  # an index names it only as a dependency: say so, and who depends on it
+            if opts.json:
+                _json_line(record.to_dict(catalog))
+                continue
+            dependents = catalog.specs(record.dependents)
+            names = sorted({s.package for s in dependents})
+            _out(_printable(f"{record.hash}  {record.label}  (a dependency only: its binary is not in this cache)"))
+            _out(
+                _printable(
+                    f"  needed by {_plural(len(dependents), 'spec')} here: {', '.join(names[:8])}"
+                    + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+                )
+            )
+            _out("  an external of the index, or a binary that was never pushed: Spack uses an external as it is")
+        return EXIT_OK
     for spec in specs:
         if opts.json:
             _json_line(spec.to_dict())
