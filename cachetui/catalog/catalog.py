@@ -17,7 +17,7 @@ from .query.summary import Summary, summarize
 from .query.terms import FILTERS, matcher
 from .sources.spack_index.pages import INSTALL_TREE_FORMAT
 from .spack.microarch import Host, runs_on, targets
-from .spack.records import Page, Problem, Spec
+from .spack.records import Page, Problem, Spec, name_at, split_dependency_label
 from .spack.specstring import normalize_variant, split_kv
 from .spack.tags import sort_tags
 from .spack.versions import VersionRange
@@ -50,14 +50,25 @@ class DependencyRecord:
     label: str
     dependents: list[int]
 
+    @property
+    def external(self) -> str:
+        """Where it is, if the index says it is an external ("" otherwise)."""
+        return split_dependency_label(self.label)[2]
+
+    @property
+    def name_version(self) -> str:
+        name, version, _ = split_dependency_label(self.label)
+        return name_at(name, version)
+
     def to_dict(self, catalog: Catalog) -> dict[str, object]:
-        name, _, version = self.label.partition("@")
+        name, version, external = split_dependency_label(self.label)
         specs = catalog.specs(self.dependents)
         return {
             "hash": self.hash,
             "name": name or None,
             "version": version or None,
-            "kind": "dependency",
+            "kind": "external" if external else "dependency",
+            "external": external or None,
             "binary": False,
             "dependents": [{"hash": s.hash, "package": s.package, "tag": s.tag} for s in specs],
         }
@@ -346,7 +357,7 @@ class Catalog:
             )
 
         def matches(label: str) -> bool:
-            dep_name, _, dep_version = label.partition("@")
+            dep_name, dep_version, _ = split_dependency_label(label)
             return dep_name.lower() == name and (
                 version is None or (bool(dep_version) and version.matches(dep_version))
             )

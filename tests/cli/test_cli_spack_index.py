@@ -24,7 +24,7 @@ def test_show_hash_lists_dependencies(cli):
     assert run.code == 0
     assert run.lines[0].startswith("xlibjr2bzjo2f6trhfhgvkyf45w6onnt  cmake@3.31.6 %gcc@11.4.0 ")
     assert "  root: no" in run.lines
-    assert "  ^ gcc@11.4.0 /fdedx7f  (no binary in this cache)" in run.lines
+    assert "  ^ gcc@11.4.0 /fdedx7f  (external: /usr)" in run.lines  # the index says where the compiler is
     assert "  ^ gmake@4.4.1 /7hvb3nr" in run.lines
     assert cli("show", "/jasonju").lines[1] == "  dependencies: unknown (pages list root specs only)"
 
@@ -78,10 +78,17 @@ def test_a_legacy_pages_dependencies_in_show_and_json(cli):
     docs = [json.loads(line) for line in found.out.splitlines()]
     assert found.code == 0 and len(docs) == 1 and docs[0]["hash"] == "jvv2wofe26isbwhhjec4r6aq2rnoiyfy"
     assert docs[0]["dependencies"] == [
-        {"name": "spectrum-mpi", "version": "10.3.1.2", "hash": "upwdia76chx5jmigqea27jk5y6gmbxlk", "binary": False}
+        {
+            "name": "spectrum-mpi",
+            "version": "10.3.1.2",
+            "hash": "upwdia76chx5jmigqea27jk5y6gmbxlk",
+            "binary": False,
+            "external": "/autofs/nccs-svm1_sw/summit/.swci/1-compute/opt/spack/20180914/linux-rhel7-ppc64le/gcc-7.4.0/"
+            "spectrum-mpi-10.3.1.2-20200121-eu2wh5ypz6ipvokwbng2m5ihug6doysh (module spectrum-mpi/10.3.1.2-20200121)",
+        }
     ]
     by_hash = cli("show", "/jvv2wof", "-C", site)
-    assert by_hash.code == 0 and "^ spectrum-mpi@10.3.1.2 /upwdia7  (no binary in this cache)" in by_hash.out
+    assert by_hash.code == 0 and "^ spectrum-mpi@10.3.1.2 /upwdia7  (external: /autofs/" in by_hash.out
 
 
 def test_show_finds_a_record_an_index_names_only_as_a_dependency(cli):
@@ -95,9 +102,9 @@ def test_show_finds_a_record_an_index_names_only_as_a_dependency(cli):
         / "index.json"
     )
     shown = cli("show", "/7tzfex4", "-C", tree)  # glibc: an external every installed spec depends on
-    assert shown.code == 0 and "glibc@2.38  (a dependency only" in shown.out
+    assert shown.code == 0 and "glibc@2.38  (an external at /)" in shown.out
     assert "needed by 4 specs here: gcc-runtime, gmake, pigz, zlib" in shown.out
     doc = json.loads(cli("show", "/7tzfex4", "-C", tree, "--json").out)
-    assert (doc["name"], doc["kind"], doc["binary"]) == ("glibc", "dependency", False)
+    assert (doc["name"], doc["kind"], doc["external"], doc["binary"]) == ("glibc", "external", "/", False)
     assert {d["package"] for d in doc["dependents"]} == {"gcc-runtime", "gmake", "pigz", "zlib"}
     assert cli("show", "/zzzzzzz", "-C", tree).code != 0  # neither a spec nor a dependency

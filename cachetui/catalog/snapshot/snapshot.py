@@ -37,7 +37,7 @@ from . import mapfile
 from .filetable import LOWEST_CODE, NOT_A_PAGE, UNREADABLE, FileTable
 from .mapfile import encode_strings
 
-FORMAT = 11  # 10: a checksum per array; 11: legacy pages: ^dependencies, spec files; `arches` strings
+FORMAT = 12  # 10: a checksum per array; 11: legacy pages: ^dependencies, spec files; `arches`; 12: externals
 MAGIC = "cachetui-snapshot"
 TEMP_PREFIX = ".snapshot-"
 TEMP_SUFFIX = ".tmp"

@@ -54,6 +54,7 @@ class DependencyRef:
     name: str
     version: str
     binary: bool  # its binary is in the same cache
+    external: str = ""  # an external of the index: where it is (see ``external_text``)
 
     @property
     def label(self) -> str:
@@ -69,6 +70,8 @@ class DependencyRef:
         """What a reader should know beside the reference ("" for a binary in the same cache)."""
         if not self.hash:
             return "(named by the page's spec string; no hash)"
+        if self.external:
+            return f"(external: {self.external})"
         return "" if self.binary else "(no binary in this cache)"
 
     def to_dict(self) -> dict[str, object]:
@@ -78,6 +81,7 @@ class DependencyRef:
             "version": self.version or None,
             "hash": self.hash or None,
             "binary": self.binary if self.hash else None,
+            "external": self.external or None,
         }
 
 
@@ -175,6 +179,37 @@ def human_size(size: int | None) -> str:
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{value:.1f} TiB"
+
+
+EXTERNAL_MARK = "\texternal "  # in a dependency's label: what follows is where the external is
+
+
+def dependency_label(name: str, version: str, external: str = "") -> str:
+    """``cmake@3.27.0``, or ``cmake@3.27.0<tab>external /usr`` for an external (tabs in its text become spaces)."""
+    label = name_at(name, version)
+    return label + EXTERNAL_MARK + external.replace("\t", " ") if external else label
+
+
+def split_dependency_label(label: str) -> tuple[str, str, str]:
+    """(name, version, external) of a dependency's label (see ``dependency_label``)."""
+    head, _, external = label.partition(EXTERNAL_MARK)
+    name, _, version = head.partition("@")
+    return name, version, external
+
+
+def external_text(value: object) -> str:
+    """Where an index's external is, from its node's ``external``: ``/usr``, ``/usr (module gcc/12)``;
+    ``external`` when it says no more (old indexes: ``true``); "" when the node is no external."""
+    if not value:
+        return ""
+    if not isinstance(value, dict):
+        return "external"
+    path = value.get("path")
+    module = value.get("module")
+    text = path if isinstance(path, str) and path else "external"
+    if isinstance(module, list):
+        module = " ".join(m for m in module if isinstance(m, str))
+    return f"{text} (module {module})" if isinstance(module, str) and module else text
 
 
 def name_at(name: str, version: str) -> str:

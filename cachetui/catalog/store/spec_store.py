@@ -13,7 +13,14 @@ from typing import Any, cast
 
 import numpy as np
 
-from ..spack.records import DependencyRef, Spec, compiler_name, compiler_version, name_at
+from ..spack.records import (
+    DependencyRef,
+    Spec,
+    compiler_name,
+    compiler_version,
+    dependency_label,
+    split_dependency_label,
+)
 from .lazy import LazySequence
 from .rows import Columns, IndexColumns, Row
 
@@ -200,7 +207,12 @@ class ChunkBuilder:
         edges = [(first + offset, dep) for offset, (_, deps) in enumerate(extras) for dep in deps]
         self.dep_row.extend([row for row, _ in edges])
         self.dep_hash += packed_hashes([dep.hash for _, dep in edges])
-        self.dep_label.extend([labels.setdefault(name_at(dep.name, dep.version), len(labels)) for _, dep in edges])
+        self.dep_label.extend(
+            [
+                labels.setdefault(dependency_label(dep.name, dep.version, getattr(dep, "external", "")), len(labels))
+                for _, dep in edges
+            ]
+        )
         self.dep_binary.extend([1 if dep.binary else 0 for _, dep in edges])
         return n
 
@@ -343,9 +355,9 @@ def _joined(arrays: list[np.ndarray], dtype: Any) -> np.ndarray:
     return np.concatenate(arrays) if arrays else np.zeros(0, dtype)
 
 
-def _split_label(label: str) -> tuple[str, str]:
-    name, _, version = label.partition("@")
-    return name, version
+def _dependency_fields(label: str, binary: bool) -> tuple[str, str, bool, str]:
+    name, version, external = split_dependency_label(label)
+    return name, version, binary, external
 
 
 def _smallest_uint(n: int) -> type[np.unsignedinteger[Any]]:
@@ -506,7 +518,7 @@ class SpecStore:
             dependencies=None
             if root_flag == ROOT_UNKNOWN
             else tuple(
-                DependencyRef(digest, *_split_label(label), binary)
+                DependencyRef(digest, *_dependency_fields(label, binary))
                 for digest, label, binary in self.dependencies_of(row)
             ),
         )

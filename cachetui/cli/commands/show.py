@@ -108,14 +108,12 @@ def _show_hash(opts: argparse.Namespace, prefix: str, catalog: Catalog, sources:
                 continue
             dependents = catalog.specs(record.dependents)
             names = sorted({s.package for s in dependents})
-            _out(_printable(f"{record.hash}  {record.label}  (a dependency only: its binary is not in this cache)"))
-            _out(
-                _printable(
-                    f"  needed by {_plural(len(dependents), 'spec')} here: {', '.join(names[:8])}"
-                    + (f" and {len(names) - 8} more" if len(names) > 8 else "")
-                )
-            )
-            _out("  an external of the index, or a binary that was never pushed: Spack uses an external as it is")
+            what = f"an external at {record.external}" if record.external else "a dependency whose binary is not here"
+            _out(_printable(f"{record.hash}  {record.name_version}  ({what})"))
+            more = f" and {len(names) - 8} more" if len(names) > 8 else ""
+            _out(_printable(f"  needed by {_plural(len(dependents), 'spec')} here: {', '.join(names[:8])}{more}"))
+            if record.external:
+                _out("  Spack uses an external as it is: nothing to install from a cache")
         return EXIT_OK
     for spec in specs:
         if opts.json:

@@ -146,7 +146,13 @@ class SpecScreen(CopyActions, DialogScreen[None]):
         catalog = getattr(self.app, "catalog", None)
         found = catalog.lookup_hash(dep.hash) if catalog is not None and dep.hash else []
         if not found:
-            why = "has no hash here: the page names it without one" if not dep.hash else "has no binary in this catalog"
+            why = (
+                "has no hash here: the page names it without one"
+                if not dep.hash
+                else f"is an external at {dep.external}: Spack uses it as it is"
+                if dep.external
+                else "has no binary in this catalog"
+            )
             self.notify(f"{plain(dependency_label(dep))} {why}.", severity="warning", markup=False)
             return
         self.app.push_screen(SpecScreen(found[0], pick=self.pick, host=self.host))

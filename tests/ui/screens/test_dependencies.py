@@ -28,7 +28,7 @@ async def test_dependencies_are_listed_and_open(tmux):
         assert isinstance(app.screen, SpecScreen)
         text = dialog_text(app)
         assert "dependencies (6) · root: no" in text
-        assert "gcc@11.4.0 /fdedx7f (no binary in this cache)" in text.replace("  ", " ")
+        assert "gcc@11.4.0 /fdedx7f (external: /usr)" in text.replace("  ", " ")
         assert "gmake@4.4.1 /7hvb3nr" in text
         await pilot.press("down", "enter")  # the second: gcc, an external compiler with no binary
         await pilot.pause()

@@ -21,7 +21,7 @@ from typing import Any
 import msgspec
 
 from ....files import open_regular, read_regular, reason
-from ...spack.records import HASH_LENGTH, DependencyRef, Problem
+from ...spack.records import HASH_LENGTH, DependencyRef, Problem, external_text
 from ...spack.specstring import parse_root_spec, spec_string_dependencies
 from ...spack.tags import LEGACY_TAG
 from ...store.rows import Columns, Row
@@ -331,8 +331,10 @@ def _spec_file(page: ParsedPage, number: int, name: str, package: str) -> tuple[
         dep_name = dep.get("name") if isinstance(dep, dict) else None
         if not isinstance(dep_hash, str) or not _HASH_RE.match(dep_hash) or not isinstance(dep_name, str):
             continue
-        version = by_hash.get(dep_hash, {}).get("version")
-        deps.append(DependencyRef(dep_hash, dep_name, version if isinstance(version, str) else "", False))
+        node = by_hash.get(dep_hash, {})
+        version = node.get("version")
+        external = external_text(node.get("external"))
+        deps.append(DependencyRef(dep_hash, dep_name, version if isinstance(version, str) else "", False, external))
     return digest, deps
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ...spack.records import name_at
+from ...spack.records import dependency_label, name_at, split_dependency_label
 from ...store.rows import IndexColumns
 from .layout import COMPILER_VIRTUALS
 
@@ -41,6 +41,7 @@ class RecordRun:
     variants: tuple[list[tuple[str, ...]], np.ndarray]
     declared: tuple[list[str], np.ndarray]  # the compiler a record names itself; id -1: none
     binary: np.ndarray  # in the build cache and not external
+    externals: tuple[list[str], np.ndarray]  # where each external is (``external_text``); id -1: no external
     ref_zero: np.ndarray  # ref_count == 0
     ref_missing: np.ndarray  # no ref_count
     counts: np.ndarray  # edges per record
@@ -161,6 +162,23 @@ def assemble(runs: list[RecordRun], keys: np.ndarray, path: str, mirror: str, ve
     edge_labels[known] = labels.of_records(row_targets[known])
     unknown_at = np.searchsorted(np.flatnonzero(targets < 0), row_edges[~known])
     edge_labels[~known] = labels.of_strings([unknown_names[i] for i in unknown_at.tolist()])
+    # Edges to an external: its label says where it is (few distinct targets, many edges).
+    external_texts, external_ids = _merged([p.externals for p in runs])
+    edge_external = np.where(known, external_ids[np.where(known, row_targets, 0)], -1)
+    if np.any(edge_external >= 0):
+        at = np.flatnonzero(edge_external >= 0)
+        pairs, inverse = np.unique(
+            edge_labels[at].astype(np.int64) * (len(external_texts) + 1) + edge_external[at], return_inverse=True
+        )
+        label_texts = list(labels.index)
+        width = len(external_texts) + 1
+        relabelled = labels.of_strings(
+            [
+                dependency_label(*split_dependency_label(label_texts[p // width])[:2], external_texts[p % width])
+                for p in pairs.tolist()
+            ]
+        )
+        edge_labels[at] = relabelled[inverse.reshape(-1)]
     values["deplabel"], ids["deplabel"] = list(labels.index), edge_labels
 
     values["compiler"], ids["compiler"] = _compiler_column(

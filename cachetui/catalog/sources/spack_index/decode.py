@@ -41,6 +41,7 @@ import msgspec
 import numpy as np
 
 from ...procs.forked import BlockClaims, Exchange, ForkedCall, can_fork
+from ...spack.records import external_text
 from ...store.hashindex import valid_hash_bytes
 from ...store.rows import IndexColumns
 from .assembly import NO_COMPILER, RecordRun, assemble
@@ -327,6 +328,8 @@ def _decoded_run(segments: Iterable[tuple[int, dict[str, _Record]]], backwards: 
     parameter_ids: list[int] = []
     declared_ids: list[int] = []
     binary: list[bool] = []
+    externals: dict[str, int] = {}
+    external_ids: list[int] = []  # -1: no external
     ref_counts: list[int | None] = []
     counts: list[int] = []
     edge_parameter_ids: list[int] = []  # -1: not looked at (the record names its compiler, or is no binary)
@@ -352,6 +355,9 @@ def _decoded_run(segments: Iterable[tuple[int, dict[str, _Record]]], backwards: 
             declared_ids.append(declared.setdefault(named, len(declared)))
             is_binary = record.in_buildcache and not node.external
             binary.append(is_binary)
+            external_ids.append(
+                externals.setdefault(external_text(node.external), len(externals)) if node.external else -1
+            )
             ref_counts.append(record.ref_count)
             edges = node.dependencies
             counts.append(len(edges))
@@ -389,6 +395,7 @@ def _decoded_run(segments: Iterable[tuple[int, dict[str, _Record]]], backwards: 
         variants=(_variant_sets(list(parameters)), per_record(np.array(parameter_ids, dtype=np.uint32))),
         declared=(declared_values, per_record(remap[np.array(declared_ids, dtype=np.int64)])),
         binary=per_record(np.array(binary, dtype=np.bool_)),
+        externals=(list(externals), per_record(np.array(external_ids, dtype=np.int64))),
         ref_zero=per_record(np.array([rc == 0 for rc in ref_counts], dtype=np.bool_)),
         ref_missing=per_record(np.array([rc is None for rc in ref_counts], dtype=np.bool_)),
         counts=per_record(np.array(counts, dtype=np.int64)),

@@ -39,7 +39,7 @@ from typing import Any
 import msgspec
 
 from ....files import open_regular
-from ...spack.records import HASH_LENGTH, is_valid_hash, name_at
+from ...spack.records import HASH_LENGTH, external_text, is_valid_hash, name_at
 from .split import IndexText
 
 FLAG_KEYS = frozenset({"cflags", "cppflags", "cxxflags", "fflags", "ldflags", "ldlibs"})
@@ -62,6 +62,7 @@ class Dependency:
     name: str  # "" when the index does not hold the dependency's record
     version: str
     binary: bool  # its binary is in this cache
+    external: str = ""  # an external: where it is (``external_text``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +221,7 @@ def _records(installs: dict[str, Any]) -> tuple[list[IndexRecord], list[str]]:
             str(node.get("version", "")),
             bool(record.get("in_buildcache") or (install_tree and record.get("installed") is True))
             and not node.get("external"),
+            external_text(node.get("external")),
         )
         for digest, (name, node, record) in nodes.items()
     }
