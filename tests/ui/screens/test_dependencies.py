@@ -32,7 +32,7 @@ async def test_dependencies_are_listed_and_open(tmux):
         assert "gmake@4.4.1 /7hvb3nr" in text
         await pilot.press("down", "enter")  # the second: gcc, an external compiler with no binary
         await pilot.pause()
-        assert "gcc@11.4.0 /fdedx7f has no binary in this" in screen_text(app)  # a notification (wrapped)
+        assert "gcc@11.4.0 /fdedx7f is an external at /usr" in screen_text(app)  # a notification (wrapped)
         await pilot.press("down", "down", "down", "enter")  # gmake
         await pilot.pause()
         assert isinstance(app.screen, SpecScreen) and app.screen.spec.package == "gmake"
