@@ -39,7 +39,7 @@ from .snapshot.snapshot import (
     snapshot_path,
     write_snapshot,
 )
-from .sources.formats import HELPER_MIN_BYTES, PAGE_NAMES, companion_page, format_of
+from .sources.formats import HELPER_MIN_BYTES, PAGE_NAMES, companion_pages, format_of
 from .sources.parsed import (
     NOT_A_PAGE_REASONS,
     PageError,
@@ -492,8 +492,7 @@ def _pages_of_changed_companions(
     now = {**{info.path: info.stamp for info in files_now}, **ignored_now}
     changed = {p for p, stamp in now.items() if stamp is None or before.get(p) != stamp}
     changed |= before.keys() - now.keys()
-    pages = (companion_page(path) for path in changed)
-    return {page for page in pages if page is not None}
+    return {page for path in changed for page in companion_pages(path)}
 
 
 def _build(

@@ -16,7 +16,8 @@ from cachetui.catalog import load_catalog, parse_query
 from .helpers import FIXTURES
 
 SITE = FIXTURES / "site"
-TIOGA = SITE / "legacy" / "tioga" / "index.md"
+LEGACY = SITE / "legacy"  # tioga's page, as the site's legacy layout has it (_cache/tioga/index.md)
+TIOGA = LEGACY / "tioga" / "index.md"
 
 
 def spec_strings(path) -> list[str]:
@@ -33,7 +34,7 @@ def named_dependencies(spec: str) -> list[tuple[str, str]]:
 def test_the_tioga_page_is_refused_by_yaml_and_read_line_by_line_with_a_note(tmp_path):
     strings = spec_strings(TIOGA)
     assert len(strings) == 3 and max(map(len, strings)) > 1024  # over YAML's limit for an implicit key
-    catalog = load_catalog([SITE], use_cache=False)
+    catalog = load_catalog([LEGACY], use_cache=False)
     assert catalog.num_specs == 3 and catalog.packages == ["tioga"]
     assert len(catalog.problems) == 1 and "read one by one" in catalog.problems[0].reason
     assert "not valid YAML" in catalog.problems[0].reason
@@ -49,7 +50,7 @@ def spec_file(name: str) -> tuple[str, list[tuple[str, str, str]]]:
 
 def test_the_dependencies_a_spec_string_names_are_kept_and_tell_two_binaries_apart(tmp_path):
     strings = spec_strings(TIOGA)
-    catalog = load_catalog([SITE], use_cache=False)
+    catalog = load_catalog([LEGACY], use_cache=False)
     specs = catalog.specs(np.arange(catalog.num_specs))
     without_file = [s for s in specs if s.hash is None]  # spec-0.json and spec-1.json are not in the fixture
     expected = sorted(named_dependencies(s) for s in strings[:2])
@@ -64,7 +65,7 @@ def test_the_dependencies_a_spec_string_names_are_kept_and_tell_two_binaries_apa
 
 def test_a_spec_file_beside_the_page_gives_the_hash_and_the_dependencies_hashes():
     digest, deps = spec_file("spec-2.json")
-    catalog = load_catalog([SITE], use_cache=False)
+    catalog = load_catalog([LEGACY], use_cache=False)
     (spec,) = catalog.lookup_hash(digest[:7])
     assert spec.hash == digest and spec.package == "tioga" and spec.version == "master"
     assert [(d.name, d.version, d.hash) for d in spec.dependencies] == deps
@@ -73,7 +74,7 @@ def test_a_spec_file_beside_the_page_gives_the_hash_and_the_dependencies_hashes(
 
 
 def test_a_dependency_term_finds_the_binary_built_with_it(tmp_path):
-    catalog = load_catalog([SITE], use_cache=False)
+    catalog = load_catalog([LEGACY], use_cache=False)
     found = catalog.query(parse_query("^spectrum-mpi")).specs()
     assert [(s.version, [d.name for d in s.dependencies]) for s in found] == [("master", ["spectrum-mpi"])]
     assert found[0].hash == spec_file("spec-2.json")[0]
@@ -82,9 +83,9 @@ def test_a_dependency_term_finds_the_binary_built_with_it(tmp_path):
 
 
 def test_a_warm_snapshot_keeps_what_the_page_named(tmp_path):
-    cold = load_catalog([SITE], use_cache=False)
-    load_catalog([SITE], cache_dir=tmp_path)
-    warm = load_catalog([SITE], cache_dir=tmp_path)
+    cold = load_catalog([LEGACY], use_cache=False)
+    load_catalog([LEGACY], cache_dir=tmp_path)
+    warm = load_catalog([LEGACY], cache_dir=tmp_path)
     assert warm.load_report.from_snapshot
     every = np.arange(cold.num_specs)
     assert [s.to_dict() for s in warm.specs(every)] == [s.to_dict() for s in cold.specs(every)]
@@ -138,3 +139,15 @@ def test_an_install_trees_database_lists_its_installed_specs_as_installed():
 def test_a_build_caches_specs_stay_binaries():
     catalog = load_catalog([FIXTURES / "index"], use_cache=False)
     assert catalog.num_specs and {s.kind for s in catalog.specs(np.arange(catalog.num_specs))} == {"binary"}
+
+
+def test_a_2022_page_pairs_its_spec_names_with_its_spec_files_in_order():
+    page = SITE / "legacy-2022" / "byacc" / "specs.md"
+    names = re.findall(r"^ - '(.*)'$", page.read_text(), re.M)
+    files = re.findall(r"^ - (spec-\d+\.json)$", page.read_text(), re.M)
+    digest = json.loads((page.parent / files[0]).read_text())["spec"]["nodes"][0]["hash"]
+    catalog = load_catalog([page.parent.parent], use_cache=False)
+    specs = {s.target: s for s in catalog.specs(np.arange(catalog.num_specs))}
+    assert len(names) == len(files) == 2 == catalog.num_specs
+    assert specs["x86_64"].hash == digest and specs["ppc64le"].hash is None  # spec-1.json is not in the fixture
+    assert "spec 2: spec-1.json: no such file" in catalog.problems[0].reason

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..spack.records import Problem
 from ..store.rows import IndexColumns
-from .pages.reader import SPEC_FILE_GIVEN, looks_like_page, looks_like_spec_file, page_of_companion, read_page
+from .pages.reader import SPEC_FILE_GIVEN, looks_like_page, looks_like_spec_file, pages_of_companion, read_page
 from .parsed import ParsedPage
 from .spack_index.decode import SPLIT_MIN_BYTES
 from .spack_index.layout import CACHE_CONTENTS, V2_INDEX, V3_MANIFEST, looks_like_index_cache
@@ -37,7 +37,7 @@ class Format:
     text_bytes: Callable[[str], int] = os.path.getsize  # how much text reading it decodes (helper decision)
     page_names: frozenset[str] = frozenset()  # file names that are this format's (worth reporting when bad)
     looks_like: Callable[[bytes], bool] = lambda head: False  # a file given by name, from its first bytes
-    page_of_companion: Callable[[str], str | None] = lambda path: None  # a file it reads beside a page: the page
+    pages_of_companion: Callable[[str], tuple[str, ...]] = lambda path: ()  # a file read beside pages: the pages
 
 
 def _read_index(path: str, name: str) -> Sequence[Part] | Problem:
@@ -66,7 +66,7 @@ FORMATS: tuple[Format, ...] = (
         text_bytes=lambda path: 0,  # a page, however large, streams in the process that reads it
         page_names=frozenset({"specs.md", "index.md"}),
         looks_like=looks_like_page,
-        page_of_companion=page_of_companion,
+        pages_of_companion=pages_of_companion,
     ),
 )
 PAGE_NAMES = frozenset().union(*(f.page_names for f in FORMATS))
@@ -88,9 +88,9 @@ def format_of(path: str) -> Format:
     return next(f for f in FORMATS if f.recognises(path))
 
 
-def companion_page(path: str) -> str | None:
-    """The page that reads ``path`` beside it (to read again when ``path`` changes), if any format has one."""
-    return next((page for f in FORMATS if (page := f.page_of_companion(path)) is not None), None)
+def companion_pages(path: str) -> tuple[str, ...]:
+    """The pages that may read ``path`` beside them (to read again when ``path`` changes)."""
+    return tuple(page for f in FORMATS for page in f.pages_of_companion(path))
 
 
 def root_file_ok(path: str) -> bool:

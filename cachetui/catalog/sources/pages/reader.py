@@ -280,14 +280,14 @@ def looks_like_spec_file(head: bytes) -> bool:
     return _SPEC_FILE_HEAD.match(head) is not None
 
 
-def page_of_companion(path: str) -> str | None:
-    """The legacy page that reads ``path`` (a ``spec-N.json`` beside an ``index.md``), or None.
+def pages_of_companion(path: str) -> tuple[str, ...]:
+    """The legacy pages that may read ``path`` (a ``spec-N.json`` beside an ``index.md`` or ``specs.md``).
 
-    The loader reads that page again whenever such a file changes, appears or goes.
+    The loader reads such a page again whenever one of its spec files changes, appears or goes.
     """
     if not _SPEC_FILE_NAME.match(os.path.basename(path)):
-        return None
-    return os.path.join(os.path.dirname(path), "index.md")
+        return ()
+    return tuple(os.path.join(os.path.dirname(path), name) for name in PAGE_FILE_NAMES)
 
 
 MISSING: tuple[str, list[DependencyRef]] = ("", [])  # _spec_file: the file is not there (see _read_legacy)
@@ -806,6 +806,9 @@ def _read_legacy(page: ParsedPage, fields: dict[str, Any]) -> None:
         if not isinstance(names, list):
             raise PageError("spec_names is not a list")
         strings = [_scalar(n) for n in names]
+        files = fields.get("spec_files")  # 2022 pages: the spec files, in the same order as the names
+        if isinstance(files, list) and len(files) == len(names) and all(isinstance(f, str) for f in files):
+            spec_files.extend(files)
     else:
         page.format = "legacy-index"
         files = fields.get("spec_files")
