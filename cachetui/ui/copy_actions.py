@@ -7,7 +7,7 @@ Spack hash is not copied, a tag no command line should carry) live here once.
 
 from __future__ import annotations
 
-from cachetui.catalog import LEGACY_TAG, Spec, install_command, is_valid_hash, mirror_add_command
+from cachetui.catalog import LEGACY_TAG, Spec, install_command, is_valid_hash, mirror_add_command, no_mirror_reason
 
 from .safe import plain
 
@@ -53,6 +53,9 @@ class CopyActions:
 
     def action_copy_install(self) -> None:
         spec = self._spec_with_hash()
+        if spec is not None and spec.kind == "installed":
+            self._warn(f"This spec is installed in {plain(spec.tag)}, not a binary to install: nothing copied.")
+            return
         command = install_command(spec.hash) if spec is not None else None
         if command:
             self._copy(command, "install command")
@@ -67,6 +70,6 @@ class CopyActions:
         else:
             command = mirror_add_command(tag, source)
             if command is None:
-                self._warn(f"The tag name '{plain(tag)}' has characters no command line should carry; not copied.")
+                self._warn(f"No mirror for '{plain(tag)}': {no_mirror_reason(tag, source)}; nothing copied.")
             else:
                 self._copy(command, "mirror command")

@@ -205,3 +205,24 @@ async def test_space_shows_the_fields_above_the_table_and_enter_opens_the_spec_s
         await pilot.press("enter")
         await settle(pilot)
         assert type(app.screen).__name__ == "SpecScreen" and app.screen.spec.hash == second.hash
+
+
+async def test_an_installed_spec_offers_no_install_command_and_no_mirror(make_app):
+    from pathlib import Path
+
+    from cachetui.catalog import load_catalog
+
+    tree = (
+        Path(__file__).resolve().parents[1] / "fixtures" / "site" / "install-tree" / "gust" / ".spack-db" / "index.json"
+    )
+    app = make_app(load_catalog([tree], use_cache=False))
+    async with app.run_test(size=(100, 34)) as pilot:
+        await pilot.press(*"pigz", "enter", "enter", "enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "installed (not a binary of a build cache)" in text and "installed in gust" in text
+        assert "spack install" not in text and "spack mirror add" not in text
+        assert "an install tree, not a mirror" in text
+        await pilot.press("i")
+        await pilot.pause()
+        assert app.clipboard == "" and "not a binary to install" in screen_text(app).replace("\n", " ")

@@ -32,13 +32,30 @@ def mirror_add_command(tag: str, source: str | None = None) -> str | None:
     Spack index (``source`` is the index's file) is that mirror: its root
     directory, or the URL of a cache entry (the tag is the URL without scheme).
     """
-    if tag == LEGACY_TAG or not tag:
+    if tag == LEGACY_TAG or not tag or (source and is_install_tree_database(source)):
         return None
     url = index_mirror_url(tag, source) if source else None
     if url is not None:
         name = re.sub(r"[^A-Za-z0-9._-]+", "-", tag).strip("-") or "mirror"
         return command_line("spack", "mirror", "add", name, url)
     return command_line("spack", "mirror", "add", f"spack-build-cache-{tag}", SITE_MIRROR_URL.format(tag=tag))
+
+
+INSTALL_TREE_DATABASE = os.path.join(".spack-db", "index.json")
+
+
+def is_install_tree_database(source: str) -> bool:
+    """``source`` is an install tree's database (``PREFIX/.spack-db/index.json``): no mirror, nothing to install."""
+    return source.endswith(os.sep + INSTALL_TREE_DATABASE)
+
+
+def no_mirror_reason(tag: str, source: str | None) -> str:
+    """Why a tag has no ``spack mirror add`` command (when ``mirror_add_command`` gives None)."""
+    if tag == LEGACY_TAG:
+        return "legacy pages are not a mirror tag"
+    if source and is_install_tree_database(source):
+        return "an install tree, not a mirror: its specs are installed there"
+    return "tag has characters no command line should carry"
 
 
 def index_mirror_url(tag: str, source: str) -> str | None:

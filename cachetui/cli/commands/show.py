@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 def run(opts: argparse.Namespace) -> int:
     import fnmatch
 
-    from ...catalog import LEGACY_TAG, mirror_add_command, version_key
+    from ...catalog import LEGACY_TAG, mirror_add_command, no_mirror_reason, version_key
 
     if opts.package.startswith("/"):
         prefix = _hash_prefix(opts.package)
@@ -85,7 +85,7 @@ def run(opts: argparse.Namespace) -> int:
             if mirror:
                 lines.append(("mirror", mirror))
             elif tag != LEGACY_TAG:
-                lines.append(("mirror", "- (the tag has characters no command line should carry)"))
+                lines.append(("mirror", f"- ({no_mirror_reason(tag, pages[0].source if pages else None)})"))
             for label, text in lines:
                 _out(_printable(f"  {label + ':':<11}{text}"))
             for spec in specs:

@@ -9,13 +9,13 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from cachetui.catalog import (
-    LEGACY_TAG,
     DependencyRef,
     Host,
     Spec,
     human_size,
     install_command,
     mirror_add_command,
+    no_mirror_reason,
     why_not,
 )
 
@@ -52,12 +52,11 @@ def spec_fields(spec: Spec, host: Host | None = None) -> list[tuple[str, Text]]:
         return literal(v, clip=None) if v not in (None, "") else Text("-", style="dim")  # the whole value here
 
     mirror = mirror_add_command(spec.tag, spec.source)
-    no_mirror = (
-        "legacy pages are not a mirror tag"
-        if spec.tag == LEGACY_TAG
-        else "tag has characters no command line should carry"
-    )
+    no_mirror = no_mirror_reason(spec.tag, spec.source)
+    installed = spec.kind == "installed"
+    kind = [("kind", Text(f"{spec.kind} (not a binary of a build cache)"))] if spec.kind != "binary" else []
     return [
+        *kind,
         ("package", value(spec.package)),
         ("version", value(spec.version)),
         ("hash", value(spec.hash) if spec.hash else Text("none (legacy page)", style="dim")),
@@ -73,7 +72,12 @@ def spec_fields(spec: Spec, host: Host | None = None) -> list[tuple[str, Text]]:
         ("tarball", value(spec.tarball)),
         ("page", value(spec.source)),
         ("spec", value(spec.spack_string())),
-        ("install", value(install_command(spec.hash))),
+        (
+            "install",
+            Text(f"installed in {spec.tag}: not a binary to install", style="dim")
+            if installed
+            else value(install_command(spec.hash)),
+        ),
         ("mirror", value(mirror) if mirror else Text(no_mirror, style="dim")),
     ]
 

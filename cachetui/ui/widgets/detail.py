@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from cachetui.catalog import LEGACY_TAG, Spec, human_size, install_command, sparkline
+from cachetui.catalog import Spec, human_size, install_command, no_mirror_reason, sparkline
 
 from ..safe import literal
 from ..state import DetailData, Selection
@@ -112,9 +112,7 @@ def mirror_text(data: DetailData) -> Text:
     command = data.mirror_command
     if command:
         return literal(command)
-    if data.selection.tag == LEGACY_TAG:
-        return Text("legacy pages are not a mirror tag", style="dim")
-    return Text("tag has characters no command line should carry", style="dim")
+    return Text(no_mirror_reason(data.selection.tag or "", data.mirror_source), style="dim")
 
 
 def position_line(data: DetailData, row: int) -> Text:
@@ -146,7 +144,7 @@ def field_lines(data: DetailData, spec: Spec, row: int) -> list[Text]:
         line("stacks", " ".join(spec.stacks)),
         line("tarball", spec.tarball),
         line("page", spec.source),
-        line("install", install_command(spec.hash)),
+        line("install", install_command(spec.hash) if spec.kind != "installed" else f"installed in {spec.tag}"),
     ]
 
 
