@@ -107,7 +107,7 @@ async def test_hostile_tag_in_tree_and_refused_in_mirror_command(hostile_catalog
         await pilot.press("m")
         assert app.clipboard == ""  # not put into a shell command
         message = app.notes[-1]
-        assert "no command line should carry; not copied" in message and ESC not in message
+        assert "no command line should carry; nothing copied" in message and ESC not in message
         await pilot.press("y")  # the hash itself is fine
         assert app.clipboard == app.browser.table.current_spec.hash
         app.copier.wait()
