@@ -24,6 +24,9 @@ class DialogScreen(ModalScreen[Result]):
     DEFAULT_CSS = """
     DialogScreen {
         align: center middle;
+        /* Opaque: a translucent modal has Textual draw the whole browser beneath it again, through a
+           tint, on every frame of the dialog (the tag picker took 0.2 s more to open at 160x45). */
+        background: $background;
         & .dialog {
             width: 100%;
             height: 100%;
