@@ -31,7 +31,7 @@ import mmap
 import os
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -188,6 +188,13 @@ def declared_compiler(name: object, version: object, annotations: object) -> str
     return converted.replace("@=", "@") if isinstance(converted, str) else None
 
 
+def is_install_tree(records: Iterable[Any]) -> bool:
+    """The database's records are an install tree's: none in a build cache, some installed (its
+    installed, non-external records are then its specs, and its roots the ``explicit`` ones)."""
+    records = [r for r in records if isinstance(r, dict)]
+    return not any(r.get("in_buildcache") for r in records) and any(r.get("installed") is True for r in records)
+
+
 def records(installs: dict[str, Any]) -> tuple[list[IndexRecord], list[str]]:
     """Every record of an index, and notes on records that could not be read (skipped)."""
     with gc_paused():
@@ -212,9 +219,7 @@ def _records(installs: dict[str, Any]) -> tuple[list[IndexRecord], list[str]]:
     depended = {dep for edges in edges_of.values() for _, dep, _, _ in edges}
     # What a dependency looks like from its dependents: computed once per record, not once per edge.
     # Available here: its binary is in the build cache, or (an install tree's database) it is installed.
-    install_tree = not any(r.get("in_buildcache") for _, _, r in nodes.values()) and any(
-        r.get("installed") is True for _, _, r in nodes.values()
-    )
+    install_tree = is_install_tree(installs.values())  # as the page reader decides it (spack_index.pages)
     as_dependency = {
         digest: (
             name,

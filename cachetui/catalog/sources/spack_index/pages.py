@@ -29,6 +29,7 @@ from .layout import (
     cache_layout,
     check_v2_hash,
     gc_paused,
+    is_install_tree,
     mirror_name_of_url,
     read_database,
     read_v3_manifest,
@@ -214,7 +215,7 @@ def _pages(
     found, skipped = records(installs)
     # An install tree's database: nothing in a build cache, specs installed in its prefix; its roots are
     # the specs installed on request. Its specs are listed as installed, not as binaries.
-    install_tree = not any(r.in_buildcache for r in found) and any(r.installed for r in found)
+    install_tree = is_install_tree(installs.values())
     kind = INSTALL_TREE_FORMAT if install_tree else "spack-index"
     by_package: dict[str, ParsedPage] = {}
     extras: dict[str, list[tuple[bool | None, Any]]] = {}
