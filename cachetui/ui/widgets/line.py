@@ -13,17 +13,15 @@ from rich.text import Text
 from textual.geometry import Size
 from textual.widget import Widget
 
-from ..safe import ELLIPSIS
-
 
 def cut(text: Text, width: int) -> Text:
     """``text`` cut to ``width`` cells with an ellipsis (a copy; page strings stay literal)."""
     if text.cell_len <= width:
         return text
+    if width <= 0:
+        return Text("")
     text = text.copy()
-    text.truncate(max(0, width - 1))
-    if width > 0:
-        text.append(ELLIPSIS)
+    text.truncate(width, overflow="ellipsis")  # as columns.fit cuts a cell
     return text
 
 
