@@ -16,7 +16,7 @@ from .query.terms import markdown_table as query_markdown_table
 from .snapshot.snapshot import SnapshotInfo, list_snapshots, prune_snapshots
 from .sources.pages.reader import read_page
 from .sources.parsed import ParsedPage
-from .spack.command_lines import command_line, install_command, mirror_add_command, no_mirror_reason
+from .spack.command_lines import command_line, install_command, mirror_add_command, no_install_reason, no_mirror_reason
 from .spack.host import host_from_environment
 from .spack.microarch import Host, UnknownTarget, ancestors, check_target, targets, why_not
 from .spack.records import (
@@ -74,6 +74,7 @@ __all__ = [
     "list_snapshots",
     "load_catalog",
     "mirror_add_command",
+    "no_install_reason",
     "no_mirror_reason",
     "package_history",
     "parse_query",

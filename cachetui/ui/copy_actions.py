@@ -7,7 +7,15 @@ Spack hash is not copied, a tag no command line should carry) live here once.
 
 from __future__ import annotations
 
-from cachetui.catalog import LEGACY_TAG, Spec, install_command, is_valid_hash, mirror_add_command, no_mirror_reason
+from cachetui.catalog import (
+    LEGACY_TAG,
+    Spec,
+    install_command,
+    is_valid_hash,
+    mirror_add_command,
+    no_install_reason,
+    no_mirror_reason,
+)
 
 from .safe import plain
 
@@ -53,8 +61,9 @@ class CopyActions:
 
     def action_copy_install(self) -> None:
         spec = self._spec_with_hash()
-        if spec is not None and spec.kind == "installed":
-            self._warn(f"This spec is installed in {plain(spec.tag)}, not a binary to install: nothing copied.")
+        reason = no_install_reason(spec.kind, spec.tag) if spec is not None else None
+        if reason is not None:
+            self._warn(f"This spec is {plain(reason)}; nothing copied.")
             return
         command = install_command(spec.hash) if spec is not None else None
         if command:

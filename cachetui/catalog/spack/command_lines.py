@@ -76,6 +76,11 @@ def index_mirror_url(tag: str, source: str) -> str | None:
     return None
 
 
+def no_install_reason(kind: str, tag: str) -> str | None:
+    """Why a spec of this kind has no install command (an install tree's spec is installed), or None."""
+    return f"installed in {tag}: not a binary to install" if kind == "installed" else None
+
+
 def install_command(digest: str | None) -> str | None:
     """``spack install --use-buildcache only /HASH``."""
     if not digest:

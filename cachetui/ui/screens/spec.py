@@ -15,6 +15,7 @@ from cachetui.catalog import (
     human_size,
     install_command,
     mirror_add_command,
+    no_install_reason,
     no_mirror_reason,
     why_not,
 )
@@ -53,7 +54,7 @@ def spec_fields(spec: Spec, host: Host | None = None) -> list[tuple[str, Text]]:
 
     mirror = mirror_add_command(spec.tag, spec.source)
     no_mirror = no_mirror_reason(spec.tag, spec.source)
-    installed = spec.kind == "installed"
+    no_install = no_install_reason(spec.kind, spec.tag)
     kind = [("kind", Text(f"{spec.kind} (not a binary of a build cache)"))] if spec.kind != "binary" else []
     return [
         *kind,
@@ -74,9 +75,7 @@ def spec_fields(spec: Spec, host: Host | None = None) -> list[tuple[str, Text]]:
         ("spec", value(spec.spack_string())),
         (
             "install",
-            Text(f"installed in {spec.tag}: not a binary to install", style="dim")
-            if installed
-            else value(install_command(spec.hash)),
+            literal(no_install, style="dim", clip=None) if no_install else value(install_command(spec.hash)),
         ),
         ("mirror", value(mirror) if mirror else Text(no_mirror, style="dim")),
     ]

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from cachetui.catalog import Spec, human_size, install_command, no_mirror_reason, sparkline
+from cachetui.catalog import Spec, human_size, install_command, no_install_reason, no_mirror_reason, sparkline
 
 from ..safe import literal
 from ..state import DetailData, Selection
@@ -144,7 +144,7 @@ def field_lines(data: DetailData, spec: Spec, row: int) -> list[Text]:
         line("stacks", " ".join(spec.stacks)),
         line("tarball", spec.tarball),
         line("page", spec.source),
-        line("install", install_command(spec.hash) if spec.kind != "installed" else f"installed in {spec.tag}"),
+        line("install", no_install_reason(spec.kind, spec.tag) or install_command(spec.hash)),
     ]
 
 
