@@ -157,12 +157,20 @@ def _versions(token: Token, value: str) -> Found:
     return [("versions", version_range(token, value))]
 
 
-def _compiler(token: Token, value: str) -> Found:
+def _name_at(token: Token, value: str, no_name: str, no_version: str) -> tuple[str, str]:
+    """``name@version`` of a ``%`` or ``^`` term (version "" when none given); the messages say what is missing."""
     name, _, version = value.partition("@")
     if not name:
-        raise bad(token, "'%' needs a compiler name such as %gcc or %gcc@13")
+        raise bad(token, no_name)
     if "@" in value and not version.lstrip("="):
-        raise bad(token, "compiler version is empty")
+        raise bad(token, no_version)
+    return name, version
+
+
+def _compiler(token: Token, value: str) -> Found:
+    name, version = _name_at(
+        token, value, "'%' needs a compiler name such as %gcc or %gcc@13", "compiler version is empty"
+    )
     return [("compilers", (name.lower(), version_range(token, version, "'%name@'") if version else None))]
 
 
@@ -235,11 +243,9 @@ def _hash(token: Token, value: str) -> Found:
 
 
 def _dependency(token: Token, value: str) -> Found:
-    name, _, version = value.partition("@")
-    if not name:
-        raise bad(token, "'^' needs a package name such as ^mpich or ^mpich@4")
-    if "@" in value and not version.lstrip("="):
-        raise bad(token, "dependency version is empty")
+    name, version = _name_at(
+        token, value, "'^' needs a package name such as ^mpich or ^mpich@4", "dependency version is empty"
+    )
     if not _NAME.match(name):
         raise bad(
             token,
