@@ -208,10 +208,7 @@ class ChunkBuilder:
         self.dep_row.extend([row for row, _ in edges])
         self.dep_hash += packed_hashes([dep.hash for _, dep in edges])
         self.dep_label.extend(
-            [
-                labels.setdefault(dependency_label(dep.name, dep.version, getattr(dep, "external", "")), len(labels))
-                for _, dep in edges
-            ]
+            [labels.setdefault(dependency_label(dep.name, dep.version, dep.external), len(labels)) for _, dep in edges]
         )
         self.dep_binary.extend([1 if dep.binary else 0 for _, dep in edges])
         return n
