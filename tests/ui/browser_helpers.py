@@ -97,6 +97,16 @@ class RecordingApp(CacheTuiApp):
         super().notify(message, *args, **kwargs)
 
 
+async def open_tag_picker(pilot) -> TagPairScreen:
+    """From the first screen, the keys a user presses to compare two tags (tab, D): the picker."""
+    await settle(pilot)
+    await pilot.press("tab", "D")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, TagPairScreen)
+    return screen
+
+
 async def pick_tag(pilot, tag: str) -> None:
     """Highlight ``tag`` in the tag list and choose it, with the keys a user presses."""
     app = pilot.app

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from browser_helpers import RecordingApp, pick_tag, screen_text, settle
+from browser_helpers import RecordingApp, open_tag_picker, pick_tag, screen_text, settle
 
 from cachetui.catalog import Host
 from cachetui.ui.screens import TagPairScreen
@@ -24,9 +24,7 @@ async def test_runs_here_on_a_machine_the_catalog_has_no_build_for_says_so(sampl
 async def test_the_tag_picker_refuses_the_same_tag_twice(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("tab", "D")
-        await pilot.pause()
+        await open_tag_picker(pilot)
         first = app.screen.tags[0]
         await pick_tag(pilot, first)
         await pick_tag(pilot, first)
@@ -118,11 +116,7 @@ def test_a_long_tag_is_cut_in_the_middle_so_its_date_stays():
 async def test_the_tag_picker_narrows_as_you_type_after_a_slash(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("tab", "D")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, TagPairScreen)
+        screen = await open_tag_picker(pilot)
         await pilot.press("slash", *"2024")
         await pilot.pause()
         options = screen.query_one("#tags-list")

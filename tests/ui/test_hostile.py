@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from browser_helpers import RecordingApp, dialog_text, query_in_table, screen_text, settle, type_query
+from browser_helpers import RecordingApp, dialog_text, open_tag_picker, query_in_table, screen_text, settle, type_query
 from page_factory import spec, write_page
 
 from cachetui.catalog import load_catalog
@@ -221,14 +221,9 @@ async def test_invisible_huge_and_combining_labels_stay_visible_and_inside_their
 async def test_hostile_tags_in_the_tag_picker_the_diff_counter_and_the_tree_title(hostile_catalog, tmux):
     from browser_helpers import pick_tag
 
-    from cachetui.ui.screens import TagPairScreen
-
     app = RecordingApp(catalog=hostile_catalog, environ={}, tmux_loader=tmux)
     async with app.run_test(size=(160, 40), notifications=True) as pilot:
-        await settle(pilot)
-        await pilot.press("tab", "D")
-        await pilot.pause()
-        assert isinstance(app.screen, TagPairScreen)
+        await open_tag_picker(pilot)
         await pick_tag(pilot, EVIL_TAG)
         prompt = screen_text(app)
         assert_no_control(prompt)

@@ -8,7 +8,7 @@ import random
 import string
 
 import pytest
-from browser_helpers import RecordingApp, settle
+from browser_helpers import RecordingApp, open_tag_picker, settle
 
 from cachetui.ui.actions import ACTIONS
 from cachetui.ui.screens import TagPairScreen
@@ -59,10 +59,7 @@ async def test_j_and_k_in_the_tag_picker_move_the_highlight(make_app):
     """Tab, D, then j or k: a crash that exited with status 0."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("tab", "D")
-        await pilot.pause()
-        assert isinstance(app.screen, TagPairScreen)
+        await open_tag_picker(pilot)
         options = app.screen.query_one("#tags-list")
         start = options.highlighted
         moves = {"j": 1, "k": -1}
