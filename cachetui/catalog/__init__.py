@@ -1,12 +1,14 @@
 """The engine's face: everything the browser (``ui/``) and the command line use, and nothing else.
 
 No Textual here. The layers below, bottom to top: ``spack/`` and ``procs/``, ``store/``, ``query/``
-and ``sources/``, ``scan/``, ``snapshot/``, then ``catalog.py``, ``changes.py``, ``loader.py``
+and ``sources/``, ``scan/``, ``snapshot/``, then ``catalog.py``, ``changes.py`` and ``check.py``, ``loader.py``
 (``tests/test_layers.py`` holds them to it).
 """
 
 from .catalog import Catalog, LoadReport, QueryResult
 from .changes import UnknownTagError, diff_tags, package_history, resolve_tag
+from .check import FIELDS as CHECK_FIELDS
+from .check import CheckReport, Nearest, SpecCheck, cached_binaries, check_environment
 from .loader import LoadProgress, NoSourceError, load_catalog, split_source
 from .query.language import QueryError, SpecQuery, parse_query
 from .query.summary import Summary
@@ -14,9 +16,11 @@ from .query.terms import TERMS, Term
 from .query.terms import help_lines as query_help_lines
 from .query.terms import markdown_table as query_markdown_table
 from .snapshot.snapshot import SnapshotInfo, list_snapshots, prune_snapshots
+from .sources.concrete import ConcreteReadError, ConcreteSpec, Environment, read_concrete
 from .sources.pages.reader import read_page
 from .sources.parsed import ParsedPage
 from .spack.command_lines import command_line, install_command, mirror_add_command, no_install_reason, no_mirror_reason
+from .spack.export import EXPORT_NAMES, EXPORTS, export
 from .spack.host import host_from_environment
 from .spack.microarch import Host, UnknownTarget, ancestors, check_target, targets, why_not
 from .spack.records import (
@@ -36,16 +40,24 @@ from .store.lazy import LazySequence
 from .store.spec_store import DamagedStoreError
 
 __all__ = [
+    "CHECK_FIELDS",
+    "EXPORTS",
+    "EXPORT_NAMES",
     "HASH_LENGTH",
     "LEGACY_TAG",
     "TERMS",
     "Catalog",
+    "CheckReport",
+    "ConcreteReadError",
+    "ConcreteSpec",
     "DamagedStoreError",
     "DependencyRef",
+    "Environment",
     "Host",
     "LazySequence",
     "LoadProgress",
     "LoadReport",
+    "Nearest",
     "NoSourceError",
     "Page",
     "ParsedPage",
@@ -54,6 +66,7 @@ __all__ = [
     "QueryResult",
     "SnapshotInfo",
     "Spec",
+    "SpecCheck",
     "SpecQuery",
     "Summary",
     "Term",
@@ -61,10 +74,13 @@ __all__ = [
     "UnknownTarget",
     "VersionRange",
     "ancestors",
+    "cached_binaries",
+    "check_environment",
     "check_target",
     "command_line",
     "compiler_name",
     "diff_tags",
+    "export",
     "host_from_environment",
     "human_size",
     "install_command",
@@ -82,6 +98,7 @@ __all__ = [
     "prune_snapshots",
     "query_help_lines",
     "query_markdown_table",
+    "read_concrete",
     "read_page",
     "resolve_tag",
     "sample_catalog_path",

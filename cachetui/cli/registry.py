@@ -46,3 +46,29 @@ def _count(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError("must be 0 (all) or more")
     return value
+
+
+def add_export(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--export FORMAT``: ``what`` written for Spack on stdout (the formats: the engine's ``EXPORTS``)."""
+    parser.add_argument(
+        "--export", metavar="FORMAT", help=f"write {what} on stdout in FORMAT (the formats are listed below)"
+    )
+
+
+def check_export(name: str | None) -> None:
+    """A usage error (exit 2) naming the formats, when ``--export`` names none of them."""
+    if name is None:
+        return
+    from ..catalog import EXPORT_NAMES
+
+    if name not in EXPORT_NAMES:
+        from .output import EXIT_USAGE, CliError, _printable
+
+        raise CliError(_printable(f"--export {name}: not a format (one of {', '.join(EXPORT_NAMES)})"), EXIT_USAGE)
+
+
+def export_epilog() -> str:
+    """The export formats for ``--help`` (from the engine's declaration)."""
+    from ..catalog import EXPORTS
+
+    return "export formats (--export FORMAT):\n" + "\n".join(f"  {e.name:<11} {e.summary}" for e in EXPORTS)

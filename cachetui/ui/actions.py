@@ -27,6 +27,7 @@ TABLE = "table"  # the spec table
 SPEC = "spec"  # the spec screen (one spec's fields)
 DIALOG = "dialog"  # help, problems and the tag picker
 TAGS = "tags"  # the tag picker
+ENVIRONMENT = "environment"  # a checked environment (``cachetui check FILE --browse``)
 
 SCOPE_NAMES = {
     BROWSER: "",
@@ -36,11 +37,14 @@ SCOPE_NAMES = {
     SPEC: "spec screen",
     DIALOG: "dialogs",
     TAGS: "tag picker",
+    ENVIRONMENT: "environment",
 }
 
 MOVING = "Moving around"
+MARKING = "Marking and exporting"
 COPYING = "Copying (OSC 52, tmux paste buffer, and a notification showing the text)"
 OTHER = "Other"
+SECTIONS = (MOVING, MARKING, COPYING, OTHER)  # the help screen's order
 
 
 @dataclass(frozen=True)
@@ -162,7 +166,7 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "copy_hash",
         "y",
-        (BROWSER, SPEC),
+        (BROWSER, SPEC, ENVIRONMENT),
         "Hash",
         "copy the spec's full hash",
         section=COPYING,
@@ -172,7 +176,7 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "copy_short_hash",
         "Y",
-        (BROWSER, SPEC),
+        (BROWSER, SPEC, ENVIRONMENT),
         "/hash7",
         "copy /hash7 (the short form Spack accepts)",
         section=COPYING,
@@ -181,7 +185,7 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "copy_install",
         "i",
-        (BROWSER, SPEC),
+        (BROWSER, SPEC, ENVIRONMENT),
         "Install",
         "copy  spack install --use-buildcache only /<hash>",
         section=COPYING,
@@ -191,12 +195,41 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "copy_mirror",
         "m",
-        (BROWSER, SPEC),
+        (BROWSER, SPEC, ENVIRONMENT),
         "Mirror",
         "copy the tag's  spack mirror add ...  command",
         section=COPYING,
         show=True,
         palette="Copy spack mirror add command",
+    ),
+    # --- marking and exporting -----------------------------------------------------------
+    Action(
+        "table.toggle_mark",
+        "x",
+        (TABLE,),
+        "Mark",
+        "mark or unmark the spec, then go to the next one; marks stay while you search on",
+        section=MARKING,
+        palette="Mark or unmark the spec",
+    ),
+    Action("clear_marks", "X", (BROWSER,), "Unmark all", "unmark every spec", section=MARKING, palette="Unmark all"),
+    Action(
+        "export",
+        "e",
+        (BROWSER, ENVIRONMENT),
+        "Export",
+        "write the marked specs (a checked environment: its cached ones) as spack.yaml, a script or JSON Lines",
+        section=MARKING,
+        palette="Export marked specs",
+    ),
+    Action(
+        "show_environment",
+        "E",
+        (BROWSER,),
+        "Environment",
+        "the environment given to check --browse: cached, missing, nearest binaries",
+        section=MARKING,
+        palette="Show the checked environment",
     ),
     # --- other ---------------------------------------------------------------------
     Action(
@@ -311,7 +344,7 @@ def effective_keys(action: Action, keymap: Mapping[str, str] | None = None) -> s
 
 def help_sections(keymap: Mapping[str, str] | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
     """(section title, [(keys, what they do)]) for the help screen, with remapped keys."""
-    sections: dict[str, list[tuple[str, str]]] = {MOVING: [], COPYING: [], OTHER: []}
+    sections: dict[str, list[tuple[str, str]]] = {title: [] for title in SECTIONS}
     for action in ACTIONS:
         keys = effective_keys(action, keymap)
         if not action.help or not keys:

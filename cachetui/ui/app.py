@@ -24,10 +24,13 @@ from textual.timer import Timer
 from cachetui import signals
 from cachetui.catalog import (
     Catalog,
+    CheckReport,
+    Environment,
     Host,
     LoadProgress,
     NoSourceError,
     Spec,
+    check_environment,
     load_catalog,
     sample_catalog_path,
 )
@@ -37,9 +40,9 @@ from .actions import keymap_from_config, letter_actions
 from .ascii import as_ascii, locale_is_utf8
 from .clipboard import Copier, TmuxLoader
 from .commands import BrowserCommands
-from .messages import CatalogLoaded, CatalogLoadFailed, CatalogLoadProgress, CatalogRefreshed
+from .messages import CatalogLoaded, CatalogLoadFailed, CatalogLoadProgress, CatalogRefreshed, EnvironmentChecked
 from .safe import plain
-from .screens import BrowserScreen, HelpScreen, ProblemsScreen
+from .screens import BrowserScreen, EnvironmentScreen, HelpScreen, ProblemsScreen
 
 PROGRESS_INTERVAL = 0.1
 HOLD_SECONDS = 2.0  # keys typed ahead are held at most this long for their results
@@ -98,8 +101,13 @@ class CacheTuiApp(App[str | None]):
         config: Mapping[str, object] | None = None,
         notice: str | None = None,
         ascii: bool | None = None,
+        environment: Environment | None = None,
+        export_dir: str | None = None,
     ) -> None:
         super().__init__()
+        self.environment = environment  # checked once the catalog is loaded (``check --browse``)
+        self.environment_report: CheckReport | None = None
+        self.export_dir = export_dir  # where exports are written (default: the working directory)
         self.host = host  # the machine "runs here" means; None: no marks, no filter
         self.sources = list(sources or [])
         self.cache_dir = cache_dir
@@ -329,6 +337,7 @@ class CacheTuiApp(App[str | None]):
         changed = message.catalog.load_report.changed_files
         self.catalog = message.catalog
         self.browser.show_catalog(message.catalog)
+        self._check_environment(message.catalog)
         self.notify(f"catalog updated: {changed:,} page{'s' if changed != 1 else ''} changed", markup=False)
 
     def on_catalog_load_progress(self, message: CatalogLoadProgress) -> None:
@@ -349,6 +358,7 @@ class CacheTuiApp(App[str | None]):
         self.catalog = catalog
         self.loading = False
         self.browser.show_catalog(catalog)
+        self._check_environment(catalog)
         if self._held:  # keys held while it loaded: delivered once the query typed ahead has answered
             self.release_on_answer = True
             self._hold_timer = self.set_timer(HOLD_SECONDS, self.release_keys)
@@ -377,6 +387,40 @@ class CacheTuiApp(App[str | None]):
         self._load_cancel.set()
         for child in multiprocessing.active_children():
             child.terminate()
+
+    # --- a checked environment --------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="check", exit_on_error=False)
+    def _check_environment(self, catalog: Catalog) -> None:
+        """The environment given (``check --browse``) against the catalog; shown when done."""
+        if self.environment is None:
+            return
+        try:
+            report = check_environment(catalog, self.environment, self.host)
+        except Exception as exc:  # shown, not raised: the browser stays usable
+            self.call_from_thread(
+                self.notify, f"could not check the environment: {type(exc).__name__}: {exc}", severity="error"
+            )
+            return
+        self.post_message(EnvironmentChecked(report))
+
+    def on_environment_checked(self, message: EnvironmentChecked) -> None:
+        first = self.environment_report is None
+        self.environment_report = message.report
+        for screen in self.screen_stack:
+            if isinstance(screen, EnvironmentScreen):
+                screen.update_report(message.report)
+        if first:
+            self.push_screen(EnvironmentScreen(message.report, self.host))
+
+    def show_environment(self) -> None:
+        """E: the checked environment again (or why there is none)."""
+        if self.environment is None:
+            self.notify("No environment given: cachetui check FILE --browse opens one.", markup=False)
+        elif self.environment_report is None:
+            self.notify("Still checking the environment against the catalog.", markup=False)
+        elif not isinstance(self.screen, EnvironmentScreen):
+            self.push_screen(EnvironmentScreen(self.environment_report, self.host))
 
     # --- what every screen shares ------------------------------------------------------
 
@@ -428,10 +472,18 @@ def run_browser(
     host: Host | None = None,
     notice: str | None = None,
     ascii: bool | None = None,
+    environment: Environment | None = None,
 ) -> str | None:
     """Run the browser over ``sources``; in pick mode return the picked spec's full hash (None if quit)."""
     app = CacheTuiApp(
-        sources=sources, cache_dir=cache_dir, use_cache=use_cache, pick=pick, host=host, notice=notice, ascii=ascii
+        sources=sources,
+        cache_dir=cache_dir,
+        use_cache=use_cache,
+        pick=pick,
+        host=host,
+        notice=notice,
+        ascii=ascii,
+        environment=environment,
     )
     picked = app.run()
     if signals.received is not None:  # however the exit unwound, a signal ended it

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from cachetui.catalog import Catalog, LoadProgress, QueryError
+    from cachetui.catalog import Catalog, CheckReport, LoadProgress, QueryError
 
     from .state import DetailData, QueryView
 
@@ -67,6 +67,14 @@ class CatalogRefreshed(Message):
     def __init__(self, catalog: Catalog) -> None:
         super().__init__()
         self.catalog = catalog
+
+
+class EnvironmentChecked(Message):
+    """The environment given to ``check --browse`` was checked against the (new) catalog."""
+
+    def __init__(self, report: CheckReport) -> None:
+        super().__init__()
+        self.report = report
 
 
 class CatalogLoadFailed(Message):

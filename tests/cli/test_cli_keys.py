@@ -25,7 +25,11 @@ def test_keys_shows_remapped_keys_and_names_unknown_ones(cli):
     run = cli("keys", "--json")
     assert run.code == 0
     rows = {row["id"]: row for row in map(json.loads, run.lines)}
-    assert rows["copy_hash"]["keys"] == ["c"] and rows["copy_hash"]["where"] == ["browser", "spec screen"]
+    assert rows["copy_hash"]["keys"] == ["c"] and rows["copy_hash"]["where"] == [
+        "browser",
+        "spec screen",
+        "environment",
+    ]
     assert rows["table.last"]["keys"] == ["G", "end"]
     assert "no action named 'nope'" in run.err
 

@@ -131,3 +131,21 @@ async def burst(pilot, keys: list[tuple[str, str | None]]) -> None:
         pilot.app.post_message(events.Key(key, character))
     for _ in range(20):
         await pilot.pause()
+
+
+async def whole_dialog_text(pilot) -> str:
+    """``dialog_text`` of a scrolling dialog read from top to bottom, a screen at a time (overlapping, so no
+    line is cut between two reads)."""
+    box = pilot.app.screen.query_one(".dialog")
+    texts = []
+    step = max(1, box.scrollable_content_region.height - 4)
+    y = 0
+    while True:
+        box.scroll_to(y=y, animate=False, immediate=True)
+        await pilot.pause()
+        texts.append(" ".join(dialog_text(pilot.app).split()))
+        if y >= box.max_scroll_y:
+            break
+        y += step
+    box.scroll_to(y=0, animate=False, immediate=True)
+    return " ".join(texts)

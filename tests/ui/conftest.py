@@ -30,13 +30,19 @@ def tmux():
 
 
 @pytest.fixture
-def make_app(sample_catalog, tmux):
-    """An app over the sample catalog, not in tmux unless asked, never touching a real tmux."""
+def make_app(sample_catalog, tmux, tmp_path):
+    """An app over the sample catalog, not in tmux unless asked, never touching a real tmux; exports go to tmp_path."""
 
-    def make(catalog=None, *, in_tmux: bool = False, pick: bool = False, config=None) -> RecordingApp:
+    def make(catalog=None, *, in_tmux: bool = False, pick: bool = False, config=None, environment=None) -> RecordingApp:
         environ = {"TMUX": "/tmp/tmux-test,1,0"} if in_tmux else {}
         return RecordingApp(
-            catalog=catalog or sample_catalog, environ=environ, tmux_loader=tmux, pick=pick, config=config or {}
+            catalog=catalog or sample_catalog,
+            environ=environ,
+            tmux_loader=tmux,
+            pick=pick,
+            config=config or {},
+            environment=environment,
+            export_dir=str(tmp_path),
         )
 
     return make

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from browser_helpers import dialog_text, screen_text, settle, type_query
+from browser_helpers import screen_text, settle, type_query, whole_dialog_text
 
 from cachetui.ui.actions import ACTIONS, BY_ID, SPEC, TABLE, bindings_for, keymap_from_config, markdown_table
 from cachetui.ui.screens import HelpScreen, SpecScreen
@@ -63,7 +63,7 @@ async def test_a_remapped_key_copies_and_shows_in_footer_help_and_spec_screen(ma
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        help_text = " ".join(dialog_text(app).split())
+        help_text = await whole_dialog_text(pilot)
         assert "c copy the spec's full hash" in help_text
         assert "G table: the last spec" in help_text
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 import os
 import random
 import string
+from pathlib import Path
 
 import pytest
 from browser_helpers import RecordingApp, open_tag_picker, settle
 
+from cachetui.catalog import read_concrete
 from cachetui.ui.actions import ACTIONS
 from cachetui.ui.screens import TagPairScreen
 
@@ -37,12 +39,17 @@ async def _still_answering(pilot, app, history) -> None:
     assert app.screen is not None and app.screen.is_attached, history[-12:]
 
 
+LOCK = Path(__file__).resolve().parents[1] / "fixtures" / "locks" / "v5-wrf.lock"
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)])
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed", [1, 2, 3])
 async def test_random_keys_on_every_screen_never_crash(make_app, size, seed):
+    """Seed 3 starts from a checked environment (check --browse): its tree, the nearest screen, exports."""
     rng = random.Random(seed * 1000 + size[0])
-    app: RecordingApp = make_app()
+    environment = read_concrete(str(LOCK)) if seed == 3 else None
+    app: RecordingApp = make_app(environment=environment)
     history: list[str] = []
     async with app.run_test(size=size) as pilot:
         await settle(pilot)

@@ -26,7 +26,13 @@ def command_line(*args: str) -> str | None:
 
 
 def mirror_add_command(tag: str, source: str | None = None) -> str | None:
-    """``spack mirror add NAME URL`` for a tag; None for legacy pages or an unusable tag.
+    """``spack mirror add NAME URL`` for a tag (``mirror_of``); None for legacy pages or an unusable tag."""
+    mirror = mirror_of(tag, source)
+    return command_line("spack", "mirror", "add", *mirror) if mirror else None
+
+
+def mirror_of(tag: str, source: str | None = None) -> tuple[str, str] | None:
+    """(name, URL) of the mirror a tag stands for; None for legacy pages and install trees.
 
     A site tag's mirror is ``https://binaries.spack.io/TAG``. A tag read from a
     Spack index (``source`` is the index's file) is that mirror: its root
@@ -36,9 +42,8 @@ def mirror_add_command(tag: str, source: str | None = None) -> str | None:
         return None
     url = index_mirror_url(tag, source) if source else None
     if url is not None:
-        name = re.sub(r"[^A-Za-z0-9._-]+", "-", tag).strip("-") or "mirror"
-        return command_line("spack", "mirror", "add", name, url)
-    return command_line("spack", "mirror", "add", f"spack-build-cache-{tag}", SITE_MIRROR_URL.format(tag=tag))
+        return re.sub(r"[^A-Za-z0-9._-]+", "-", tag).strip("-") or "mirror", url
+    return f"spack-build-cache-{tag}", SITE_MIRROR_URL.format(tag=tag)
 
 
 INSTALL_TREE_DATABASE = os.path.join(".spack-db", "index.json")

@@ -7,13 +7,14 @@ are imported inside ``run``, so ``cachetui --help`` and the commands that need n
 from __future__ import annotations
 
 from ..registry import Command
-from . import arch, browse, diff, find, hash, history, index, keys, show, sync
+from . import arch, browse, check, diff, find, hash, history, index, keys, show, sync
 
 COMMANDS: tuple[Command, ...] = (
     browse.BROWSE,
     browse.PICK,
     find.COMMAND,
     show.COMMAND,
+    check.COMMAND,
     hash.COMMAND,
     index.COMMAND,
     arch.COMMAND,

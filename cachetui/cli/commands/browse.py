@@ -49,7 +49,7 @@ def _run_browser(opts: argparse.Namespace, *, pick: bool) -> int:
         cache_dir=opts.cache_dir,
         use_cache=not opts.no_cache,
         pick=pick,
-        host=_browser_host(opts),
+        host=browser_host(opts),
         notice=SAMPLE_NOTE if origin == "sample" else None,
         ascii=True if opts.ascii else None,
     )
@@ -61,7 +61,7 @@ def _run_browser(opts: argparse.Namespace, *, pick: bool) -> int:
     return EXIT_OK
 
 
-def _browser_host(opts: argparse.Namespace) -> Host | None:
+def browser_host(opts: argparse.Namespace) -> Host | None:
     """The machine the browser marks "runs here": --host or $CACHETUI_HOST (exit 2 if malformed), else
     this one; None (no marks) when archspec cannot tell."""
     if opts.host or os.environ.get(ENV_HOST, "").strip():

@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from ..output import EXIT_NOTHING, EXIT_OK, EXIT_USAGE, CliError, _json_line, _note, _out, _printable, spec_line
-from ..registry import Command, add_limit
+from ..registry import Command, add_export, add_limit, check_export, export_epilog
 from ..sources import load, problems_note, resolve_sources, the_host
 
 if TYPE_CHECKING:
@@ -16,8 +16,9 @@ FIND_BATCH = 10_000  # specs built (and printed) at a time
 
 
 def run(opts: argparse.Namespace) -> int:
-    from ...catalog import parse_query
+    from ...catalog import export, parse_query
 
+    check_export(opts.export)
     query = parse_query(" ".join(opts.query))  # a malformed query fails before any loading
     if opts.here:
         query = query.with_host(the_host(opts))
@@ -32,14 +33,19 @@ def run(opts: argparse.Namespace) -> int:
             shown = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
             _note(opts, _printable(f"targets archspec does not know never count as compatible: {shown}"))
     rows = result.ordered_rows(opts.limit or None)
-    for start in range(0, len(rows), FIND_BATCH):  # Spec objects for a batch at a time: 3M specs fit
+    if opts.export:
+        _out(export(catalog.specs(rows), opts.export).rstrip("\n"))
+    for start in range(
+        0, len(rows) if not opts.export else 0, FIND_BATCH
+    ):  # Spec objects for a batch at a time: 3M specs fit
         for spec in catalog.specs(rows[start : start + FIND_BATCH]):
             if opts.json:
                 _json_line(spec.to_dict())
             else:
                 _out(spec_line(spec))
     if result.count > len(rows):
-        _note(opts, f"{result.count - len(rows)} more not shown (use --limit N, or --limit 0 for all)")
+        what = "exported" if opts.export else "shown"
+        _note(opts, f"{result.count - len(rows)} more not {what} (use --limit N, or --limit 0 for all)")
     problems_note(opts, catalog, sources, origin)
     if not result.count:
         _nothing_found(opts, catalog, query)
@@ -69,11 +75,11 @@ def _nothing_found(opts: argparse.Namespace, catalog: Catalog, query: SpecQuery)
 
 
 def query_terms_epilog() -> str:
-    """The query language's terms for ``--help`` (from the catalog's term registry)."""
+    """The query language's terms and the export formats for ``--help`` (from the engine's registries)."""
     from ...catalog import query_help_lines
 
     lines = [f"  {forms}\n      {meaning}" for forms, meaning in query_help_lines()]
-    return "query terms (combine with AND; docs/query.md has more):\n" + "\n".join(lines)
+    return "query terms (combine with AND; docs/query.md has more):\n" + "\n".join(lines) + "\n\n" + export_epilog()
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -87,6 +93,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="only specs that run on this machine (or on --host): host=PLATFORM-OS-TARGET",
     )
+    add_export(p, "the specs found")
 
 
 COMMAND = Command(

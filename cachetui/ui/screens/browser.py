@@ -52,8 +52,23 @@ from ..state import (
 )
 from ..widgets import DetailPane, LoadingPanel, PackageTree, SearchBar, SpecTable
 from ..widgets.search import QueryInput
+from .export import ExportScreen
 from .spec import SpecScreen
 from .tags import TagPairScreen
+
+
+def remapped_marks(catalog: Catalog, marks: dict[int, Spec]) -> dict[int, Spec]:
+    """The marks in a reloaded catalog: each spec by its hash and tag (a spec without a hash, or gone, is dropped)."""
+    kept = {}
+    for spec in marks.values():
+        if not spec.hash:
+            continue
+        for found in catalog.lookup_hash(spec.hash):
+            if found.tag == spec.tag and found.hash == spec.hash:
+                kept[found.row] = found
+                break
+    return kept
+
 
 NARROW_WIDTH = 120  # below this, the tree is narrower and hides while the spec table has focus (the table needs ~95)
 SHORT_HEIGHT = 32  # below this (or narrow), the summary folds to one line while the spec table has focus
@@ -125,6 +140,7 @@ class BrowserScreen(CopyActions, Screen[None]):
         self._detail_requested = self._detail_answered = 0
         self._focus_table_on_detail = False
         self._focus_after_query: str | None = None  # "tree" or "table" once the submitted query's results show
+        self.marks: dict[int, Spec] = {}  # catalog row -> spec, marked with x; the table draws them
 
     # --- layout -------------------------------------------------------------------
 
@@ -161,6 +177,7 @@ class BrowserScreen(CopyActions, Screen[None]):
         return self.query_one("#loading", LoadingPanel)
 
     def on_mount(self) -> None:
+        self.table.marks = self.marks
         self._fit_size(self.app.size.width, self.app.size.height)
         self.search.show_host(str(self.host) if self.host is not None else "")
         self._update_tree_title()
@@ -197,7 +214,11 @@ class BrowserScreen(CopyActions, Screen[None]):
         self.search.show_loading(text)
 
     def show_catalog(self, catalog: Catalog) -> None:
-        """The catalog is loaded (or reloaded): run the current query over it."""
+        """The catalog is loaded (or reloaded): run the current query over it; the marks follow their specs."""
+        if self.model is not None and self.marks:
+            kept = remapped_marks(catalog, self.marks)
+            self.marks.clear()
+            self.marks.update(kept)
         self.model = BrowseModel(catalog, self.host)
         if self.diff is not None:
             self.diff = self.model.compare(self.diff.tag_a, self.diff.tag_b)  # runs the query
@@ -542,6 +563,23 @@ class BrowserScreen(CopyActions, Screen[None]):
 
     def action_sort_reverse(self) -> None:
         self.table.action_sort_reverse()
+
+    def action_clear_marks(self) -> None:
+        """X: unmark every spec."""
+        count = len(self.marks)
+        self.marks.clear()
+        self.table.refresh_marks()
+        self.notify(f"{count:,} spec{'s' if count != 1 else ''} unmarked", markup=False, timeout=3)
+
+    def action_export(self) -> None:
+        """e: write the marked specs for Spack (spack.yaml, a script, JSON Lines)."""
+        if not self.marks:
+            self.notify("Nothing marked: x marks the spec under the cursor.", severity="warning", markup=False)
+            return
+        self.app.push_screen(ExportScreen(list(self.marks.values()), "marked"))
+
+    def action_show_environment(self) -> None:
+        self.app.show_environment()  # type: ignore[attr-defined]  # CacheTuiApp
 
     def action_show_problems(self) -> None:
         self.app.show_problems()  # type: ignore[attr-defined]  # CacheTuiApp

@@ -115,14 +115,15 @@ def mirror_text(data: DetailData) -> Text:
     return Text(no_mirror_reason(data.selection.tag or "", data.mirror_source), style="dim")
 
 
-def position_line(data: DetailData, row: int) -> Text:
-    """Where the cursor is in the whole result, like fzf's counter: ``1,204/162,701``, and the order."""
+def position_line(data: DetailData, row: int, marked: int = 0) -> Text:
+    """Where the cursor is in the whole result, like fzf's counter: ``1,204/162,701``, the order, the marks."""
     order = (
         f"sorted by {data.sort.column}{' (reversed)' if data.sort.reverse else ''}"
         if data.sort.column
         else ("oldest first" if data.sort.reverse else "newest first")
     )
-    return Text(f"{row + 1:,}/{data.matched:,} · {order}")
+    marks = f" · {marked:,} marked (e: export)" if marked else ""
+    return Text(f"{row + 1:,}/{data.matched:,} · {order}{marks}")
 
 
 def field_lines(data: DetailData, spec: Spec, row: int) -> list[Text]:
@@ -220,7 +221,7 @@ class DetailPane(Vertical):
 
     def _cursor_moved(self, row: int, total: int) -> None:
         if self.data is not None and total:
-            self.query_one("#position-line", Line).update(position_line(self.data, row))
+            self.query_one("#position-line", Line).update(position_line(self.data, row, len(self.table.marks)))
             if self.fields_shown:
                 self._draw_summary()
 

@@ -6,7 +6,8 @@ specs scrolls, pages and jumps as fast as one of ten: there is no cap. A
 small LRU cache keeps rendered lines while the cursor moves. The header is a
 fixed first line; the cursor's position goes to ``on_cursor`` (a plain call,
 not a message) so the detail pane's ``row/total`` is drawn in the same frame
-as the cursor: a message would arrive a frame later.
+as the cursor: a message would arrive a frame later. A marked spec has ``*``
+in the row's first cell (the marks belong to the screen: ``marks``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from cachetui.catalog import Spec
 from ..actions import TABLE, bindings_for
 from ..columns import BY_ID, fit, fit_widths, natural_widths, sortable, title
 from ..state import DetailData, SortOrder
+
+MARK = "*"  # a marked spec's first cell: readable without colour, and ASCII
 
 
 class SpecTable(ScrollView, can_focus=True):
@@ -83,6 +86,9 @@ class SpecTable(ScrollView, can_focus=True):
     class DetailsRequested(_SpecMessage):
         """Space on a spec row: show all of its fields (also in pick mode)."""
 
+    class MarksChanged(_Message):
+        """A spec was marked or unmarked (``x``)."""
+
     class SortRequested(_Message):
         """Another order was asked for (``s``, ``r`` or a header click)."""
 
@@ -98,7 +104,8 @@ class SpecTable(ScrollView, can_focus=True):
         self._widths: list[int] = []
         self._natural: list[int] = []  # widths before fitting to the table
         self._style: Style | None = None
-        self._lines: LRUCache[tuple[int, bool, bool], Strip] = LRUCache(256)
+        self._lines: LRUCache[tuple[int, bool, bool, bool], Strip] = LRUCache(256)
+        self.marks: dict[int, Spec] = {}  # catalog row -> spec; the screen's, shared across results
         self.on_cursor: Callable[[int, int], None] | None = None  # (row, total), 0-based, on every move
 
     # --- public state -------------------------------------------------------------
@@ -198,7 +205,7 @@ class SpecTable(ScrollView, can_focus=True):
             index = round(self.scroll_y) + y - 1
             if index >= self.row_count:
                 return Strip.blank(width, self._base_style())
-            key = (index, index == self.cursor_row, self.has_focus)
+            key = (index, index == self.cursor_row, self.has_focus, self.is_marked(index))
             cached = self._lines.get(key)
             if cached is None:
                 cached = self._lines[key] = self._row(index)
@@ -206,8 +213,11 @@ class SpecTable(ScrollView, can_focus=True):
         scroll_x = round(self.scroll_x)
         return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width)
 
-    def _join(self, cells: list[Text], style: Style) -> Strip:
-        line = Text(" ")
+    def is_marked(self, index: int) -> bool:
+        return bool(self.marks) and self.data is not None and int(self.data.rows[index]) in self.marks
+
+    def _join(self, cells: list[Text], style: Style, lead: str = " ") -> Strip:
+        line = Text(lead)
         for text in cells:
             line.append_text(text)
             line.append("  ")
@@ -231,7 +241,7 @@ class SpecTable(ScrollView, can_focus=True):
             style += self.get_component_rich_style("spec-table--cursor")
         elif index % 2:
             style += self.get_component_rich_style("spec-table--even-row")
-        return self._join(cells, style)
+        return self._join(cells, style, MARK if self.is_marked(index) else " ")
 
     def _base_style(self) -> Style:
         """The widget's own style, computed once per style change (Textual walks the DOM for it)."""
@@ -311,6 +321,27 @@ class SpecTable(ScrollView, can_focus=True):
         spec = self.current_spec
         if spec is not None:
             self.post_message(self.DetailsRequested(self, spec))
+
+    def action_toggle_mark(self) -> None:
+        """x: mark or unmark the highlighted spec, then move to the next one (as fzf's tab)."""
+        spec = self.current_spec
+        if spec is None or self.data is None:
+            return
+        row = int(self.data.rows[self.cursor_row])
+        if self.marks.pop(row, None) is None:
+            self.marks[row] = spec
+        self.post_message(self.MarksChanged(self))
+        before = self.cursor_row
+        self.cursor_row += 1
+        if self.cursor_row == before:  # the last row: the cursor stays, its row is drawn again
+            self.refresh_marks()
+
+    def refresh_marks(self) -> None:
+        """Marks changed outside the table (all cleared): draw the rows again."""
+        self._lines.clear()
+        self.refresh()
+        if self.on_cursor is not None:
+            self.on_cursor(self.cursor_row, self.row_count)
 
     def action_sort_next(self) -> None:
         """Cycle the sort column through the visible columns (then back to the natural order)."""

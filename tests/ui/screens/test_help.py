@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from browser_helpers import burst, dialog_text, query_in_table, settle
+from browser_helpers import burst, query_in_table, settle, whole_dialog_text
 
 from cachetui.ui.actions import ACTIONS, key_display
 from cachetui.ui.screens import HelpScreen
@@ -16,7 +16,7 @@ async def test_help_lists_every_key(make_app):
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        text = " ".join(dialog_text(app).split())
+        text = await whole_dialog_text(pilot)
         for action in ACTIONS:  # every key the registry declares, with its words
             if action.keys and action.help:
                 assert f"{key_display(action.keys)} " in text, action.id

@@ -128,7 +128,7 @@ def as_list(value: object) -> list[Any]:
     return list(value) if isinstance(value, (list, str)) else []
 
 
-def _edges(node: dict[str, Any]) -> Iterator[tuple[str, str, list[str], list[str]]]:
+def edges(node: dict[str, Any]) -> Iterator[tuple[str, str, list[str], list[str]]]:
     """(name, hash, deptypes, virtuals) of each dependency edge, in any DB version's shape."""
     deps = node.get("dependencies")
     if isinstance(deps, dict):  # DB 5
@@ -215,7 +215,7 @@ def _records(installs: dict[str, Any]) -> tuple[list[IndexRecord], list[str]]:
             notes.append(f"record {str(digest)[:7]} has no readable spec")
             continue
         nodes[str(digest)] = (name, node, record)
-    edges_of = {digest: list(_edges(node)) for digest, (_, node, _) in nodes.items()}
+    edges_of = {digest: list(edges(node)) for digest, (_, node, _) in nodes.items()}
     depended = {dep for edges in edges_of.values() for _, dep, _, _ in edges}
     # What a dependency looks like from its dependents: computed once per record, not once per edge.
     # Available here: its binary is in the build cache, or (an install tree's database) it is installed.
@@ -233,12 +233,12 @@ def _records(installs: dict[str, Any]) -> tuple[list[IndexRecord], list[str]]:
     found = []
     for digest, (name, node, record) in nodes.items():
         platform, os_, target = arch_fields(node.get("arch"))
-        edges = edges_of[digest]
+        node_edges = edges_of[digest]
         dependencies = tuple(
             Dependency(dep_hash, *known)
             if (known := as_dependency.get(dep_hash))
             else Dependency(dep_hash, dep_name, "", False)
-            for dep_name, dep_hash, _, _ in edges
+            for dep_name, dep_hash, _, _ in node_edges
         )
         ref_count = record.get("ref_count")
         root = ref_count == 0 if isinstance(ref_count, int) else digest not in depended
@@ -247,7 +247,7 @@ def _records(installs: dict[str, Any]) -> tuple[list[IndexRecord], list[str]]:
                 hash=digest,
                 name=name,
                 version=str(node.get("version", "")),
-                compiler=_compiler(node, edges, nodes),
+                compiler=_compiler(node, node_edges, nodes),
                 platform=platform,
                 os=os_,
                 target=target,
