@@ -15,6 +15,7 @@ from typing import Any
 from .files import read_regular, reason
 
 DEFAULT_TTL = 600.0  # seconds, as Spack's binary_index_ttl
+DEFAULT_HTTP_TIMEOUT = 10.0  # seconds to connect, and for each read, when fetching a mirror's index
 ENV_TTL = "CACHETUI_TTL"
 ENV_CATALOG = "CACHETUI_CATALOG"
 ENV_HOST = "CACHETUI_HOST"
@@ -106,3 +107,31 @@ def ttl_seconds(config: dict[str, Any] | None = None) -> tuple[float, str | None
     if value != value or value < 0:
         return DEFAULT_TTL, f"{where} must be 0 or more seconds; using {DEFAULT_TTL:.0f}"
     return value, None
+
+
+def http_timeout(config: dict[str, Any] | None = None) -> tuple[float, str | None]:
+    """Seconds to connect and to wait for each read from a mirror: ``http_timeout`` in the config file, else 10."""
+    raw = (config or {}).get("http_timeout")
+    if raw is None:
+        return DEFAULT_HTTP_TIMEOUT, None
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not raw > 0:
+        return (
+            DEFAULT_HTTP_TIMEOUT,
+            f"http_timeout in the config file must be seconds above 0; using {DEFAULT_HTTP_TIMEOUT:.0f}",
+        )
+    return float(raw), None
+
+
+def config_mirrors(config: dict[str, Any] | None = None) -> tuple[dict[str, str], list[str]]:
+    """``[mirrors]`` of the config file: name -> URL or path (``develop = "https://binaries.spack.io/develop"``),
+    and a line per entry left out."""
+    table = (config or {}).get("mirrors", {})
+    if not isinstance(table, dict):
+        return {}, ['config.toml: [mirrors] must be a table of name = "URL"']
+    found, problems = {}, []
+    for name, value in table.items():
+        if isinstance(value, str) and value.strip() and "/" not in name and "=" not in name:
+            found[name] = value.strip()
+        else:
+            problems.append(f"config.toml [mirrors]: {name!r} must be a name without '/' or '=' and a URL or path")
+    return found, problems

@@ -16,7 +16,7 @@ LAYERS = [
     ("spack", "procs"),
     ("store",),
     ("query", "sources"),
-    ("scan",),
+    ("scan", "remote"),
     ("snapshot",),
     ("<root>",),
 ]

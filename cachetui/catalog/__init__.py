@@ -15,6 +15,7 @@ from .query.summary import Summary
 from .query.terms import TERMS, Term
 from .query.terms import help_lines as query_help_lines
 from .query.terms import markdown_table as query_markdown_table
+from .remote.mirror import MirrorUnavailable
 from .snapshot.snapshot import SnapshotInfo, list_snapshots, prune_snapshots
 from .sources.concrete import ConcreteReadError, ConcreteSpec, Environment, read_concrete
 from .sources.pages.reader import read_page
@@ -23,6 +24,7 @@ from .spack.command_lines import command_line, install_command, mirror_add_comma
 from .spack.export import EXPORT_NAMES, EXPORTS, export
 from .spack.host import host_from_environment
 from .spack.microarch import Host, UnknownTarget, ancestors, check_target, targets, why_not
+from .spack.mirrors_yaml import spack_mirrors
 from .spack.records import (
     HASH_LENGTH,
     DependencyRef,
@@ -35,6 +37,7 @@ from .spack.records import (
 )
 from .spack.tags import LEGACY_TAG, is_release, is_snapshot, sort_tags, tag_sort_key
 from .spack.text import printable, sparkline
+from .spack.urls import split_url_source, unsupported_scheme
 from .spack.versions import VersionRange, version_key
 from .store.lazy import LazySequence
 from .store.spec_store import DamagedStoreError
@@ -57,6 +60,7 @@ __all__ = [
     "LazySequence",
     "LoadProgress",
     "LoadReport",
+    "MirrorUnavailable",
     "Nearest",
     "NoSourceError",
     "Page",
@@ -103,10 +107,13 @@ __all__ = [
     "resolve_tag",
     "sample_catalog_path",
     "sort_tags",
+    "spack_mirrors",
     "sparkline",
     "split_source",
+    "split_url_source",
     "tag_sort_key",
     "targets",
+    "unsupported_scheme",
     "version_key",
     "why_not",
 ]

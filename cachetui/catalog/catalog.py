@@ -40,6 +40,7 @@ class LoadReport:
     save_snapshot: Callable[[], None] | None = None  # the snapshot still to write (save_later)
     trusted_by_ttl: bool = False  # the snapshot was used without a scan (within its TTL)
     changed_files: int = 0  # files parsed again or gone since the snapshot
+    unreachable: list[str] = field(default_factory=list)  # mirror URLs with no index to answer from, one line each
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -21,10 +22,12 @@ from typing import Any
 import numpy as np
 
 from ..config import cache_dir as default_cache_dir
-from ..config import read_config, snapshot_limits, ttl_seconds
+from ..config import http_timeout, read_config, snapshot_limits, ttl_seconds
 from .catalog import Catalog
 from .procs import spawned
 from .procs.forked import can_fork, fork_supported
+from .remote.mirror import MirrorUnavailable
+from .remote.mirror import fetch as fetch_mirror
 from .scan import discovery
 from .scan.discovery import FileInfo, Previous, Stamp, discover, still_same
 from .scan.freshness import Evidence, evidence, settled_before, still_fresh
@@ -48,6 +51,7 @@ from .sources.parsed import (
     summary_of_notes,
 )
 from .spack.records import Problem
+from .spack.urls import split_url_source
 from .store.hashindex import HashIndex
 from .store.rows import IndexColumns
 from .store.spec_store import ChunkBuilder, DuplicateValueError, SpecStore
@@ -66,11 +70,13 @@ class NoSourceError(Exception):
 
 @dataclass(frozen=True)
 class LoadProgress:
-    phase: str  # "scan", "snapshot", "parse", "index", "save", "done"
+    phase: str  # "download", "scan", "snapshot", "parse", "index", "save", "done"
     done: int = 0
     total: int = 0
     bytes_done: int = 0
-    bytes_total: int = 0
+    bytes_total: int = 0  # 0: not known (a download without a length)
+    label: str = ""  # "download": the URL
+    rate: float = 0.0  # "download": bytes per second so far
 
 
 ProgressCallback = Callable[[LoadProgress], None]
@@ -151,6 +157,52 @@ def source_name(path: str, names: dict[str, str]) -> str:
     return found
 
 
+def _named_sources(
+    sources: Iterable[str],
+    cache_root: str | None,
+    ttl: float,
+    config: dict[str, Any],
+    report: ProgressCallback,
+    notices: list[str],
+) -> tuple[list[tuple[str, str]], list[Problem], tuple[str, ...]]:
+    """(name, path) of each source, a mirror URL by its kept copy (fetched or revalidated now: ``remote``),
+    and those copies; a URL with no index to answer from is a Problem, and when every source is one,
+    MirrorUnavailable."""
+    named: list[tuple[str, str]] = []
+    kept_roots: list[str] = []
+    problems: list[Problem] = []
+    texts = [str(s) for s in sources]
+    timeout, timeout_problem = http_timeout(config)
+    if timeout_problem and any(split_url_source(t) for t in texts):
+        notices.append(timeout_problem)
+    for text in texts:
+        url_source = split_url_source(text)
+        if url_source is None:
+            named.append(split_source(text))
+            continue
+        name, url = url_source
+        keep_root = cache_root or os.path.join(tempfile.gettempdir(), f"cachetui-{os.getuid()}")
+
+        def downloading(where: str, done: int, total: int, rate: float) -> None:
+            report(LoadProgress("download", bytes_done=done, bytes_total=total, label=where, rate=rate))
+
+        try:
+            kept = fetch_mirror(url, keep_root, name=name, ttl=ttl, timeout=timeout, progress=downloading)
+        except MirrorUnavailable as exc:
+            problems.append(Problem(url, str(exc)))
+            continue
+        except OSError as exc:  # the cache directory cannot hold it
+            problems.append(Problem(url, f"{url}: cannot keep its index in {keep_root}: {exc.strerror or exc}"))
+            continue
+        if kept.note:
+            notices.append(kept.note)
+        named.append((kept.name, kept.root))
+        kept_roots.append(kept.root)
+    if problems and not named:
+        raise MirrorUnavailable(problems[0].reason if len(problems) == 1 else "; ".join(p.reason for p in problems))
+    return named, problems, tuple(kept_roots)
+
+
 def split_source(text: str) -> tuple[str, str]:
     """``NAME=PATH`` -> (NAME, absolute PATH); a plain path (or one that exists with its '=') -> ("", path)."""
     text = str(text)
@@ -183,20 +235,61 @@ def load_catalog(
     600) a snapshot whose O(1) evidence still holds is trusted without a scan
     (see ``freshness``); ``refresh`` always scans; ``rebuild`` ignores the
     snapshot on disk (found damaged while answering) and writes a new one.
+    Mirror URLs are fetched into the cache directory and kept (``remote``); without the cache
+    (``use_cache=False``) into a directory of their own, removed once loaded.
     """
+    texts = [str(s) for s in sources]
+    scratch = None
+    if not use_cache and any(split_url_source(t) for t in texts):
+        scratch = tempfile.mkdtemp(prefix="cachetui-mirrors-")
+    try:
+        return _load_catalog(
+            texts,
+            cache_dir=cache_dir,
+            use_cache=use_cache,
+            progress=progress,
+            workers=workers,
+            ttl=ttl,
+            refresh=refresh,
+            rebuild=rebuild,
+            save_later=save_later,
+            scratch=scratch,
+        )
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _load_catalog(
+    sources: Iterable[str],
+    *,
+    cache_dir: str | None = None,
+    use_cache: bool = True,
+    progress: ProgressCallback | None = None,
+    workers: int | None = None,
+    ttl: float | None = None,
+    refresh: bool = False,
+    rebuild: bool = False,
+    save_later: bool = False,
+    scratch: str | None = None,
+) -> Catalog:
+    """``load_catalog``'s work; ``scratch``: where mirror URLs are kept when the cache is not used."""
     # Long on purpose: its steps (snapshot, TTL, scan, parse, save) run in this order; loading/ is the next cut.
     started = time.perf_counter()
     report = progress or (lambda p: None)
-    named = [split_source(s) for s in sources]
-    sources = [path for _, path in named]
-    names = {path: name for name, path in named if name}
-    keys = [f"{name}={path}" if name else path for name, path in named]  # what the snapshot is for
     notices: list[str] = []
+    config, problem = read_config()
     if ttl is None:
-        config, problem = read_config()
         ttl, ttl_problem = ttl_seconds(config)
         notices.extend(n for n in (problem, ttl_problem) if n)
     cache_root = cache_dir or default_cache_dir()
+    mirror_ttl = ttl if use_cache and not refresh else 0.0  # --refresh asks every mirror again
+    named, remote_problems, kept_copies = _named_sources(
+        sources, scratch or cache_root, mirror_ttl, config, report, notices
+    )
+    sources = [path for _, path in named]
+    names = {path: name for name, path in named if name}
+    keys = [f"{name}={path}" if name else path for name, path in named]  # what the snapshot is for
     if use_cache and not cache_root:
         notices.append(
             "working without a snapshot: no cache directory "
@@ -251,11 +344,15 @@ def load_catalog(
             )
         else:
             try:
-                refreshed = _refresh(sources, snapshot, snap_file if use_cache else None, report, workers, names, keys)
+                refreshed = _refresh(
+                    sources, snapshot, snap_file if use_cache else None, report, workers, names, keys, kept_copies
+                )
             except DuplicateValueError:  # a damaged snapshot that only interning noticed
                 notices.append("snapshot tables hold a value twice; rebuilding")
                 snapshot = None
-                refreshed = _refresh(sources, None, snap_file if use_cache else None, report, workers, names, keys)
+                refreshed = _refresh(
+                    sources, None, snap_file if use_cache else None, report, workers, names, keys, kept_copies
+                )
             files, store, hash_index, walk_problems, unchanged = (
                 refreshed.files,
                 refreshed.store,
@@ -265,7 +362,10 @@ def load_catalog(
             )
     pages, page_problems = files.pages_and_problems()
     saved_ranks = snapshot.sort_ranks if snapshot is not None and store is snapshot.store else None
-    catalog = Catalog(pages, store, walk_problems + page_problems, notices, keys, hash_index, saved_ranks)
+    catalog = Catalog(
+        pages, store, remote_problems + walk_problems + page_problems, notices, keys, hash_index, saved_ranks
+    )
+    catalog.load_report.unreachable = [p.reason for p in remote_problems]
     catalog.problems.extend(catalog.duplicate_problems())
 
     catalog.load_report.snapshot_file = snap_file if use_cache else None
@@ -386,6 +486,7 @@ def _refresh(
     workers: int | None,
     names: dict[str, str] | None = None,
     keys: list[str] | None = None,
+    kept_copies: tuple[str, ...] = (),
 ) -> _Refresh:
     """Walk the sources, reuse what the snapshot has of unchanged files, parse the rest.
 
@@ -396,7 +497,7 @@ def _refresh(
     old = snapshot.files if snapshot is not None else None
     previous = None
     if snapshot is not None and old is not None:
-        files_before, ignored_before = old.stamps(snapshot.scan_ns - discovery.SETTLE_NS)
+        files_before, ignored_before = old.stamps(snapshot.scan_ns - discovery.SETTLE_NS, kept_copies)
         previous = Previous(files_before, ignored_before, snapshot.previous_dirs())
     else:
         files_before, ignored_before = {}, {}
@@ -405,6 +506,7 @@ def _refresh(
         previous,
         exclude=os.path.dirname(snap_file) if snap_file else None,
         progress=lambda seen: report(LoadProgress("scan", seen)),
+        settled_under=kept_copies,
     )
     if found.missing and len(found.missing) == len(sources):
         raise NoSourceError(found.missing)
@@ -459,7 +561,7 @@ def _refresh(
             snapshot, reuse, fresh, found.problem_files, found.ignored, report, workers, names or {}
         )
 
-    complete = found.complete and files.reusable(found.settled_ns)
+    complete = found.complete and files.reusable(found.settled_ns, kept_copies)
     same = (
         unchanged
         and snapshot is not None

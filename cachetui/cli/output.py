@@ -110,6 +110,7 @@ class Progress:
     """
 
     PHASES = {
+        "download": "downloading a mirror's index",
         "snapshot": "reading snapshot",
         "scan": "scanning sources",
         "index": "indexing",
@@ -137,6 +138,13 @@ class Progress:
             pass  # progress must never break loading
 
     def _text(self, p: LoadProgress) -> str:
+        if p.phase == "download":
+            from ..catalog import human_size
+
+            total = f"/{human_size(p.bytes_total)}" if p.bytes_total else ""
+            return _printable(
+                f"downloading {p.label}: {human_size(p.bytes_done)}{total} at {human_size(int(p.rate))}/s"
+            )
         if p.phase == "parse" and p.total == 1:
             return "parsing 1 file"  # most likely a large Spack index: 0/1 for seconds says nothing
         if p.phase == "parse" and p.total:

@@ -27,6 +27,12 @@ COMMON_SWITCHES: tuple[tuple[tuple[str, ...], str, str], ...] = (
         "add every index in Spack's local index cache ($SPACK_USER_CACHE_PATH/"
         "cache/indices, default ~/.spack/cache/indices): every mirror your Spack knows, offline",
     ),
+    (
+        ("--spack-mirrors",),
+        "spack_mirrors",
+        "add the mirrors of your Spack configuration (mirrors.yaml in ~/.spack, $SPACK_ROOT/etc/spack, /etc/spack); "
+        "URLs are fetched and kept, as Spack does",
+    ),
     (("--refresh",), "refresh", "check every page now, even within the snapshot's TTL ($CACHETUI_TTL, default 600 s)"),
     (("--debug",), "debug", "show a traceback on errors"),
     (("--ascii",), "ascii", "draw the browser with ASCII only (the default when the locale is not UTF-8)"),
@@ -70,7 +76,7 @@ def _add_common(parser: argparse.ArgumentParser, prefix: str) -> None:
         action="append",
         metavar="PATH",
         default=argparse.SUPPRESS,
-        help=f"page file or directory (repeatable); default: ${ENV_CATALOG} (separated by '{os.pathsep}'), "
+        help=f"page file or directory, Spack mirror, or mirror URL (http/https; NAME=... names it) (repeatable); default: ${ENV_CATALOG} (separated by '{os.pathsep}'), "
         "else the bundled sample catalog",
     )
     group.add_argument(

@@ -36,6 +36,7 @@ def resolve_sources(opts: argparse.Namespace, paths: Sequence[str] = ()) -> tupl
                 _printable(f"no Spack index cache at {cache} (Spack keeps one once it has used a mirror)"), EXIT_USAGE
             )
         given.append(cache)
+    given = _with_mirrors(opts, given)
     if given:
         _check_names(given)
         return given, "args"
@@ -52,13 +53,53 @@ def resolve_sources(opts: argparse.Namespace, paths: Sequence[str] = ()) -> tupl
     return [sample_catalog_path()], "sample"
 
 
+def _with_mirrors(opts: argparse.Namespace, given: list[str]) -> list[str]:
+    """Sources with mirror names resolved: ``-C NAME`` of the config file's ``[mirrors]`` (when no such path
+    exists) is ``NAME=URL``; ``--spack-mirrors`` adds Spack's own; s3:// and OCI URLs are a usage error."""
+    from ..catalog import unsupported_scheme
+    from ..config import config_mirrors, read_config
+
+    configured, problems = config_mirrors(read_config()[0])
+    for problem in problems:
+        _note(opts, _printable(problem))
+    resolved = []
+    for text in given:
+        if text in configured and not os.path.lexists(os.path.expanduser(text)):
+            text = f"{text}={configured[text]}"
+        why = unsupported_scheme(
+            text.partition("=")[2] if "=" in text and "://" not in text.partition("=")[0] else text
+        )
+        if why:
+            raise CliError(_printable(f"-C {text}: {why}"), EXIT_USAGE)
+        resolved.append(text)
+    if getattr(opts, "spack_mirrors", False):
+        from ..catalog import spack_mirrors
+
+        mirrors, notes = spack_mirrors()
+        for note in notes:
+            _note(opts, _printable(note))
+        for name, url in sorted(mirrors.items()):
+            why = unsupported_scheme(url)
+            if why:
+                _note(opts, _printable(f"Spack mirror {name} ({url}) skipped: {why}"))
+                continue
+            if url.startswith("file://"):
+                url = url[len("file://") :]
+            resolved.append(f"{name}={url}")
+        if not mirrors:
+            _note(opts, "--spack-mirrors: no mirror in Spack's configuration (mirrors.yaml)")
+    return resolved
+
+
 def _check_names(given: list[str]) -> None:
     """Usage errors for ``NAME=PATH`` sources that cannot mean what was typed: an empty NAME, or one
     path given under two names (one name would be dropped)."""
-    from ..catalog import split_source
+    from ..catalog import split_source, split_url_source
 
     named: dict[str, str] = {}
     for text in given:
+        if split_url_source(text) is not None:
+            continue
         if text.startswith("=") and not os.path.lexists(os.path.expanduser(text)):
             raise CliError(
                 _printable(f"-C {text!r}: the name before '=' is empty (write NAME=PATH, or PATH)"), EXIT_USAGE
@@ -96,8 +137,10 @@ def _why_missing(source: str) -> str | None:
     """None if the source's path exists; else "symlink loop" or "no such file or directory"."""
     import errno
 
-    from ..catalog import split_source
+    from ..catalog import split_source, split_url_source
 
+    if split_url_source(source) is not None:
+        return None  # fetched when loading: an unreachable mirror is said then
     try:
         os.stat(split_source(source)[1])
     except OSError as exc:
@@ -106,7 +149,8 @@ def _why_missing(source: str) -> str | None:
 
 
 def load(opts: argparse.Namespace, sources: list[str], progress: Progress | None = None) -> Catalog:
-    from ..catalog import load_catalog
+    """The catalog of ``sources``; exit 2 when a mirror URL has no index to answer from (one line)."""
+    from ..catalog import MirrorUnavailable, load_catalog
 
     check_sources(opts, sources)
     if progress is None and not opts.quiet and _isatty(sys.stderr):
@@ -120,11 +164,17 @@ def load(opts: argparse.Namespace, sources: list[str], progress: Progress | None
             refresh=opts.refresh or opts.command == "index",  # index is the explicit refresh
             rebuild=getattr(opts, "rebuild", False),
         )
+    except MirrorUnavailable as exc:
+        raise CliError(_printable(str(exc)), EXIT_USAGE) from None
     finally:
         if progress is not None:
             progress.finish()
     for notice in catalog.notices:
         _note(opts, _printable(notice))
+    unreachable = catalog.load_report.unreachable
+    if unreachable:
+        more = f" (and {len(unreachable) - 1} more mirror(s))" if len(unreachable) > 1 else ""
+        raise CliError(_printable(unreachable[0] + more), EXIT_USAGE)
     return catalog
 
 

@@ -28,6 +28,7 @@ from cachetui.catalog import (
     Environment,
     Host,
     LoadProgress,
+    MirrorUnavailable,
     NoSourceError,
     Spec,
     check_environment,
@@ -270,7 +271,7 @@ class CacheTuiApp(App[str | None]):
             )
         except LoadCancelled:
             return
-        except NoSourceError as exc:
+        except (NoSourceError, MirrorUnavailable) as exc:
             self.post_message(CatalogLoadFailed(str(exc)))
             return
         except BrokenProcessPool:

@@ -161,19 +161,28 @@ def discover(
     previous: Previous | None = None,
     exclude: str | None = None,
     progress: Callable[[int], None] | None = None,
+    settled_under: tuple[str, ...] = (),
 ) -> Discovery:
     """Walk ``sources``, using ``previous`` (the last scan) to skip listing unchanged directories.
 
     ``exclude`` is a directory not to walk (our own snapshot directory);
-    ``progress(files_seen)`` is called every few thousand files (and may raise to cancel).
+    ``progress(files_seen)`` is called every few thousand files (and may raise to cancel);
+    directories under ``settled_under`` (copies cachetui keeps, changed only by renames) are trusted at once.
     """
-    return _Walk(previous or Previous(), exclude, progress).run(sources)
+    return _Walk(previous or Previous(), exclude, progress, settled_under).run(sources)
 
 
 class _Walk:
     """One scan: what it has found so far, and the directories to list again next time."""
 
-    def __init__(self, previous: Previous, exclude: str | None, progress: Callable[[int], None] | None) -> None:
+    def __init__(
+        self,
+        previous: Previous,
+        exclude: str | None,
+        progress: Callable[[int], None] | None,
+        settled_under: tuple[str, ...] = (),
+    ) -> None:
+        self.settled_under = tuple(root.rstrip(os.sep) for root in settled_under)
         self.scan_ns = time.time_ns()
         self.settled = self.scan_ns - SETTLE_NS
         self.known, self.known_ignored, self.known_dirs = previous.files, previous.ignored, previous.dirs
@@ -213,11 +222,14 @@ class _Walk:
                 st.st_mtime_ns,
                 st.st_ctime_ns,
                 st.st_ino,
-                path not in self.troubled and max(st.st_mtime_ns, st.st_ctime_ns) < self.settled,
+                path not in self.troubled and (max(st.st_mtime_ns, st.st_ctime_ns) < self.settled or self._kept(path)),
             )
             for path, st in self.scanned
         ]
         return Discovery(self.files, self.problems, self.missing, self.problem_files, dirs, self.ignored, self.scan_ns)
+
+    def _kept(self, path: str) -> bool:
+        return any(path == root or path.startswith(root + os.sep) for root in self.settled_under)
 
     def trouble(self, path: str, why: str) -> None:
         self.problems.append(Problem(path, why))

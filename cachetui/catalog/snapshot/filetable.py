@@ -6,6 +6,7 @@ arrays and interned string lists they cost milliseconds.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -60,14 +61,17 @@ class FileTable:
         problems = [Problem(paths[i], note) for i, note in sorted(self.notes.items())]
         return pages, problems
 
-    def stamps(self, settled_ns: int) -> tuple[dict[str, Stamp | None], dict[str, Stamp | None]]:
+    def stamps(
+        self, settled_ns: int, settled_under: tuple[str, ...] = ()
+    ) -> tuple[dict[str, Stamp | None], dict[str, Stamp | None]]:
         """(candidate pages, silently skipped files): path -> stamp, or None where it must be read again.
 
         A stamp is reusable only if it was older than the settle time of the scan
         that recorded it (a rewrite within the same clock tick would not change it)
-        and the read did not fail (a failed read may succeed now).
+        and the read did not fail (a failed read may succeed now). Files under ``settled_under`` (copies
+        cachetui keeps, only ever replaced by a rename: a new inode) are settled as soon as they are there.
         """
-        settled = (np.maximum(self.mtime, self.ctime) < settled_ns) & (self.rows != UNREADABLE)
+        settled = (self._settled(settled_ns, settled_under)) & (self.rows != UNREADABLE)
         stamps = zip(self.size.tolist(), self.mtime.tolist(), self.ctime.tolist(), self.ino.tolist())
         files: dict[str, Stamp | None] = {}
         ignored: dict[str, Stamp | None] = {}
@@ -75,9 +79,17 @@ class FileTable:
             (ignored if rows == IGNORED else files)[path] = stamp if ok else None
         return files, ignored
 
-    def reusable(self, settled_ns: int) -> bool:
+    def reusable(self, settled_ns: int, settled_under: tuple[str, ...] = ()) -> bool:
         """Every file's stamp can be trusted (see ``stamps``)."""
-        return bool(np.all(np.maximum(self.mtime, self.ctime) < settled_ns) and not np.any(self.rows == UNREADABLE))
+        return bool(np.all(self._settled(settled_ns, settled_under)) and not np.any(self.rows == UNREADABLE))
+
+    def _settled(self, settled_ns: int, settled_under: tuple[str, ...]) -> np.ndarray:
+        settled: np.ndarray = np.maximum(self.mtime, self.ctime) < settled_ns
+        if settled_under and not settled.all():
+            prefixes = tuple(root.rstrip(os.sep) + os.sep for root in settled_under)
+            for i in np.flatnonzero(~settled).tolist():
+                settled[i] = self.paths[i].startswith(prefixes)
+        return settled
 
     def stamp_items(self) -> Iterator[tuple[str, Stamp]]:
         """(path, stamp) of every file, for a stat pass."""

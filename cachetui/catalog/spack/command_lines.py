@@ -14,6 +14,7 @@ import shlex
 
 from .tags import LEGACY_TAG
 from .text import is_plain
+from .urls import url_of_kept
 
 SITE_MIRROR_URL = "https://binaries.spack.io/{tag}"
 
@@ -64,7 +65,11 @@ def no_mirror_reason(tag: str, source: str | None) -> str:
 
 
 def index_mirror_url(tag: str, source: str) -> str | None:
-    """The mirror a Spack-index tag stands for, from the file it was read from; None for a page."""
+    """The mirror a Spack-index tag stands for, from the file it was read from; None for a page.
+    A mirror fetched over HTTP is its URL (``urls.url_of_kept``), not the copy kept in the cache."""
+    fetched = url_of_kept(source)
+    if fetched is not None:
+        return fetched
     v3 = os.path.join("v3", "manifests", "index", "index.manifest.json")
     v2 = os.path.join("build_cache", "index.json")
     if source.endswith(os.sep + v3):

@@ -14,9 +14,10 @@ from textual.widgets import ProgressBar, Static
 
 from cachetui.catalog import LoadProgress, human_size
 
-from ..safe import literal
+from ..safe import literal, plain
 
 PHASES = {
+    "download": "downloading",
     "snapshot": "reading the snapshot",
     "scan": "looking for pages and Spack indexes",
     "parse": "reading",
@@ -28,6 +29,10 @@ PHASES = {
 
 def describe(progress: LoadProgress) -> str:
     text = PHASES.get(progress.phase, progress.phase)
+    if progress.phase == "download":
+        total = f" of {human_size(progress.bytes_total)}" if progress.bytes_total else ""
+        rate = f" at {human_size(int(progress.rate))}/s" if progress.rate else ""
+        return f"{text} {plain(progress.label)}: {human_size(progress.bytes_done)}{total}{rate}"
     if progress.phase == "scan" and progress.done:
         text += f": {progress.done:,} files"
     if progress.phase == "parse" and progress.total == 1:
@@ -65,6 +70,8 @@ class LoadingPanel(Vertical):
         bar = self.query_one(ProgressBar)
         if progress.phase == "parse" and progress.total > 1:
             bar.update(total=progress.total, progress=progress.done)
+        elif progress.phase == "download" and progress.bytes_total:
+            bar.update(total=progress.bytes_total, progress=progress.bytes_done)
         elif progress.phase in ("index", "save", "done"):
             bar.update(total=1, progress=1)
         else:
