@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from cachetui.catalog import load_catalog, sample_catalog_path
+from cachetui.catalog import load_catalog, read_concrete, sample_catalog_path
 from cachetui.ui.app import CacheTuiApp
 
 from .catalog import Host
@@ -116,6 +116,30 @@ async def dependencies_view(pilot) -> None:
     await pilot.pause(0.3)
 
 
+async def marks_view(pilot) -> None:
+    await search(pilot, "zlib-ng")
+    await pilot.press("tab", "enter")
+    await settle(pilot)
+    await pilot.press("x", "x", "down", "x")  # three marked, one left out
+    await pilot.pause(0.3)
+
+
+async def environment_view(pilot) -> None:
+    await settle(pilot)
+    for _ in range(50):  # the environment is checked once the catalog is up
+        if type(pilot.app.screen).__name__ == "EnvironmentScreen":
+            break
+        await pilot.pause(0.05)
+    await pilot.press("space")  # the first root's dependencies
+    await pilot.pause(0.3)
+
+
+async def nearest_view(pilot) -> None:
+    await environment_view(pilot)
+    await pilot.press("enter")  # the first root: not in the mirror, its nearest binaries beside it
+    await pilot.pause(0.3)
+
+
 async def help_view(pilot) -> None:
     await settle(pilot)
     await pilot.press("f1")
@@ -139,6 +163,7 @@ class Shot:
     drive: Callable[..., Awaitable[None]]
     broken_pages: bool = False
     index_mirror: bool = False  # add the repository's sample Spack mirror (tests/fixtures/index/v3-mirror)
+    environment: bool = False  # check --browse of a lock made from that mirror (``_environment_lock``)
 
 
 SHOTS = [
@@ -153,7 +178,49 @@ SHOTS = [
     Shot("diff.svg", (140, 36), diff_view),
     Shot("dependencies.svg", (110, 40), dependencies_view, index_mirror=True),
     Shot("problems.svg", (100, 20), problems_view, broken_pages=True),
+    Shot("marks.svg", (120, 32), marks_view),
+    Shot("check.svg", (120, 32), environment_view, index_mirror=True, environment=True),
+    Shot("check-nearest.svg", (120, 36), nearest_view, index_mirror=True, environment=True),
 ]
+
+INDEX_MIRROR = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "fixtures", "index", "v3-mirror"
+)
+
+
+def _environment_lock() -> str:
+    """A spack.lock of the sample mirror's hdf5 and zlib, hdf5 asked for with +mpi (so no binary has it),
+    at a fixed path (so regenerated screenshots do not differ by a temp name)."""
+    import json
+
+    blob_dir = os.path.join(INDEX_MIRROR, "blobs", "sha256")
+    (prefix,) = os.listdir(blob_dir)
+    (name,) = os.listdir(os.path.join(blob_dir, prefix))
+    with open(os.path.join(blob_dir, prefix, name), encoding="utf-8") as handle:
+        installs = json.load(handle)["database"]["installs"]
+    nodes = {digest: dict(record["spec"], hash=digest) for digest, record in installs.items()}
+    roots = [d for d, n in nodes.items() if n["name"] in ("hdf5", "zlib") and n["arch"]["target"] == "x86_64_v3"]
+    wanted, todo = set(), list(roots)
+    while todo:
+        digest = todo.pop()
+        if digest not in wanted:
+            wanted.add(digest)
+            todo.extend(edge["hash"] for edge in nodes[digest].get("dependencies", []))
+    lock_nodes = {d: nodes[d] for d in sorted(wanted)}
+    hdf5 = next(d for d in roots if nodes[d]["name"] == "hdf5")
+    changed = dict(lock_nodes.pop(hdf5), parameters={**nodes[hdf5]["parameters"], "mpi": True})
+    changed["hash"] = "hdf5mpiwanted2345hdf5mpiwanted23"
+    lock_nodes[changed["hash"]] = changed
+    lock = {
+        "_meta": {"file-type": "spack-lockfile", "lockfile-version": 6, "specfile-version": 5},
+        "roots": [{"hash": changed["hash"], "spec": "hdf5+mpi"}, *({"hash": d} for d in roots if d != hdf5)],
+        "concrete_specs": lock_nodes,
+    }
+    path = os.path.join(tempfile.gettempdir(), "cachetui-screenshot-env", "spack.lock")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(lock, handle)
+    return path
 
 
 def _broken_pages() -> str:
@@ -174,13 +241,12 @@ async def take(shot: Shot, out_dir: str) -> str:
     if shot.broken_pages:
         sources.append(_broken_pages())
     if shot.index_mirror:
-        sources.append(
-            os.path.join(
-                os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "fixtures", "index", "v3-mirror"
-            )
-        )
+        sources.append(INDEX_MIRROR)
     catalog = load_catalog(sources, use_cache=False)
-    app = CacheTuiApp(catalog=catalog, environ={}, tmux_loader=lambda text: True, host=SCREENSHOT_HOST)
+    environment = read_concrete(_environment_lock()) if shot.environment else None
+    app = CacheTuiApp(
+        catalog=catalog, environ={}, tmux_loader=lambda text: True, host=SCREENSHOT_HOST, environment=environment
+    )
     async with app.run_test(size=shot.size, notifications=True) as pilot:
         await shot.drive(pilot)
         return app.save_screenshot(shot.name, path=out_dir)

@@ -35,12 +35,16 @@ def status_word(check: SpecCheck) -> str:
 
 
 def node_label(check: SpecCheck) -> Text:
-    """``cached    hdf5@1.14.3 /abc1234  develop, v0.23.0  runs here`` (the word first, fixed width)."""
+    """``cached    hdf5@1.14.3 /abc1234 (root)  runs here  in develop, v0.23.0``: the word first, then the spec,
+    whether it runs here, and where its binary is (or what its nearest differs in) last, where a narrow
+    screen cuts it."""
     spec = check.spec
     text = Text(f"{status_word(check):<10}", style="bold" if check.missing else "")
     text.append_text(literal(f"{spec.label} /{spec.hash[:7]}"))
     if spec.root:
         text.append(" (root)", style="bold")
+    if check.runs_here is not None:
+        text.append("  runs here" if check.runs_here else "  not here")
     if spec.is_external:
         text.append_text(literal(f"  at {spec.external}", style="dim"))
     elif check.cached:
@@ -53,8 +57,6 @@ def node_label(check: SpecCheck) -> Text:
         text.append_text(literal(f"  nearest /{best.spec.short_hash} {best.text()}", style="dim"))
     else:
         text.append("  no binary of this package", style="dim")
-    if check.runs_here is not None:
-        text.append("  runs here" if check.runs_here else "  not here")
     return text
 
 
@@ -111,7 +113,10 @@ class EnvironmentScreen(CopyActions, DialogScreen[None]):
         tree.focus()
 
     def _add(self, parent: TreeNode[SpecCheck], check: SpecCheck) -> None:
-        parent.add(node_label(check), data=check, allow_expand=bool(check.spec.dependencies))
+        label, opens = node_label(check), bool(check.spec.dependencies)
+        if not opens:  # where the others have their arrow: the words line up
+            label = Text("  ") + label
+        parent.add(label, data=check, allow_expand=opens)
 
     def update_report(self, report: CheckReport) -> None:
         """The catalog changed: the same environment checked again."""
