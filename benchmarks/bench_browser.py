@@ -140,7 +140,9 @@ def run_app(name: str, command: list[str], args: argparse.Namespace, own_keys: b
         if own_keys:
             pane.settle(pane.send("Enter"), args.quiet)  # the first package's specs
         for key in MOVES:
-            got.setdefault("moving", []).append(pane.settle(pane.send(key), args.quiet))
+            took = pane.settle(pane.send(key), args.quiet)
+            got.setdefault("moving", []).append(took)
+            got.setdefault(f"moving {key}", []).append(took)
         if own_keys:
             for key in OWN:
                 got.setdefault(key, []).append(pane.settle(pane.send(key), args.quiet))
@@ -198,6 +200,11 @@ def main() -> int:
             f" | {p95(b) * ms:,.0f} ms | {statistics.median(a) / statistics.median(b):.2f}x | {p95(a) / p95(b):.2f}x"
             f" | {len(a)} |"
         )
+    print("\n| moving, by key | cachetui median | floor median |")
+    print("|---|---:|---:|")
+    for key in dict.fromkeys(MOVES):
+        a, b = mine[f"moving {key}"], base[f"moving {key}"]
+        print(f"| {key} | {statistics.median(a) * ms:,.0f} ms | {statistics.median(b) * ms:,.0f} ms |")
     print("\n| cachetui key | median | max | n |")
     print("|---|---:|---:|---:|")
     for key in (*OWN, "D", "D enter"):

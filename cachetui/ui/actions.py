@@ -27,6 +27,7 @@ TABLE = "table"  # the spec table
 SPEC = "spec"  # the spec screen (one spec's fields)
 DIALOG = "dialog"  # help, problems and the tag picker
 TAGS = "tags"  # the tag picker
+PICK_LIST = "pick list"  # the tag picker's list (``widgets.PickList``)
 ENVIRONMENT = "environment"  # a checked environment (``cachetui check FILE --browse``)
 
 SCOPE_NAMES = {
@@ -37,6 +38,7 @@ SCOPE_NAMES = {
     SPEC: "spec screen",
     DIALOG: "dialogs",
     TAGS: "tag picker",
+    PICK_LIST: "tag list",
     ENVIRONMENT: "environment",
 }
 
@@ -261,6 +263,13 @@ ACTIONS: tuple[Action, ...] = (
         action="app.help",
         priority=True,
     ),
+    Action("pick.cursor_down", "down", (PICK_LIST,), "Down", "", action="cursor_down"),
+    Action("pick.cursor_up", "up", (PICK_LIST,), "Up", "", action="cursor_up"),
+    Action("pick.page_down", "pagedown", (PICK_LIST,), "Page down", "", action="page_down"),
+    Action("pick.page_up", "pageup", (PICK_LIST,), "Page up", "", action="page_up"),
+    Action("pick.first", "home", (PICK_LIST,), "First", "", action="first"),
+    Action("pick.last", "end", (PICK_LIST,), "Last", "", action="last"),
+    Action("pick.pick", "enter", (PICK_LIST,), "Pick", "pick the highlighted tag", action="pick"),
     Action(
         "tags.filter",
         "slash",

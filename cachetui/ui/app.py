@@ -19,6 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from textual import events, work
 from textual.app import App
+from textual.screen import Screen
 from textual.timer import Timer
 
 from cachetui import signals
@@ -225,6 +226,21 @@ class CacheTuiApp(App[str | None]):
                 self.hold_keys(HOLD_SECONDS if self.browser.typing else TREE_HOLD_SECONDS)
                 return
         await super().on_event(event)
+
+    @property
+    def _background_screens(self) -> list[Screen]:
+        """No screen is drawn under an opaque one (every dialog here is opaque).
+
+        Textual keeps the screen below the top one "current": it lays it out and redraws it, and each of
+        its changes redraws the dialog over it (the browser's footer changes when a dialog takes the keys:
+        opening the tag picker drew the screen four times). Nothing of it shows through an opaque dialog.
+        """
+        screens = super()._background_screens
+        try:
+            covered = self.screen.styles.background.a == 1
+        except Exception:  # no screen yet
+            return screens
+        return [] if covered else screens
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While typing in the search bar, q is a letter: hide it from the footer.

@@ -218,6 +218,27 @@ def fit_widths(columns: Sequence[str], widths: Sequence[int], available: int, ga
     return fitted
 
 
+def fit_plain(text: Text, width: int, column: str) -> str | None:
+    """``fit`` for the common cell, as a plain string: one style and ASCII (as most page strings are); None
+    for any other (``fit`` then does it). The table draws a screen of rows a key with these."""
+    plain = text.plain
+    if text.spans or not plain.isascii():
+        return None
+    if len(plain) > width:
+        if BY_ID[column].cut == "middle" and width >= 5:
+            head = (width - 2) // 2  # as ``fit``: the end keeps the extra cell
+            plain = plain[:head] + ELLIPSIS + plain[len(plain) - (width - 1 - head) :]
+        else:
+            plain = plain[: max(0, width - 1)] + ELLIPSIS if width else ""
+    gap = width - len(plain)
+    align = BY_ID[column].align
+    if align == "right":
+        return " " * gap + plain
+    if align == "center":
+        return " " * (gap // 2) + plain + " " * (gap - gap // 2)
+    return plain + " " * gap
+
+
 def fit(text: Text, width: int, column: str) -> Text:
     """``text`` (a fresh cell, changed in place) cut with an ellipsis or padded to ``width`` cells, aligned."""
     if text.cell_len > width:

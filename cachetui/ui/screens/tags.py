@@ -5,11 +5,11 @@ from __future__ import annotations
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Input, Static
 
 from ..actions import TAGS, bindings_for
-from ..safe import literal, plain
+from ..safe import plain
+from ..widgets import PickList
 from .dialog import DialogScreen
 
 
@@ -19,8 +19,11 @@ class TagPairScreen(DialogScreen[tuple[str, str] | None]):
     DEFAULT_CSS = """
     TagPairScreen {
         & #tags-box { max-width: 60; }
-        & #tags-prompt { margin-bottom: 1; }
+        /* Fixed heights: a box that sizes itself to its content is laid out again as the content
+           arrives, and each layout redrew the whole screen (four times before the list showed). */
+        & #tags-prompt { height: 2; margin-bottom: 1; }
         & #tags-filter { border: none; height: 1; padding: 0; margin-bottom: 1; }
+        & #tags-list { height: 1fr; }
     }
     """
     BINDINGS = [*DialogScreen.BINDINGS, *bindings_for(TAGS)]
@@ -30,19 +33,15 @@ class TagPairScreen(DialogScreen[tuple[str, str] | None]):
         self.tags = tags
         self.defaults = (first, second)
         self.tag_a: str | None = None
+        self._prompt_side = 0
 
     def compose(self) -> ComposeResult:
         with Vertical(id="tags-box", classes="dialog") as box:
             box.border_title = "compare two tags"
             box.border_subtitle = "enter picks · esc back"
-            yield Static("", id="tags-prompt", markup=False)
+            yield Static(self._prompt(0), id="tags-prompt", markup=False)
             yield Input(placeholder="/ filters the tags", id="tags-filter")
-            yield OptionList(*self._options(""), id="tags-list")
-
-    def _options(self, text: str) -> list[Option]:
-        """The tags containing ``text`` (any case), each keeping its index in ``tags`` as its id."""
-        wanted = text.lower()
-        return [Option(literal(tag), id=str(i)) for i, tag in enumerate(self.tags) if wanted in tag.lower()]
+            yield PickList(self.tags, id="tags-list")
 
     def action_filter(self) -> None:
         """/: type to narrow the list."""
@@ -50,49 +49,46 @@ class TagPairScreen(DialogScreen[tuple[str, str] | None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        options = self.query_one(OptionList)
-        options.clear_options()
-        options.add_options(self._options(event.value))
-        if options.option_count:
-            options.highlighted = 0
+        self.query_one(PickList).set_filter(event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in the filter picks the highlighted tag."""
         event.stop()
-        options = self.query_one(OptionList)
+        options = self.query_one(PickList)
         if options.highlighted is not None:
             options.focus()
-            options.action_select()
+            options.action_pick()
 
     def on_key(self, event: events.Key) -> None:
         if event.key == "down" and isinstance(self.focused, Input):
             event.stop()
-            self.query_one(OptionList).focus()
+            self.query_one(PickList).focus()
 
     def on_mount(self) -> None:
         self._ask(0)
 
+    def _prompt(self, side: int) -> str:
+        if side == 0:
+            return "A: the tag to compare from (older), e.g. the release you use"
+        return f"B: the tag to compare {plain(self.tag_a)} with (newer)"
+
     def _ask(self, side: int) -> None:
-        prompt = (
-            "A: the tag to compare from (older), e.g. the release you use"
-            if side == 0
-            else f"B: the tag to compare {plain(self.tag_a)} with (newer)"
-        )
-        self.query_one("#tags-prompt", Static).update(prompt)
-        options = self.query_one(OptionList)
+        if side != self._prompt_side:  # the first prompt is composed: no update, no second layout
+            self._prompt_side = side
+            self.query_one("#tags-prompt", Static).update(self._prompt(side))
+        options = self.query_one(PickList)
         filter_ = self.query_one("#tags-filter", Input)
         if filter_.value:  # each side starts from the whole list
             with self.prevent(Input.Changed):
                 filter_.value = ""
-            options.clear_options()
-            options.add_options(self._options(""))
+            options.set_filter("")
         default = self.defaults[side]
-        options.highlighted = self.tags.index(default) if default in self.tags else 0
+        options.highlight_item(self.tags.index(default) if default in self.tags else 0)
         options.focus()
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_pick_list_picked(self, event: PickList.Picked) -> None:
         event.stop()
-        tag = self.tags[int(event.option.id or 0)]
+        tag = self.tags[event.index]
         if self.tag_a is None:
             self.tag_a = tag
             self._ask(1)
@@ -103,11 +99,11 @@ class TagPairScreen(DialogScreen[tuple[str, str] | None]):
 
     def action_scroll_down(self) -> None:
         """j: the next tag (the list scrolls with its highlight)."""
-        self.query_one(OptionList).action_cursor_down()
+        self.query_one(PickList).action_cursor_down()
 
     def action_scroll_up(self) -> None:
         """k: the previous tag."""
-        self.query_one(OptionList).action_cursor_up()
+        self.query_one(PickList).action_cursor_up()
 
     def action_close(self) -> None:
         """esc: back from B to A, or cancel."""

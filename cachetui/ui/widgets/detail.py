@@ -190,8 +190,10 @@ class DetailPane(Vertical):
         with Horizontal(id="mirror-line"):
             yield Static(Text("mirror", style="bold"), id="mirror-label", markup=False)
             yield Static("", id="mirror-command", markup=False)
-        yield SpecTable(id="specs")
+        # Above the table, not below: the rows a key changes and the counter are drawn together, and Textual
+        # redraws the box around both (a counter at the bottom made each j redraw the whole table).
         yield Line(id="position-line")
+        yield SpecTable(id="specs")
 
     @property
     def table(self) -> SpecTable:

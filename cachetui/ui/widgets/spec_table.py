@@ -12,6 +12,7 @@ in the row's first cell (the marks belong to the screen: ``marks``).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 from rich.segment import Segment
@@ -28,10 +29,20 @@ from textual.strip import Strip
 from cachetui.catalog import Spec
 
 from ..actions import TABLE, bindings_for
-from ..columns import BY_ID, fit, fit_widths, natural_widths, sortable, title
+from ..columns import BY_ID, fit, fit_plain, fit_widths, natural_widths, sortable, title
 from ..state import DetailData, SortOrder
 
 MARK = "*"  # a marked spec's first cell: readable without colour, and ASCII
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(style: str) -> Style:
+    return Style.parse(style)
+
+
+def _style(style: str | Style) -> Style:
+    """A cell's style (a name such as "dim", or a Style) as a Style."""
+    return style if isinstance(style, Style) else _parsed(style)
 
 
 class SpecTable(ScrollView, can_focus=True):
@@ -233,15 +244,29 @@ class SpecTable(ScrollView, can_focus=True):
         return self._join(cells, self._base_style() + style)
 
     def _row(self, index: int) -> Strip:
+        """One spec's line: plain cells as segments of their own (``columns.fit_plain``), the rest through Rich."""
         assert self.data is not None
         spec = self.specs[index]
-        cells = [fit(BY_ID[c].cell(spec, self.data, index), w, c) for c, w in zip(self.data.columns, self._widths)]
         style = self._base_style()
         if index == self.cursor_row:
             style += self.get_component_rich_style("spec-table--cursor")
         elif index % 2:
             style += self.get_component_rich_style("spec-table--even-row")
-        return self._join(cells, style, MARK if self.is_marked(index) else " ")
+        segments = [Segment(MARK if self.is_marked(index) else " ", style)]
+        gap = Segment("  ", style)
+        length = 1
+        for column, width in zip(self.data.columns, self._widths):
+            text = BY_ID[column].cell(spec, self.data, index)
+            plain = fit_plain(text, width, column)
+            if plain is not None:
+                cell_style = text.style
+                segments.append(Segment(plain, style + _style(cell_style) if cell_style else style))
+            else:
+                rendered = fit(text, width, column).render(self.app.console)
+                segments.extend(Segment.apply_style((s for s in rendered if s.text != "\n"), style))
+            segments.append(gap)
+            length += width + 2
+        return Strip(segments, length)
 
     def _base_style(self) -> Style:
         """The widget's own style, computed once per style change (Textual walks the DOM for it)."""
