@@ -12,6 +12,7 @@ import asyncio
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Mapping
@@ -70,6 +71,28 @@ def start_process_helpers() -> None:
         pass
 
 
+MMAP_THRESHOLD = 1 << 20  # bytes: larger blocks get pages of their own, given back to the system when freed
+
+
+def return_freed_memory() -> None:
+    """Have glibc give large freed blocks back to the system, instead of keeping them in its heaps.
+
+    Each query builds arrays of a few MB (a mask per row of the result) in a worker thread; glibc's
+    default threshold for giving such a block pages of its own rises to 32 MB as blocks are freed, so
+    they came from the heaps instead and stayed there: the browser's own memory (RssAnon) grew from
+    90 to 165 MiB over a few dozen keys at 100 tags. A fixed threshold keeps it near 90 MiB
+    (docs/benchmarks.md). Nothing to do elsewhere than glibc.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").mallopt(-3, MMAP_THRESHOLD)  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):
+        pass  # not glibc (musl, ...)
+
+
 class LoadCancelled(Exception):
     """Raised from the progress callback to stop a load the user no longer wants."""
 
@@ -121,6 +144,7 @@ class CacheTuiApp(App[str | None]):
         self._load_cancel = threading.Event()
         if catalog is None:
             start_process_helpers()
+        return_freed_memory()
         config_problem = None
         if config is None:
             config, config_problem = read_config()
