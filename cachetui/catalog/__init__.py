@@ -9,7 +9,7 @@ from .catalog import Catalog, LoadReport, QueryResult
 from .changes import UnknownTagError, diff_tags, package_history, resolve_tag
 from .check import FIELDS as CHECK_FIELDS
 from .check import CheckReport, Nearest, SpecCheck, cached_binaries, check_environment
-from .loader import LoadProgress, NoSourceError, load_catalog, split_source
+from .loader import LoadProgress, NoSourceError, load_catalog, revalidate, split_source
 from .query.language import QueryError, SpecQuery, parse_query
 from .query.summary import Summary
 from .query.terms import TERMS, Term
@@ -105,6 +105,7 @@ __all__ = [
     "read_concrete",
     "read_page",
     "resolve_tag",
+    "revalidate",
     "sample_catalog_path",
     "sort_tags",
     "spack_mirrors",

@@ -157,6 +157,33 @@ def source_name(path: str, names: dict[str, str]) -> str:
     return found
 
 
+def revalidate(sources: Iterable[str], *, cache_dir: str | None, use_cache: bool) -> Catalog | None:
+    """The sources checked now, in a helper process where one can start (it walks and, if need be, reads
+    the pages, and writes the new snapshot): the new catalog if anything changed, else None.
+
+    The browser calls it once its first screen is up: the walk over 130,000 pages would otherwise hold
+    this interpreter while the user types (docs/benchmarks.md).
+    """
+    request = (list(sources), cache_dir, use_cache)
+    try:
+        changed, from_snapshot = spawned.in_fresh_process(_revalidated, request)
+    except spawned.SpawnError:  # no helper process here: the check runs in this one
+        changed, from_snapshot = _revalidated(request)
+    if not changed and from_snapshot:
+        return None
+    fresh = load_catalog(sources, cache_dir=cache_dir, use_cache=use_cache)  # the snapshot just written
+    fresh.load_report.changed_files = changed
+    fresh.load_report.from_snapshot = False
+    return fresh
+
+
+def _revalidated(request: tuple[list[str], str | None, bool]) -> tuple[int, bool]:
+    """(files changed since the snapshot, every page came from it) of a load that checks the sources now."""
+    sources, cache_dir, use_cache = request
+    catalog = load_catalog(sources, cache_dir=cache_dir, use_cache=use_cache, refresh=True)
+    return catalog.load_report.changed_files, catalog.load_report.from_snapshot
+
+
 def _named_sources(
     sources: Iterable[str],
     cache_root: str | None,

@@ -35,6 +35,7 @@ from cachetui.catalog import (
     Spec,
     check_environment,
     load_catalog,
+    revalidate,
     sample_catalog_path,
 )
 from cachetui.config import read_config
@@ -52,6 +53,7 @@ HOLD_SECONDS = 2.0  # keys typed ahead are held at most this long for their resu
 TREE_HOLD_SECONDS = 0.2  # enter on a tag node opens nothing: its held keys go on after this
 NEVER_HELD = frozenset({"ctrl+q", "ctrl+c"})  # quitting is never delayed
 REVALIDATE_WAIT = 5.0  # seconds the background check waits for the first screen at most
+REVALIDATE_AFTER = 0.5  # seconds the background check waits after the first answer (its frames are drawn then)
 
 
 def start_process_helpers() -> None:
@@ -351,9 +353,9 @@ class CacheTuiApp(App[str | None]):
     def _revalidate_in_background(self) -> None:
         """The snapshot was shown at once (within its TTL); check the sources and update in place.
 
-        The check walks the source tree, holding the interpreter for seconds on a
-        large site; it starts once the first screen is shown (or after
-        ``REVALIDATE_WAIT`` seconds), so it does not slow that screen down.
+        The check walks the source tree (seconds on a large site) in a helper process (``revalidate``),
+        once the first screen is shown (or after ``REVALIDATE_WAIT`` seconds); this interpreter only
+        waits for it, and reads the new snapshot if something changed.
         """
 
         def check() -> None:
@@ -361,15 +363,15 @@ class CacheTuiApp(App[str | None]):
             while (self.loading or self.browser.busy or self.browser.view is None) and waited < REVALIDATE_WAIT:
                 time.sleep(0.05)
                 waited += 0.05
+            # The answer is in and its frames are being drawn: the helper process starting takes a core.
+            time.sleep(REVALIDATE_AFTER)
             if self._load_cancel.is_set():
                 return
             try:
-                fresh = load_catalog(self.sources, cache_dir=self.cache_dir, use_cache=self.use_cache, refresh=True)
+                fresh = revalidate(self.sources, cache_dir=self.cache_dir, use_cache=self.use_cache)
             except Exception:  # the shown catalog stays; the next start checks again
                 return
-            if not self._load_cancel.is_set() and (
-                fresh.load_report.changed_files or not fresh.load_report.from_snapshot
-            ):
+            if fresh is not None and not self._load_cancel.is_set():
                 self.post_message(CatalogRefreshed(fresh))
 
         threading.Thread(target=check, name="cachetui-revalidate", daemon=True).start()

@@ -162,7 +162,9 @@ class DetailPane(Vertical):
         & #mirror-line { height: auto; padding: 0 1; }
         & #mirror-label { width: 10; }
         & #mirror-command { width: 1fr; height: auto; }
-        & #specs { height: 1fr; scrollbar-size-vertical: 1; scrollbar-size-horizontal: 1; }
+        /* The gutter is kept for the scrollbar whether or not it shows: the columns are fitted once,
+           not again (with a second layout and a second full frame) when the rows outgrow the table. */
+        & #specs { height: 1fr; scrollbar-size-vertical: 1; scrollbar-size-horizontal: 1; scrollbar-gutter: stable; }
         & #position-line { padding: 0 1; color: $text-muted; }
     }
     """
