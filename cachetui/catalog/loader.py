@@ -191,12 +191,13 @@ def _named_sources(
     config: dict[str, Any],
     report: ProgressCallback,
     notices: list[str],
-) -> tuple[list[tuple[str, str]], list[Problem], tuple[str, ...]]:
+) -> tuple[list[tuple[str, str]], list[Problem], tuple[str, ...], bool]:
     """(name, path) of each source, a mirror URL by its kept copy (fetched or revalidated now: ``remote``),
-    and those copies; a URL with no index to answer from is a Problem, and when every source is one,
-    MirrorUnavailable."""
+    those copies, and whether one was written now; a URL with no index to answer from is a Problem, and
+    when every source is one, MirrorUnavailable."""
     named: list[tuple[str, str]] = []
     kept_roots: list[str] = []
+    fetched_now = False
     problems: list[Problem] = []
     texts = [str(s) for s in sources]
     timeout, timeout_problem = http_timeout(config)
@@ -225,9 +226,10 @@ def _named_sources(
             notices.append(kept.note)
         named.append((kept.name, kept.root))
         kept_roots.append(kept.root)
+        fetched_now = fetched_now or kept.changed
     if problems and not named:
         raise MirrorUnavailable(problems[0].reason if len(problems) == 1 else "; ".join(p.reason for p in problems))
-    return named, problems, tuple(kept_roots)
+    return named, problems, tuple(kept_roots), fetched_now
 
 
 def split_source(text: str) -> tuple[str, str]:
@@ -311,9 +313,10 @@ def _load_catalog(
         notices.extend(n for n in (problem, ttl_problem) if n)
     cache_root = cache_dir or default_cache_dir()
     mirror_ttl = ttl if use_cache and not refresh else 0.0  # --refresh asks every mirror again
-    named, remote_problems, kept_copies = _named_sources(
+    named, remote_problems, kept_copies, fetched_now = _named_sources(
         sources, scratch or cache_root, mirror_ttl, config, report, notices
     )
+    refresh = refresh or fetched_now  # a new copy of a mirror's index: a snapshot of the old one is not trusted
     sources = [path for _, path in named]
     names = {path: name for name, path in named if name}
     keys = [f"{name}={path}" if name else path for name, path in named]  # what the snapshot is for
@@ -343,7 +346,7 @@ def _load_catalog(
             snapshot = None
     trusted = None
     if snapshot is not None and snap_file and not refresh:
-        trusted = read_freshness(snap_file, snapshot, ttl, sources)
+        trusted = read_freshness(snap_file, snapshot, ttl, sources, kept_copies)
     scan_started = time.time_ns()
     fresh_evidence = None
     refreshed: _Refresh | None = None
@@ -445,8 +448,11 @@ class _Save:
             write_freshness(snap_file, self.to_save.scan_ns, self.scan_started, self.fresh_evidence, self.walk_problems)
 
 
-def read_freshness(snap_file: str, snapshot: SnapshotData, ttl: float, sources: list[str]) -> list[Problem] | None:
-    """The walk problems to report if the snapshot may be trusted without a scan now; else None."""
+def read_freshness(
+    snap_file: str, snapshot: SnapshotData, ttl: float, sources: list[str], kept: tuple[str, ...] = ()
+) -> list[Problem] | None:
+    """The walk problems to report if the snapshot may be trusted without a scan now; else None.
+    The stamps of ``kept`` mirror copies need not be settled: a new copy forces a scan (``fetched_now``)."""
     if ttl <= 0:
         return None
     try:
@@ -464,7 +470,7 @@ def read_freshness(snap_file: str, snapshot: SnapshotData, ttl: float, sources: 
         return None
     if not 0 <= time.time_ns() - verified < ttl * 1e9:
         return None
-    if not settled_before(recorded, verified - discovery.SETTLE_NS):
+    if not settled_before(recorded, verified - discovery.SETTLE_NS, kept):
         return None  # something moved within the settle window of that check: it may move again unseen
     if not still_fresh(recorded, sources):
         return None

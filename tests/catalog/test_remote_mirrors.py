@@ -207,3 +207,57 @@ def test_the_kept_copy_is_replaced_whole_never_rewritten(served, tmp_path):
     _generate(www, "v2", records=100, seed=3)
     load_catalog([url], cache_dir=str(tmp_path / "cache"), ttl=0)
     assert os.stat(index).st_ino != inode  # a new file renamed into place
+
+
+@pytest.mark.ttl
+def test_a_new_index_fetched_is_never_hidden_by_a_snapshot_trusted_within_its_ttl(served, tmp_path):
+    """The mirror's copy expires while the snapshot is still trusted: the new index is read all the same."""
+    import json
+
+    url = f"{served.url}/v3m"
+    first = load_catalog([url], cache_dir=str(tmp_path / "cache"), ttl=600)
+    again = load_catalog([url], cache_dir=str(tmp_path / "cache"), ttl=600)
+    assert again.load_report.trusted_by_ttl  # a kept copy is trusted as soon as it is written whole
+    (home,) = (tmp_path / "cache" / "mirrors").iterdir()
+    state = json.loads((home / "state.json").read_text())
+    (home / "state.json").write_text(json.dumps({**state, "checked": 0}))  # its TTL passed, not the snapshot's
+    www = tmp_path / "www" / "v3m"
+    shutil.rmtree(www)
+    _generate(www, "v3", records=150, seed=11)
+    after = load_catalog([url], cache_dir=str(tmp_path / "cache"), ttl=600)
+    assert _specs(after) == _specs(load_catalog([str(www)], use_cache=False)) != _specs(first)
+
+
+def test_a_server_that_never_answers_times_out_as_configured(tmp_path, monkeypatch):
+    """``http_timeout`` in the config file: a server that accepts and stays silent is given up on then."""
+    import socket
+    import time
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)  # accepted by the kernel, never answered
+    port = listener.getsockname()[1]
+    config = tmp_path / "xdg" / "cachetui"
+    config.mkdir(parents=True)
+    (config / "config.toml").write_text("http_timeout = 0.5\n")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    started = time.monotonic()
+    with pytest.raises(MirrorUnavailable, match="timed out"):
+        load_catalog([f"http://127.0.0.1:{port}/m"], cache_dir=str(tmp_path / "cache"))
+    assert time.monotonic() - started < 5
+    listener.close()
+
+
+def test_download_progress_is_said_in_bytes_and_rate(served, tmp_path):
+    from cachetui.cli.output import Progress
+    from cachetui.ui.widgets.loading import describe
+
+    seen = []
+    load_catalog([f"{served.url}/v3m"], cache_dir=str(tmp_path / "cache"), progress=seen.append)
+    downloads = [p for p in seen if p.phase == "download"]
+    assert downloads and downloads[-1].bytes_done == downloads[-1].bytes_total > 0
+    assert downloads[-1].label == f"{served.url}/v3m"
+    text = describe(downloads[-1])
+    assert text.startswith(f"downloading {served.url}/v3m: ") and " of " in text and "/s" in text
+    line = Progress(tty=True, plain=False)._text(downloads[-1])
+    assert line.startswith(f"downloading {served.url}/v3m: ") and "/s" in line

@@ -16,9 +16,11 @@ def fake_ui(monkeypatch):
     module.result = None
     module.error = None
     module.notices = []
+    module.environments = []
 
-    def run_browser(sources, *, cache_dir, use_cache, pick=False, host=None, notice=None, ascii=None):
+    def run_browser(sources, *, cache_dir, use_cache, pick=False, host=None, notice=None, ascii=None, environment=None):
         calls.append({"sources": list(sources), "cache_dir": cache_dir, "use_cache": use_cache, "pick": pick})
+        module.environments.append(environment)
         module.notices.append(notice)
         if module.error is not None:
             raise module.error
@@ -116,3 +118,18 @@ def test_the_bundled_sample_is_announced_in_the_browser_and_on_stderr(cli, fake_
     found = cli("find", "zlib", "--limit", "1")
     assert found.code == 0 and "showing the bundled sample" in found.err and "cachetui sync --tag develop" in found.err
     assert "bundled sample" not in cli("find", "zlib", "--limit", "1", "-q").err
+
+
+def test_a_lock_file_given_to_the_browser_is_the_environment_to_check(cli, fake_ui, tmp_path):
+    from pathlib import Path
+
+    lock = Path(__file__).resolve().parents[1] / "fixtures" / "locks" / "v6-all-pythons.lock"
+    assert cli(str(lock)).code == 0
+    assert fake_ui.calls[-1]["sources"] == [sample_catalog_path()]  # the lock is not a catalog source
+    assert fake_ui.environments[-1].kind == "spack.lock v6"
+    assert cli("check", str(lock), "--browse").code == 0
+    assert fake_ui.environments[-1].kind == "spack.lock v6" and len(fake_ui.environments[-1].specs) == 81
+    bad = tmp_path / "broken.lock"
+    bad.write_text("{")
+    run = cli(str(bad))
+    assert run.code == 2 and len(run.err_lines) == 1 and "broken.lock" in run.err

@@ -51,6 +51,7 @@ class KeptMirror:
     name: str  # the tag: the name given, else the URL without its scheme
     root: str  # the kept copy, a mirror root the index readers read
     note: str | None = None  # one line when the copy answers for a server that could not be reached
+    changed: bool = False  # this call wrote a new copy (a snapshot of the old one must not be trusted)
 
 
 DownloadProgress = Callable[[str, int, int, float], None]  # (URL, bytes so far, bytes expected or 0, bytes/s)
@@ -90,7 +91,8 @@ def fetch(
         if not found:
             where = f"{V3_MANIFEST.replace(os.sep, '/')} nor {V2_INDEX.replace(os.sep, '/')}"
             raise MirrorUnavailable(f"{url}: no Spack build cache index there (neither {where} answered)")
-    return mirror
+        changed = _read_state(home).get("fetched") != state.get("fetched")
+    return KeptMirror(url, mirror.name, keep, changed=changed)
 
 
 def _revalidate(

@@ -105,12 +105,17 @@ def evidence(sources: list[str]) -> Evidence:
     return found
 
 
-def settled_before(recorded: object, settled_ns: int) -> bool:
+def settled_before(recorded: object, settled_ns: int, kept: tuple[str, ...] = ()) -> bool:
     """True if every stamp in the evidence is older than ``settled_ns`` (a change within the same
-    clock tick would not move a stamp, so a recent one proves nothing)."""
+    clock tick would not move a stamp, so a recent one proves nothing); directories under ``kept``
+    (copies cachetui writes by renames alone) are not asked to be."""
     if not isinstance(recorded, dict):
         return False
-    stamps = list(recorded.get("dirs", {}).values()) + [git[1] for git in recorded.get("git", {}).values()]
+    roots = tuple(root.rstrip(os.sep) for root in kept)
+    dirs = recorded.get("dirs", {})
+    if roots and isinstance(dirs, dict):
+        dirs = {p: st for p, st in dirs.items() if not any(p == r or p.startswith(r + os.sep) for r in roots)}
+    stamps = list(dirs.values()) + [git[1] for git in recorded.get("git", {}).values()]
     return all(stamp is None or max(stamp[0], stamp[1]) < settled_ns for stamp in stamps)
 
 

@@ -22,7 +22,7 @@ from ..registry import Command
 from ..sources import SAMPLE_NOTE, check_sources, resolve_sources, the_host
 
 if TYPE_CHECKING:
-    from ...catalog import Host
+    from ...catalog import Environment, Host
 
 
 def cmd_browse(opts: argparse.Namespace) -> int:
@@ -33,7 +33,24 @@ def cmd_pick(opts: argparse.Namespace) -> int:
     return _run_browser(opts, pick=True)
 
 
+def _environment_of(opts: argparse.Namespace) -> Environment | None:
+    """A ``*.lock`` among the paths (``cachetui spack.lock``): the environment to check, taken out of them."""
+    locks = [p for p in opts.paths if str(p).endswith(".lock") and os.path.isfile(p)]
+    if not locks:
+        return None
+    if len(locks) > 1:
+        raise CliError("give one lock file to open (cachetui check FILE --browse)", EXIT_USAGE)
+    from ...catalog import ConcreteReadError, read_concrete
+
+    opts.paths = [p for p in opts.paths if p != locks[0]]
+    try:
+        return read_concrete(locks[0])
+    except ConcreteReadError as exc:
+        raise CliError(_printable(str(exc)), EXIT_USAGE) from None
+
+
 def _run_browser(opts: argparse.Namespace, *, pick: bool) -> int:
+    environment = _environment_of(opts)
     sources, origin = resolve_sources(opts, opts.paths)
     if origin == "site":
         _note(opts, _printable(f"no catalog given: opening the synced site pages in {sources[0]}"))
@@ -52,6 +69,7 @@ def _run_browser(opts: argparse.Namespace, *, pick: bool) -> int:
         host=browser_host(opts),
         notice=SAMPLE_NOTE if origin == "sample" else None,
         ascii=True if opts.ascii else None,
+        environment=environment,
     )
     if not pick:
         return EXIT_OK
