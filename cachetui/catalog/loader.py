@@ -8,6 +8,7 @@ Over 600 lines for now: the refresh and the parse pipeline move to loading/ next
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import json
 import os
@@ -267,42 +268,6 @@ def load_catalog(
     Mirror URLs are fetched into the cache directory and kept (``remote``); without the cache
     (``use_cache=False``) into a directory of their own, removed once loaded.
     """
-    texts = [str(s) for s in sources]
-    scratch = None
-    if not use_cache and any(split_url_source(t) for t in texts):
-        scratch = tempfile.mkdtemp(prefix="cachetui-mirrors-")
-    try:
-        return _load_catalog(
-            texts,
-            cache_dir=cache_dir,
-            use_cache=use_cache,
-            progress=progress,
-            workers=workers,
-            ttl=ttl,
-            refresh=refresh,
-            rebuild=rebuild,
-            save_later=save_later,
-            scratch=scratch,
-        )
-    finally:
-        if scratch is not None:
-            shutil.rmtree(scratch, ignore_errors=True)
-
-
-def _load_catalog(
-    sources: Iterable[str],
-    *,
-    cache_dir: str | None = None,
-    use_cache: bool = True,
-    progress: ProgressCallback | None = None,
-    workers: int | None = None,
-    ttl: float | None = None,
-    refresh: bool = False,
-    rebuild: bool = False,
-    save_later: bool = False,
-    scratch: str | None = None,
-) -> Catalog:
-    """``load_catalog``'s work; ``scratch``: where mirror URLs are kept when the cache is not used."""
     # Long on purpose: its steps (snapshot, TTL, scan, parse, save) run in this order; loading/ is the next cut.
     started = time.perf_counter()
     report = progress or (lambda p: None)
@@ -313,6 +278,8 @@ def _load_catalog(
         notices.extend(n for n in (problem, ttl_problem) if n)
     cache_root = cache_dir or default_cache_dir()
     mirror_ttl = ttl if use_cache and not refresh else 0.0  # --refresh asks every mirror again
+    sources = [str(s) for s in sources]  # read twice below
+    scratch = _mirror_scratch(sources, use_cache)
     named, remote_problems, kept_copies, fetched_now = _named_sources(
         sources, scratch or cache_root, mirror_ttl, config, report, notices
     )
@@ -417,7 +384,19 @@ def _load_catalog(
     catalog.load_report.trusted_by_ttl = trusted is not None
     catalog.load_report.changed_files = refreshed.changed if refreshed is not None else 0
     report(LoadProgress("done", len(pages), len(pages)))
+    if scratch is not None:  # read: the copies are not needed any more
+        shutil.rmtree(scratch, ignore_errors=True)
     return catalog
+
+
+def _mirror_scratch(sources: Iterable[str], use_cache: bool) -> str | None:
+    """Without the cache, a directory of its own for the mirror URLs' copies, removed once the load is done
+    (and, if the load fails, when the process ends)."""
+    if use_cache or not any(split_url_source(str(s)) for s in sources):
+        return None
+    scratch = tempfile.mkdtemp(prefix="cachetui-mirrors-")
+    atexit.register(shutil.rmtree, scratch, True)
+    return scratch
 
 
 @dataclass

@@ -127,6 +127,15 @@ async def test_marks_stay_while_the_query_changes(make_app):
         assert "3 marked" in screen_text(app)
 
 
+async def _environment_shown(pilot) -> None:
+    """Wait for the environment's screen: it comes once the catalog is up and the environment checked."""
+    await settle(pilot)
+    for _ in range(50):
+        if isinstance(pilot.app.screen, EnvironmentScreen):
+            return
+        await pilot.pause(0.02)
+
+
 @pytest.fixture
 def environment(sample_catalog, tmp_path):
     """A lock of two specs: one binary of the sample (its hash), and the same spec with another compiler."""
@@ -154,11 +163,7 @@ async def test_a_checked_environment_shows_cached_and_missing_and_the_nearest_si
     env, spec = environment
     app = RecordingApp(catalog=sample_catalog, environ={}, tmux_loader=tmux, config={}, environment=env)
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot)
-        for _ in range(50):
-            if isinstance(app.screen, EnvironmentScreen):
-                break
-            await pilot.pause(0.02)
+        await _environment_shown(pilot)
         assert isinstance(app.screen, EnvironmentScreen)
         text = screen_text(app)
         assert "1 of 2 specs cached (2 roots); 1 would build from source" in text
@@ -198,11 +203,7 @@ async def test_the_environment_of_a_real_lock_opens_without_a_problem(sample_cat
     env = read_concrete(str(LOCKS / "v6-all-pythons.lock"))
     app = RecordingApp(catalog=sample_catalog, environ={}, tmux_loader=tmux, config={}, environment=env)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        for _ in range(50):
-            if isinstance(app.screen, EnvironmentScreen):
-                break
-            await pilot.pause(0.02)
+        await _environment_shown(pilot)
         assert f"0 of {installable} specs cached ({len(lock['roots'])} roots)" in screen_text(app)
         await pilot.press("space")  # a root's dependencies
         await pilot.pause()

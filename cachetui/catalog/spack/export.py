@@ -83,10 +83,8 @@ def json_lines(specs: Sequence[Spec]) -> str:
 
 
 EXPORTS: tuple[Export, ...] = (
-    Export("spack.yaml", "spack.yaml", "an environment of /hash pins and their mirrors", spack_yaml),
-    Export(
-        "script", "install.sh", "a shell script: spack mirror add, keys, install --use-buildcache only", shell_script
-    ),
+    Export("spack.yaml", "spack.yaml", "an environment: /hash pins and their mirrors", spack_yaml),
+    Export("script", "install.sh", "a shell script: mirror add, keys, install from caches", shell_script),
     Export("jsonl", "specs.jsonl", "one JSON object per spec, as find --json", json_lines),
 )
 EXPORT_NAMES = tuple(e.name for e in EXPORTS)

@@ -54,22 +54,8 @@ def _run_browser(opts: argparse.Namespace, *, pick: bool) -> int:
     sources, origin = resolve_sources(opts, opts.paths)
     if origin == "site":
         _note(opts, _printable(f"no catalog given: opening the synced site pages in {sources[0]}"))
-    check_sources(opts, sources)
-    try:
-        from ...ui.app import run_browser
-    except ImportError as exc:
-        raise CliError(f"the browser is not available: {exc}") from exc
-    attach_terminal()
-    signals.save_terminal()
-    picked = run_browser(
-        sources,
-        cache_dir=opts.cache_dir,
-        use_cache=not opts.no_cache,
-        pick=pick,
-        host=browser_host(opts),
-        notice=SAMPLE_NOTE if origin == "sample" else None,
-        ascii=True if opts.ascii else None,
-        environment=environment,
+    picked = open_browser(
+        opts, sources, pick=pick, notice=SAMPLE_NOTE if origin == "sample" else None, environment=environment
     )
     if not pick:
         return EXIT_OK
@@ -77,6 +63,35 @@ def _run_browser(opts: argparse.Namespace, *, pick: bool) -> int:
         return EXIT_NOTHING
     _out(_printable(picked))
     return EXIT_OK
+
+
+def open_browser(
+    opts: argparse.Namespace,
+    sources: list[str],
+    *,
+    pick: bool = False,
+    notice: str | None = None,
+    environment: Environment | None = None,
+    host: Host | None = None,
+) -> str | None:
+    """Run the browser over ``sources`` (exit 2 if none exists); in pick mode, the picked hash."""
+    check_sources(opts, sources)
+    try:
+        from ...ui.app import run_browser
+    except ImportError as exc:
+        raise CliError(f"the browser is not available: {exc}") from exc
+    attach_terminal()
+    signals.save_terminal()
+    return run_browser(
+        sources,
+        cache_dir=opts.cache_dir,
+        use_cache=not opts.no_cache,
+        pick=pick,
+        host=host or browser_host(opts),
+        notice=notice,
+        ascii=True if opts.ascii else None,
+        environment=environment,
+    )
 
 
 def browser_host(opts: argparse.Namespace) -> Host | None:

@@ -68,26 +68,9 @@ def _missing_line(check: SpecCheck) -> str:
 
 def _browse(opts: argparse.Namespace, sources: list[str], environment: Environment, host: Host | None) -> int:
     """The browser over the catalog, opened on the environment (the browser checks it once loaded)."""
-    from ..sources import check_sources
-    from .browse import attach_terminal, browser_host
+    from .browse import open_browser
 
-    check_sources(opts, sources)
-    try:
-        from ...ui.app import run_browser
-    except ImportError as exc:
-        raise CliError(f"the browser is not available: {exc}") from exc
-    from ... import signals
-
-    attach_terminal()
-    signals.save_terminal()
-    run_browser(
-        sources,
-        cache_dir=opts.cache_dir,
-        use_cache=not opts.no_cache,
-        host=host or browser_host(opts),
-        ascii=True if opts.ascii else None,
-        environment=environment,
-    )
+    open_browser(opts, sources, environment=environment, host=host)
     return EXIT_OK
 
 

@@ -197,6 +197,8 @@ def _mine(spec: object, name: str) -> str:
         return " ".join(getattr(spec, "variants", ()))
     if name == "dependencies":
         deps = getattr(spec, "dependencies", ())
+        if not deps:
+            return "none"
         return f"{len(deps)} ({', '.join(n for n, _, _ in deps[:6])}{', ...' if len(deps) > 6 else ''})"
     return str(getattr(spec, name, ""))
 

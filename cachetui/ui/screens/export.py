@@ -47,7 +47,7 @@ class ExportScreen(DialogScreen[None]):
     DEFAULT_CSS = """
     ExportScreen {
         & #export-box { max-width: 90; max-height: 16; height: auto; }
-        & #export-formats { height: auto; max-height: 5; margin-bottom: 1; }
+        & #export-formats { height: auto; max-height: 8; margin-bottom: 1; }
         & #export-path { border: none; height: 1; padding: 0; }
         & #export-status { height: auto; margin-top: 1; }
     }
