@@ -140,6 +140,7 @@ class BrowserScreen(CopyActions, Screen[None]):
         self._detail_requested = self._detail_answered = 0
         self._focus_table_on_detail = False
         self._focus_after_query: str | None = None  # "tree" or "table" once the submitted query's results show
+        self._reveal_on_answer = False  # the panes replace the loading panel when the first answer shows
         self.marks: dict[int, Spec] = {}  # catalog row -> spec, marked with x; the table draws them
 
     # --- layout -------------------------------------------------------------------
@@ -224,9 +225,21 @@ class BrowserScreen(CopyActions, Screen[None]):
             self.diff = self.model.compare(self.diff.tag_a, self.diff.tag_b)  # runs the query
         else:
             self.run_query()
-        self.show_loading(False)
+        if self.loading_panel.display:
+            # The first catalog: the panes show with the first answer, tree, table and summary together,
+            # not empty first and filled a few frames later (each a new layout of the whole screen).
+            self._reveal_on_answer = True
+            self.search.show_loading("")
+        else:
+            self.show_loading(False)
         if self.focused is None:
             self.set_focus(self.search.input)
+
+    def _reveal(self) -> None:
+        if self._reveal_on_answer:  # the search bar said "loading" no more already (show_catalog)
+            self._reveal_on_answer = False
+            self.loading_panel.display = False
+            self.main_area.display = True
 
     # --- queries --------------------------------------------------------------------
 
@@ -297,6 +310,7 @@ class BrowserScreen(CopyActions, Screen[None]):
         if message.generation < self._query_requested or self.model is None:
             return  # the user typed on; a newer query is on its way
         if message.error is not None or message.view is None:
+            self._reveal()
             self.search.show_hint(message.error.message if message.error else "", error=True)
             if self.view is not None:
                 self.search.show_counter(
@@ -332,6 +346,7 @@ class BrowserScreen(CopyActions, Screen[None]):
             before_here=view.before_here,
             diff=(view.diff.tag_a, view.diff.tag_b, view.added, view.removed) if view.diff else None,
         )
+        self._reveal()
         self._focus_pending()
         if getattr(self.app, "release_on_answer", False):  # keys typed ahead while the catalog loaded
             self.app.release_on_answer = False  # type: ignore[attr-defined]
