@@ -354,3 +354,24 @@ def test_a_dependency_rebuilt_differently_shows_in_its_dependents_nearest(cli, m
     unshared = "~shared" if dep["parameters"]["shared"] else "+shared"
     assert lines[new_dep]["nearest"][0]["hash"] == old_dep
     assert lines[new_dep]["nearest"][0]["differs"] == {"variants": [[shared], [unshared]]}
+
+
+def test_strings_from_the_file_reach_the_terminal_as_text(cli, tmp_path):
+    """A lock whose package name and version hold escape sequences: printed escaped, exit 1, no traceback."""
+    node = {
+        "name": "evil\x1b]52;c;ZXZpbA==\x07pkg",
+        "version": "1.0\x1b[2J",
+        "arch": {"platform": "linux", "platform_os": "ubuntu22.04", "target": "x86_64"},
+        "compiler": {"name": "gcc", "version": "11.4.0"},
+        "parameters": {"mode": "$(touch pwned)"},
+    }
+    lock = {
+        "_meta": {"file-type": "spack-lockfile", "lockfile-version": 5},
+        "roots": [{"hash": "c" * 32}],
+        "concrete_specs": {"c" * 32: node},
+    }
+    run = cli("check", _write(tmp_path, lock))
+    assert run.code == 1
+    assert "\x1b" not in run.out and "\x07" not in run.out and "\\x1b" in run.out
+    as_json = cli("check", _write(tmp_path, lock), "--json").json_lines()[0]
+    assert as_json["name"] == node["name"]  # exact in JSON, escaped by JSON

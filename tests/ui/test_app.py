@@ -147,3 +147,27 @@ async def test_a_cold_catalog_is_shown_before_its_snapshot_is_written(tmp_path, 
             and not again.catalog.load_report.snapshot_written
         )
         await pilot.press("q")
+
+
+async def test_a_mirror_url_that_cannot_be_reached_is_one_line_in_the_loading_panel(tmp_path):
+    """No kept copy and no server: the panel names the URL in one line (no traceback), and q quits."""
+    import socket
+
+    from browser_helpers import RecordingApp, screen_text
+
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()  # nothing listens there now
+    url = f"http://127.0.0.1:{port}/mirror"
+    app = RecordingApp(sources=[url], cache_dir=str(tmp_path / "cache"), environ={}, config={})
+    async with app.run_test(size=(120, 30)) as pilot:
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if not app.loading:
+                break
+        text = screen_text(app)
+        assert "Could not load the catalog" in text
+        assert url in text and "no copy" in text and "Traceback" not in text
+        await pilot.press("q")
+    assert app.return_code in (None, 0)
