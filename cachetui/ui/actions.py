@@ -277,6 +277,7 @@ ACTIONS: tuple[Action, ...] = (
         "Filter",
         "type to narrow the tags (enter picks the highlighted one, down goes back to the list)",
         action="filter",
+        priority=True,  # it moves focus: the letters typed right after it are the filter's (no tag holds a /)
     ),
     Action(
         "leave",

@@ -220,3 +220,16 @@ async def test_an_installed_spec_offers_no_install_command_and_no_mirror(make_ap
         await pilot.press("i")
         await pilot.pause()
         assert app.clipboard == "" and "not a binary to install" in screen_text(app).replace("\n", " ")
+
+
+async def test_letters_typed_right_after_the_slash_in_the_tag_picker_are_the_filter(make_app):
+    """`/2024` in one burst (as a fast typist or an SSH lag delivers it): every letter reaches the filter."""
+    from browser_helpers import burst, open_tag_picker, typed
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_tag_picker(pilot)
+        await burst(pilot, typed("/2024"))
+        assert screen.query_one("#tags-filter").value == "2024"
+        shown = screen.query_one("#tags-list").shown_items()
+        assert shown and all("2024" in tag for tag in shown)

@@ -44,8 +44,8 @@ class TagPairScreen(DialogScreen[tuple[str, str] | None]):
             yield PickList(self.tags, id="tags-list")
 
     def action_filter(self) -> None:
-        """/: type to narrow the list."""
-        self.query_one("#tags-filter", Input).focus()
+        """/: type to narrow the list (focus moves at once: the letters typed right after it are the filter's)."""
+        self.set_focus(self.query_one("#tags-filter", Input))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -56,13 +56,13 @@ class TagPairScreen(DialogScreen[tuple[str, str] | None]):
         event.stop()
         options = self.query_one(PickList)
         if options.highlighted is not None:
-            options.focus()
+            self.set_focus(options)
             options.action_pick()
 
     def on_key(self, event: events.Key) -> None:
         if event.key == "down" and isinstance(self.focused, Input):
             event.stop()
-            self.query_one(PickList).focus()
+            self.set_focus(self.query_one(PickList))
 
     def on_mount(self) -> None:
         self._ask(0)
@@ -84,7 +84,7 @@ class TagPairScreen(DialogScreen[tuple[str, str] | None]):
             options.set_filter("")
         default = self.defaults[side]
         options.highlight_item(self.tags.index(default) if default in self.tags else 0)
-        options.focus()
+        self.set_focus(options)
 
     def on_pick_list_picked(self, event: PickList.Picked) -> None:
         event.stop()
