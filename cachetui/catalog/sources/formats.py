@@ -16,9 +16,9 @@ from ..spack.records import Problem
 from ..store.rows import IndexColumns
 from .pages.reader import SPEC_FILE_GIVEN, looks_like_page, looks_like_spec_file, pages_of_companion, read_page
 from .parsed import ParsedPage
-from .spack_index.decode import SPLIT_MIN_BYTES
 from .spack_index.layout import CACHE_CONTENTS, V2_INDEX, V3_MANIFEST, looks_like_index_cache
 from .spack_index.pages import index_text_bytes, is_index_file, read_index_pages
+from .spack_index.split import SPLIT_MIN_BYTES
 
 # A file whose text is this large is read by a fresh process of its own where this one may not fork
 # (the browser loads in a thread), so that process can fork the second reader the format splits it over.

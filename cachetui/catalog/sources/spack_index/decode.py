@@ -56,7 +56,7 @@ from .layout import (
     gc_paused,
     variant_strings,
 )
-from .split import SEGMENT_BYTES, IndexText, Segments, segments_of
+from .split import SEGMENT_BYTES, SPLIT_MIN_BYTES, IndexText, Segments, segments_of
 
 
 class _Compiler(msgspec.Struct, gc=False):  # gc=False on every struct: nothing here can form a cycle
@@ -113,7 +113,6 @@ class _NamedRecord(msgspec.Struct, gc=False):
 # read twice). A 64 KiB segment's ~80 records stay in the CPU's cache while they are taken apart.
 _SEGMENT_DECODER = msgspec.json.Decoder(dict[str, _Record])
 _NAMES_DECODER = msgspec.json.Decoder(dict[str, _NamedRecord])
-SPLIT_MIN_BYTES = 64 << 20  # ~75,000 records; below this, a second process costs more than it saves
 
 
 def decode_index(data: IndexText, path: str, mirror: str, check: BlobCheck | None = None) -> IndexColumns | None:

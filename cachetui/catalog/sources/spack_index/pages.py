@@ -19,7 +19,6 @@ from ....files import open_regular
 from ...spack.records import Problem
 from ...store.rows import IndexColumns
 from ..parsed import ParsedPage
-from .decode import decode_index
 from .layout import (
     CACHE_CONTENTS,
     V2_INDEX,
@@ -199,6 +198,13 @@ def _index_text(path: str) -> IndexText:
     if len(data) > MAX_INDEX_BYTES:
         raise IndexReadError("index larger than 2 GiB")
     return data
+
+
+def decode_index(data: IndexText, path: str, mirror: str, check: BlobCheck | None = None) -> IndexColumns | None:
+    """The fast decoder (``decode.decode_index``), imported when an index is first read, not at start."""
+    from .decode import decode_index as decode
+
+    return decode(data, path, mirror, check)
 
 
 def _pages(

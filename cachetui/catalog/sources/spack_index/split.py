@@ -30,6 +30,7 @@ import msgspec
 # ~80 records, whose decoded structs stay in the CPU's cache while they are taken apart (larger segments
 # were slower: docs/benchmarks.md); the two processes also share more, smaller ones more evenly.
 SEGMENT_BYTES = 64 << 10
+SPLIT_MIN_BYTES = 64 << 20  # ~75,000 records; below this, a second process costs more than it saves
 _INSTALLS = re.compile(rb'"installs"\s*:\s*\{')
 _MEMBER = re.compile(rb',\s*"[a-z2-7]{32}"\s*:\s*\{')  # a comma, then a record's key and the brace of its value
 _EDGE_BYTES = 1 << 16  # how far into the text "installs" may start, and from its end may close
