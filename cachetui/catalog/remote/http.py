@@ -28,15 +28,18 @@ USER_AGENT = f"cachetui/{__version__}"
 
 
 class FetchError(Exception):
-    """The server could not be reached or did not answer usefully; ``reachable`` says which."""
+    """The server could not be reached or did not answer usefully; ``definitive`` says which."""
 
     def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status  # the HTTP status when the server answered (404, 500...), else None
 
     @property
-    def reachable(self) -> bool:
-        return self.status is not None
+    def definitive(self) -> bool:
+        """The server answered, and asking again later would not help (a 4xx but 408 and 429, or a body that
+        is not what it should be): a kept copy must not stand in for it. Otherwise (no answer, a timeout, a
+        5xx) the server may be back later, and a kept copy answers meanwhile."""
+        return self.status is not None and self.status < 500 and self.status not in (408, 429)
 
 
 @dataclass
@@ -68,7 +71,7 @@ def _opener() -> urllib.request.OpenerDirector:
     return _OPENER
 
 
-def get(url: str, headers: dict[str, str] | None = None, timeout: float = 10.0) -> Response:
+def get(url: str, headers: dict[str, str] | None, timeout: float) -> Response:
     """GET ``url``; 200 and 304 are answers, anything else a FetchError (with the status if there was one)."""
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **(headers or {})})
     try:

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ...config import DEFAULT_HTTP_TIMEOUT
 from ...files import open_regular
 from ..sources.spack_index.layout import V2_INDEX, V3_MANIFEST, IndexReadError, v3_blob
 from ..spack.urls import kept_name, tag_of_url
@@ -37,7 +38,8 @@ if TYPE_CHECKING:
 STATE = "state.json"
 MANIFEST_LIMIT = 1 << 20
 INDEX_LIMIT = 2 << 30
-DEFAULT_TIMEOUT = 10.0
+V3_MANIFEST_PATH = V3_MANIFEST.replace(os.sep, "/")  # as URL paths
+V2_INDEX_PATH = V2_INDEX.replace(os.sep, "/")
 OLD_BLOB_SECONDS = 3600.0  # a blob no manifest names any more is removed after this (a reader may be on it)
 
 
@@ -63,13 +65,13 @@ def fetch(
     *,
     name: str = "",
     ttl: float,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float = DEFAULT_HTTP_TIMEOUT,
     progress: DownloadProgress | None = None,
     now: Callable[[], float] = time.time,
 ) -> KeptMirror:
     """The kept copy of ``url``'s index, revalidated if the TTL has passed (see the module's invariants)."""
     home = os.path.join(cache_root, "mirrors", kept_name(url))
-    keep = os.path.join(home, "index")  # the mirror root; its state and lock beside it, so checking touches it not
+    keep = _copy(home)
     os.makedirs(keep, exist_ok=True)
     mirror = KeptMirror(url, name or tag_of_url(url), keep)
     with _locked(home):
@@ -80,19 +82,18 @@ def fetch(
         from . import http
 
         try:
-            found = _revalidate(url, home, state, kept, timeout, progress, now)
+            written = _revalidate(url, home, state, kept, timeout, progress, now)
         except http.FetchError as exc:
-            if exc.reachable and exc.status not in (None, 408, 429) and exc.status < 500:
+            if exc.definitive:
                 raise MirrorUnavailable(f"{url}: {exc}") from None
             if kept:
                 age = _age(now() - float(state.get("fetched", 0)))
                 return KeptMirror(url, mirror.name, keep, f"{url}: {exc}; using the copy fetched {age} ago")
             raise MirrorUnavailable(f"{url}: {exc}, and no copy of its index is kept") from None
-        if not found:
-            where = f"{V3_MANIFEST.replace(os.sep, '/')} nor {V2_INDEX.replace(os.sep, '/')}"
+        if written is None:
+            where = f"{V3_MANIFEST_PATH} nor {V2_INDEX_PATH}"
             raise MirrorUnavailable(f"{url}: no Spack build cache index there (neither {where} answered)")
-        changed = _read_state(home).get("fetched") != state.get("fetched")
-    return KeptMirror(url, mirror.name, keep, changed=changed)
+    return KeptMirror(url, mirror.name, keep, changed=written)
 
 
 def _revalidate(
@@ -103,11 +104,14 @@ def _revalidate(
     timeout: float,
     progress: DownloadProgress | None,
     now: Callable[[], float],
-) -> bool:
-    """Ask the server once (conditionally, when a copy is kept); False when neither layout is there."""
+) -> bool | None:
+    """Ask the server once (conditionally, when a copy is kept): whether a new copy was written, or None
+    when neither layout is there."""
     report = (lambda done, total, rate: progress(url, done, total, rate)) if progress else None
-    if kept != "v2" and _v3(url, home, state if kept == "v3" else {}, timeout, report, now):
-        return True
+    if kept != "v2":
+        written = _v3(url, home, state if kept == "v3" else {}, timeout, report, now)
+        if written is not None:
+            return written
     return _v2(url, home, state if kept == "v2" else {}, timeout, report, now)
 
 
@@ -122,19 +126,20 @@ def _conditional(state: dict[str, Any]) -> dict[str, str]:
 
 def _v3(
     url: str, home: str, state: dict[str, Any], timeout: float, report: http.Progress | None, now: Callable[[], float]
-) -> bool:
+) -> bool | None:
+    """The v3 layout: whether a new copy was written (manifest, and the blob if it is new); None if absent."""
     from . import http
 
-    keep = os.path.join(home, "index")
+    keep = _copy(home)
     try:
-        answer = http.get(f"{url}/{V3_MANIFEST.replace(os.sep, '/')}", _conditional(state), timeout)
+        answer = http.get(f"{url}/{V3_MANIFEST_PATH}", _conditional(state), timeout)
     except http.FetchError as exc:
         if exc.status == 404:
-            return False
+            return None
         raise
     if answer.status == 304:
         _write_state(home, {**state, "checked": now()})
-        return True
+        return False
     try:
         manifest = answer.read(MANIFEST_LIMIT)
     finally:
@@ -146,7 +151,7 @@ def _v3(
     if not _is_blob(blob_path, checksum):
         os.makedirs(os.path.dirname(blob_path), exist_ok=True)
         blob_url = f"{url}/blobs/sha256/{checksum[:2]}/{checksum}"
-        body = http.get(blob_url, timeout=timeout)
+        body = http.get(blob_url, None, timeout)
         try:
             http.download(body, blob_path, sha256=checksum, length=length, limit=INDEX_LIMIT, progress=report)
         except http.FetchError as exc:
@@ -159,12 +164,12 @@ def _v3(
 
 def _v2(
     url: str, home: str, state: dict[str, Any], timeout: float, report: http.Progress | None, now: Callable[[], float]
-) -> bool:
+) -> bool | None:
+    """The v2 layout: whether a new ``index.json`` was written; None if absent."""
     from . import http
 
-    keep = os.path.join(home, "index")
-    index_url = f"{url}/{V2_INDEX.replace(os.sep, '/')}"
-    index = os.path.join(keep, V2_INDEX)
+    index_url = f"{url}/{V2_INDEX_PATH}"
+    index = os.path.join(_copy(home), V2_INDEX)
     try:
         answer = http.get(index_url + ".hash", _conditional(state), timeout)
     except http.FetchError as exc:
@@ -173,7 +178,7 @@ def _v2(
         answer = None  # no .hash (an old mirror): the index itself, conditionally
     if answer is not None and answer.status == 304:
         _write_state(home, {**state, "checked": now()})
-        return True
+        return False
     recorded = ""
     if answer is not None:
         try:
@@ -184,16 +189,16 @@ def _v2(
             recorded = ""
     if recorded and _sha256_of(index) == recorded:  # the same index: nothing to download
         _write_state(home, _fresh_state("v2", answer, now(), fetched=state.get("fetched")))
-        return True
+        return False
     try:
         body = http.get(index_url, _conditional(state) if answer is None else None, timeout)
     except http.FetchError as exc:
         if exc.status == 404:
-            return False
+            return None
         raise
     if body.status == 304:
         _write_state(home, {**state, "checked": now()})
-        return True
+        return False
     os.makedirs(os.path.dirname(index), exist_ok=True)
     http.download(body, index, sha256=recorded or None, limit=INDEX_LIMIT, progress=report)
     if recorded:
@@ -202,6 +207,12 @@ def _v2(
         os.unlink(index + ".hash")  # ours, and no longer the index's
     _write_state(home, _fresh_state("v2", answer or body, now()))
     return True
+
+
+def _copy(home: str) -> str:
+    """The kept copy's mirror root in a URL's directory (its state and lock are beside it, so a check that
+    finds nothing new touches only them)."""
+    return os.path.join(home, "index")
 
 
 def _fresh_state(layout: str, answer: http.Response | None, when: float, fetched: object = None) -> dict[str, Any]:
