@@ -15,7 +15,7 @@ from .query.packages import EXACT, PREFIX, PackageIndex
 from .query.sorting import RowSorter, SortRanks
 from .query.summary import Summary, summarize
 from .query.terms import FILTERS, matcher
-from .sources.spack_index.pages import INSTALL_TREE_FORMAT
+from .sources.spack_index.pages import is_install_tree_format
 from .spack.microarch import Host, runs_on, targets
 from .spack.records import Page, Problem, Spec, name_at, split_dependency_label
 from .spack.specstring import normalize_variant, split_kv
@@ -177,7 +177,7 @@ class Catalog:
                 for dep in spec.dependencies
             )
             spec = replace(spec, dependencies=deps)
-        if page.format.startswith(INSTALL_TREE_FORMAT):
+        if is_install_tree_format(page.format):
             spec = replace(spec, kind="installed")
         return spec
 

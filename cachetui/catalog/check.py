@@ -16,7 +16,7 @@ import numpy as np
 
 from .catalog import Catalog
 from .sources.concrete import ConcreteSpec, Environment
-from .sources.spack_index.pages import INSTALL_TREE_FORMAT
+from .sources.spack_index.pages import is_install_tree_format
 from .spack.microarch import Host, why_not
 from .spack.records import Spec, compiler_name, split_dependency_label
 from .store.spec_store import ROOT_UNKNOWN
@@ -225,7 +225,6 @@ class _NearestFinder:
         self.catalog = catalog
         store = catalog.store
         self.store = store
-        self._binary_page: dict[int, bool] = {}
         self._variants: dict[int, frozenset[str]] = {}
         self._luts: dict[tuple[str, str], np.ndarray] = {}
 
@@ -237,17 +236,11 @@ class _NearestFinder:
             return rows
         rows = rows[store.hashes[rows] != b""]
         pages, which = np.unique(store.page[rows], return_inverse=True)
-        binary = np.array([self._is_binary_page(int(p)) for p in pages.tolist()], dtype=bool)
-        rows = rows[binary[which]] if len(rows) else rows
+        formats = [catalog.pages[page].format for page in pages.tolist()]
+        rows = rows[np.array([not is_install_tree_format(f) for f in formats], dtype=bool)[which]]
         _, first = np.unique(store.hashes[rows], return_index=True)
         found: np.ndarray = rows[np.sort(first)]
         return found
-
-    def _is_binary_page(self, page_id: int) -> bool:
-        known = self._binary_page.get(page_id)
-        if known is None:
-            known = self._binary_page[page_id] = not self.catalog.pages[page_id].format.startswith(INSTALL_TREE_FORMAT)
-        return known
 
     def _equal_lut(self, name: str, value: str) -> np.ndarray:
         """Per interned value of a column: equal to ``value`` (a compiler's ``@=`` is its ``@``)."""
@@ -317,11 +310,9 @@ class _NearestFinder:
         store = self.store
         theirs = {name: store.value(name, row) for name in SCALAR_FIELDS}
         differs: dict[str, tuple[object, object]] = {}
-        for name in SCALAR_FIELDS:
-            mine = getattr(spec, name)
-            same = _same_compiler(mine) == _same_compiler(theirs[name]) if name == "compiler" else mine == theirs[name]
-            if not same:
-                differs[name] = (mine, theirs[name])
+        for name in SCALAR_FIELDS:  # "the same" as the ranking had it (``_equal_lut``)
+            if not self._equal_lut(name, getattr(spec, name))[store.columns[name][row]]:
+                differs[name] = (getattr(spec, name), theirs[name])
         their_variants = self._variant_set(int(store.columns["variants"][row]))
         if frozenset(spec.variants) != their_variants:
             differs["variants"] = (

@@ -17,7 +17,7 @@ import msgspec
 
 from ...files import open_regular, reason
 from ..spack.records import compiler_name, external_text
-from .spack_index.layout import IndexReadError, edges, gc_paused, is_install_tree, read_database, records
+from .spack_index.layout import IndexReadError, edges, gc_paused, is_install_tree, node_of, read_database, records
 
 LOCK_VERSIONS = (4, 5, 6)  # lockfile versions this reader was written against (newer ones are read as 6)
 MAX_FILE = 2 << 30  # larger than any lock or install tree's database
@@ -155,13 +155,13 @@ def _environment(
     if not found:
         raise ConcreteReadError(f"{path}: no concrete spec could be read ({'; '.join(skipped[:1]) or 'empty'})")
     roots = set(root_hashes) if root_hashes is not None else {r.hash for r in found if r.root}
-    missing = [h for h in root_hashes or () if h not in {r.hash for r in found}]
+    read = {r.hash for r in found}
+    missing = [h for h in root_hashes or () if h not in read]
     if missing:
         notes.append(f"{len(missing)} root(s) not among the concrete specs: {', '.join(h[:7] for h in missing[:5])}")
     specs = []
     for record in found:
-        node = installs[record.hash]["spec"]
-        node = next(iter(node.values())) if "name" not in node and len(node) == 1 else node  # DB 5 shape
+        _, node = node_of(installs[record.hash])
         specs.append(
             ConcreteSpec(
                 hash=record.hash,
@@ -174,7 +174,7 @@ def _environment(
                 variants=record.variants,
                 dependencies=tuple((name, digest, tuple(types)) for name, digest, types, _ in edges(node)),
                 root=record.hash in roots,
-                external=(external_text(node.get("external")) or "external") if record.external else "",
+                external=external_text(node.get("external")),  # "" for a spec Spack installs
             )
         )
     order = {digest: i for i, digest in enumerate(root_hashes or ())}

@@ -109,7 +109,8 @@ def read_database(data: bytes | IndexText) -> tuple[str, dict[str, Any]]:
     return version, database["installs"]
 
 
-def _node(record: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def node_of(record: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """(name, node) of a record, in either shape (DB 5's ``{name: node}``, or a node with ``name``)."""
     spec = record.get("spec")
     if not isinstance(spec, dict):
         raise ValueError("no spec")
@@ -210,7 +211,7 @@ def _records(installs: dict[str, Any]) -> tuple[list[IndexRecord], list[str]]:
             notes.append(f"record '{shown}' is not keyed by a {HASH_LENGTH}-character base32 hash (skipped)")
             continue
         try:
-            name, node = _node(record)
+            name, node = node_of(record)
         except (ValueError, AttributeError):
             notes.append(f"record {str(digest)[:7]} has no readable spec")
             continue

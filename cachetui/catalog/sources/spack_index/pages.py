@@ -69,6 +69,11 @@ INSTALL_DB_DIR = ".spack-db"  # an install tree keeps its database in <prefix>/.
 INSTALL_TREE_FORMAT = "install-tree"  # pages of an install tree's database: installed specs, not binaries
 
 
+def is_install_tree_format(page_format: str) -> bool:
+    """A page of this format lists an install tree's installed specs, not binaries of a build cache."""
+    return page_format.startswith(INSTALL_TREE_FORMAT)
+
+
 def read_index_pages(path: str, name: str | None = None) -> list[IndexPart] | Problem:
     """The pages of the index (or indexes, for a cache) that ``path`` names; a Problem if none can be read."""
     with gc_paused():  # a big index is millions of small objects and no cycles: the collector only slows it
