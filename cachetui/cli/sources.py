@@ -66,9 +66,7 @@ def _with_mirrors(opts: argparse.Namespace, given: list[str]) -> list[str]:
     for text in given:
         if text in configured and not os.path.lexists(os.path.expanduser(text)):
             text = f"{text}={configured[text]}"
-        why = unsupported_scheme(
-            text.partition("=")[2] if "=" in text and "://" not in text.partition("=")[0] else text
-        )
+        why = unsupported_scheme(text)
         if why:
             raise CliError(_printable(f"-C {text}: {why}"), EXIT_USAGE)
         resolved.append(text)

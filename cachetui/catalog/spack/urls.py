@@ -26,8 +26,9 @@ def is_mirror_url(text: str) -> bool:
 
 
 def unsupported_scheme(text: str) -> str | None:
-    """Why a URL of another scheme is not read (s3, oci, gs...), or None for anything else."""
-    match = re.match(r"\A([a-z][a-z0-9+.-]*)://", text.lower())
+    """Why a source (``URL`` or ``NAME=URL``) of another scheme is not read (s3, oci, gs...), or None for
+    anything else."""
+    match = re.match(r"\A(?:[^=/]+=)?([a-z][a-z0-9+.-]*)://", text.lower())
     if match is None or match.group(1) in ("http", "https", "file"):
         return None
     return (
