@@ -186,8 +186,8 @@ def _revalidated(request: tuple[list[str], str | None, bool]) -> tuple[int, bool
 
 
 def _named_sources(
-    sources: Iterable[str],
-    cache_root: str | None,
+    sources: list[str],
+    mirrors_in: str | None,
     ttl: float,
     config: dict[str, Any],
     report: ProgressCallback,
@@ -200,28 +200,27 @@ def _named_sources(
     kept_roots: list[str] = []
     fetched_now = False
     problems: list[Problem] = []
-    texts = [str(s) for s in sources]
     timeout, timeout_problem = http_timeout(config)
-    if timeout_problem and any(split_url_source(t) for t in texts):
+    if timeout_problem and any(split_url_source(t) for t in sources):
         notices.append(timeout_problem)
-    for text in texts:
+
+    def downloading(where: str, done: int, total: int, rate: float) -> None:
+        report(LoadProgress("download", bytes_done=done, bytes_total=total, label=where, rate=rate))
+
+    for text in sources:
         url_source = split_url_source(text)
         if url_source is None:
             named.append(split_source(text))
             continue
         name, url = url_source
-        keep_root = cache_root or os.path.join(tempfile.gettempdir(), f"cachetui-{os.getuid()}")
-
-        def downloading(where: str, done: int, total: int, rate: float) -> None:
-            report(LoadProgress("download", bytes_done=done, bytes_total=total, label=where, rate=rate))
-
+        assert mirrors_in is not None, "a mirror URL always has a directory to be kept in (_mirror_scratch)"
         try:
-            kept = fetch_mirror(url, keep_root, name=name, ttl=ttl, timeout=timeout, progress=downloading)
+            kept = fetch_mirror(url, mirrors_in, name=name, ttl=ttl, timeout=timeout, progress=downloading)
         except MirrorUnavailable as exc:
             problems.append(Problem(url, str(exc)))
             continue
         except OSError as exc:  # the cache directory cannot hold it
-            problems.append(Problem(url, f"{url}: cannot keep its index in {keep_root}: {exc.strerror or exc}"))
+            problems.append(Problem(url, f"{url}: cannot keep its index in {mirrors_in}: {exc.strerror or exc}"))
             continue
         if kept.note:
             notices.append(kept.note)
@@ -279,9 +278,10 @@ def load_catalog(
     cache_root = cache_dir or default_cache_dir()
     mirror_ttl = ttl if use_cache and not refresh else 0.0  # --refresh asks every mirror again
     sources = [str(s) for s in sources]  # read twice below
-    scratch = _mirror_scratch(sources, use_cache)
+    scratch = _mirror_scratch(sources, use_cache and bool(cache_root))
+    mirrors_in = scratch or (os.path.abspath(os.path.expanduser(cache_root)) if cache_root else None)
     named, remote_problems, kept_copies, fetched_now = _named_sources(
-        sources, scratch or cache_root, mirror_ttl, config, report, notices
+        sources, mirrors_in, mirror_ttl, config, report, notices
     )
     refresh = refresh or fetched_now  # a new copy of a mirror's index: a snapshot of the old one is not trusted
     sources = [path for _, path in named]
@@ -390,8 +390,8 @@ def load_catalog(
 
 
 def _mirror_scratch(sources: Iterable[str], use_cache: bool) -> str | None:
-    """Without the cache, a directory of its own for the mirror URLs' copies, removed once the load is done
-    (and, if the load fails, when the process ends)."""
+    """Without the cache (or a cache directory), a directory of its own for the mirror URLs' copies, removed
+    once the load is done (and, if the load fails, when the process ends)."""
     if use_cache or not any(split_url_source(str(s)) for s in sources):
         return None
     scratch = tempfile.mkdtemp(prefix="cachetui-mirrors-")
