@@ -219,17 +219,21 @@ def fit_widths(columns: Sequence[str], widths: Sequence[int], available: int, ga
 
 
 def fit_plain(text: Text, width: int, column: str) -> str | None:
-    """``fit`` for the common cell, as a plain string: one style and ASCII (as most page strings are); None
-    for any other (``fit`` then does it). The table draws a screen of rows a key with these."""
+    """``fit`` of the common cell, as a plain string: one style and ASCII (as most page strings are); None
+    for any other. The table builds its rows' segments from these directly; ``fit`` wraps them in a Text.
+
+    A long value is cut with an ellipsis at its end, or in its middle for a column cut there: the end keeps
+    the extra cell (a tag ends with its date: ``develop-2…05-25``).
+    """
     plain = text.plain
     if text.spans or not plain.isascii():
         return None
     if len(plain) > width:
         if BY_ID[column].cut == "middle" and width >= 5:
-            head = (width - 2) // 2  # as ``fit``: the end keeps the extra cell
+            head = (width - 2) // 2
             plain = plain[:head] + ELLIPSIS + plain[len(plain) - (width - 1 - head) :]
         else:
-            plain = plain[: max(0, width - 1)] + ELLIPSIS if width else ""
+            plain = plain[: max(0, width - 1)] + ELLIPSIS  # as Rich's truncate with an ellipsis
     gap = width - len(plain)
     align = BY_ID[column].align
     if align == "right":
@@ -240,15 +244,13 @@ def fit_plain(text: Text, width: int, column: str) -> str | None:
 
 
 def fit(text: Text, width: int, column: str) -> Text:
-    """``text`` (a fresh cell, changed in place) cut with an ellipsis or padded to ``width`` cells, aligned."""
+    """``text`` (a fresh cell, changed in place) cut with an ellipsis or padded to ``width`` cells, aligned
+    (``fit_plain``; a cell of several styles or of other than ASCII through Rich, cut at its end)."""
+    plain = fit_plain(text, width, column)
+    if plain is not None:
+        return Text(plain, style=text.style)
     if text.cell_len > width:
-        plain = text.plain
-        if BY_ID[column].cut == "middle" and plain.isascii() and width >= 5 and not text.spans:
-            head = (width - 2) // 2  # the end keeps the extra cell: a tag ends with its date
-            tail = width - 1 - head
-            text = Text(plain[:head] + ELLIPSIS + plain[len(plain) - tail :], style=text.style)
-        else:
-            text.truncate(width, overflow="ellipsis")
+        text.truncate(width, overflow="ellipsis")
     gap = width - text.cell_len
     align = BY_ID[column].align
     if align == "right":

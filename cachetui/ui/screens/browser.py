@@ -64,7 +64,7 @@ def remapped_marks(catalog: Catalog, marks: dict[int, Spec]) -> dict[int, Spec]:
         if not spec.hash:
             continue
         for found in catalog.lookup_hash(spec.hash):
-            if found.tag == spec.tag and found.hash == spec.hash:
+            if found.tag == spec.tag:  # a full hash: every spec found has it
                 kept[found.row] = found
                 break
     return kept
@@ -210,9 +210,13 @@ class BrowserScreen(CopyActions, Screen[None]):
     # --- loading --------------------------------------------------------------------
 
     def show_loading(self, loading: bool, text: str = "") -> None:
-        self.loading_panel.display = loading
-        self.main_area.display = not loading
+        self._show_panes(not loading)
         self.search.show_loading(text)
+
+    def _show_panes(self, shown: bool) -> None:
+        """The tree and detail panes, or the loading panel in their place."""
+        self.loading_panel.display = not shown
+        self.main_area.display = shown
 
     def show_catalog(self, catalog: Catalog) -> None:
         """The catalog is loaded (or reloaded): run the current query over it; the marks follow their specs."""
@@ -238,8 +242,7 @@ class BrowserScreen(CopyActions, Screen[None]):
     def _reveal(self) -> None:
         if self._reveal_on_answer:  # the search bar said "loading" no more already (show_catalog)
             self._reveal_on_answer = False
-            self.loading_panel.display = False
-            self.main_area.display = True
+            self._show_panes(True)
 
     # --- queries --------------------------------------------------------------------
 

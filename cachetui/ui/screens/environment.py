@@ -14,7 +14,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
-from cachetui.catalog import CHECK_FIELDS, CheckReport, Host, Nearest, Spec, SpecCheck, cached_binaries
+from cachetui.catalog import CHECK_FIELDS, CheckReport, ConcreteSpec, Host, Nearest, Spec, SpecCheck, cached_binaries
 
 from ..actions import ENVIRONMENT, bindings_for, key_hints
 from ..copy_actions import CopyActions
@@ -192,35 +192,32 @@ def comparison(check: SpecCheck) -> Table:
     return table
 
 
-def _mine(spec: object, name: str) -> str:
+def _mine(spec: ConcreteSpec, name: str) -> str:
     if name == "variants":
-        return " ".join(getattr(spec, "variants", ()))
+        return " ".join(spec.variants)
     if name == "dependencies":
-        deps = getattr(spec, "dependencies", ())
+        deps = spec.dependencies
         if not deps:
             return "none"
         return f"{len(deps)} ({', '.join(n for n, _, _ in deps[:6])}{', ...' if len(deps) > 6 else ''})"
-    return str(getattr(spec, name, ""))
+    return str(getattr(spec, name))
 
 
 def _theirs(other: Nearest, name: str) -> Text:
     if name not in other.differs:
-        if name == "dependencies" and other.spec.dependencies is None:
+        if name == "dependencies" and not other.dependencies_known:
             return Text("unknown (a page lists no dependencies)", style="dim")
         return Text("same", style="dim")
     mine, theirs = other.differs[name]
-    if name in ("variants", "dependencies"):
-        ours = " ".join(str(v) for v in mine) if isinstance(mine, list) else ""
-        value = " ".join(str(v) for v in theirs) if isinstance(theirs, list) else ""
-        if name == "dependencies":
-            value = " ".join(_short_dep(v) for v in theirs) if isinstance(theirs, list) else ""
-            ours = " ".join(_short_dep(v) for v in mine) if isinstance(mine, list) else ""
-        text = Text(f"{DIFFERS} ", style="bold")
-        text.append_text(literal(value or "(none)", style="bold reverse", clip=None))
-        text.append_text(literal(f" (yours: {ours or '(none)'})", style="dim", clip=None))
-        return text
     text = Text(f"{DIFFERS} ", style="bold")
-    text.append_text(literal(theirs, style="bold reverse", clip=None))
+    if name not in ("variants", "dependencies"):
+        text.append_text(literal(theirs, style="bold reverse", clip=None))
+        return text
+    word = _short_dep if name == "dependencies" else str  # lists of variants, or of name/hash
+    ours = " ".join(word(v) for v in mine) if isinstance(mine, list) else ""
+    value = " ".join(word(v) for v in theirs) if isinstance(theirs, list) else ""
+    text.append_text(literal(value or "(none)", style="bold reverse", clip=None))
+    text.append_text(literal(f" (yours: {ours or '(none)'})", style="dim", clip=None))
     return text
 
 

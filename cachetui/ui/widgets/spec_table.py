@@ -227,8 +227,8 @@ class SpecTable(ScrollView, can_focus=True):
     def is_marked(self, index: int) -> bool:
         return bool(self.marks) and self.data is not None and int(self.data.rows[index]) in self.marks
 
-    def _join(self, cells: list[Text], style: Style, lead: str = " ") -> Strip:
-        line = Text(lead)
+    def _join(self, cells: list[Text], style: Style) -> Strip:
+        line = Text(" ")
         for text in cells:
             line.append_text(text)
             line.append("  ")
