@@ -10,7 +10,7 @@ from ..registry import Command, add_export, check_export, export_epilog
 from ..sources import load, problems_note, resolve_sources, the_host
 
 if TYPE_CHECKING:
-    from ...catalog import CheckReport, Environment, Host, SpecCheck
+    from ...catalog import CheckReport, SpecCheck
 
 
 def run(opts: argparse.Namespace) -> int:
@@ -25,8 +25,11 @@ def run(opts: argparse.Namespace) -> int:
     for remark in environment.notes:
         _note(opts, _printable(f"{opts.file}: {remark}"))
     sources, origin = resolve_sources(opts)
-    if opts.browse:
-        return _browse(opts, sources, environment, host)
+    if opts.browse:  # the browser checks the environment once its catalog is loaded
+        from .browse import open_browser
+
+        open_browser(opts, sources, environment=environment, host=host)
+        return EXIT_OK
     catalog = load(opts, sources)
     report = check_environment(catalog, environment, host)
     if opts.export:
@@ -64,14 +67,6 @@ def _missing_line(check: SpecCheck) -> str:
         return f"{head}: no binary of {spec.name} in any source"
     best = check.nearest[0]
     return f"{head}: nearest /{best.spec.short_hash} in {best.spec.tag} {best.text()}"
-
-
-def _browse(opts: argparse.Namespace, sources: list[str], environment: Environment, host: Host | None) -> int:
-    """The browser over the catalog, opened on the environment (the browser checks it once loaded)."""
-    from .browse import open_browser
-
-    open_browser(opts, sources, environment=environment, host=host)
-    return EXIT_OK
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
