@@ -5,6 +5,7 @@ and ``sources/``, ``scan/``, ``snapshot/``, then ``catalog.py``, ``changes.py`` 
 (``tests/test_layers.py`` holds them to it).
 """
 
+from .background import BackgroundLoad, LoadWatcher
 from .catalog import Catalog, LoadReport, QueryResult
 from .changes import UnknownTagError, diff_tags, package_history, resolve_tag
 from .check import FIELDS as CHECK_FIELDS
@@ -40,6 +41,7 @@ from .spack.text import printable, sparkline
 from .spack.urls import split_url_source, unsupported_scheme
 from .spack.versions import VersionRange, version_key
 from .store.lazy import LazySequence
+from .store.rows import distinct
 from .store.spec_store import DamagedStoreError
 
 __all__ = [
@@ -49,6 +51,7 @@ __all__ = [
     "HASH_LENGTH",
     "LEGACY_TAG",
     "TERMS",
+    "BackgroundLoad",
     "Catalog",
     "CheckReport",
     "ConcreteReadError",
@@ -60,6 +63,7 @@ __all__ = [
     "LazySequence",
     "LoadProgress",
     "LoadReport",
+    "LoadWatcher",
     "MirrorUnavailable",
     "Nearest",
     "NoSourceError",
@@ -84,6 +88,7 @@ __all__ = [
     "command_line",
     "compiler_name",
     "diff_tags",
+    "distinct",
     "export",
     "host_from_environment",
     "human_size",

@@ -23,6 +23,7 @@ from .spack.tags import sort_tags
 from .spack.versions import VersionRange
 from .store.hashindex import HashIndex
 from .store.pagetable import PageTable
+from .store.rows import distinct
 from .store.spec_store import SpecStore
 
 RowsLike = np.ndarray | Sequence[int]  # spec row numbers
@@ -118,6 +119,8 @@ class Catalog:
         self._lut_cache: dict[tuple[str, Any], np.ndarray] = {}
         self.load_report = LoadReport()  # how it was loaded: the loader fills it in
         self._last_ranking: tuple[str, list[tuple[str, float]]] | None = None
+        self._runs_here_all: tuple[Host, np.ndarray] | None = None
+        self._runs_here_count: tuple[Host, int] | None = None
 
     # --- basic access -------------------------------------------------------------
 
@@ -276,10 +279,10 @@ class Catalog:
         return [(tag, int(counts[i])) for i, tag in enumerate(self.tags) if counts[i]]
 
     def package_count_of_rows(self, rows: np.ndarray) -> int:
-        return len(np.unique(self.page_package[self.store.page[rows]]))
+        return len(distinct(self.page_package[self.store.page[rows]]))
 
     def distinct_hashes(self, rows: np.ndarray) -> int:
-        return len(np.unique(self.store.hashes[rows]))
+        return len(distinct(self.store.hashes[rows]))
 
     def tag_counts(self) -> dict[str, int]:
         sizes = self.page_stop - self.page_start
@@ -378,12 +381,28 @@ class Catalog:
 
     def runs_here(self, rows: np.ndarray, host: Host) -> np.ndarray:
         """Boolean per row: the spec runs on ``host`` (same platform and OS, compatible target)."""
+        here: np.ndarray = self.runs_here_everywhere(host)[rows]
+        return here
+
+    def runs_here_everywhere(self, host: Host) -> np.ndarray:
+        """Boolean per catalog row, as ``runs_here``; made once per host (one pass over whole columns)."""
+        last = self._runs_here_all
+        if last is not None and last[0] == host:
+            return last[1]
         store = self.store
-        ok: np.ndarray = self.runs_here_lut(host)[store.columns["target"][rows]]
+        ok: np.ndarray = self.runs_here_lut(host)[store.columns["target"]]
         for name, wanted in (("platform", host.platform), ("os", host.os)):
             if wanted is not None:
-                ok &= self._lut(name, ("eq", wanted), matcher(wanted))[store.columns[name][rows]]
+                ok &= self._lut(name, ("eq", wanted), matcher(wanted))[store.columns[name]]
+        self._runs_here_all = (host, ok)  # one tuple, swapped whole: safe from the query threads
         return ok
+
+    def runs_here_count(self, host: Host) -> int:
+        """How many of the catalog's specs run on ``host``."""
+        last = self._runs_here_count
+        if last is None or last[0] != host:
+            last = self._runs_here_count = (host, int(np.count_nonzero(self.runs_here_everywhere(host))))
+        return last[1]
 
     def unknown_targets(self) -> list[str]:
         """Targets in the pages that archspec does not know: their specs never count as compatible."""

@@ -1,7 +1,8 @@
 """The browser app: it starts, loads the catalog and routes; the ``BrowserScreen`` does the browsing.
 
-The load runs in a daemon thread supervised by a worker, posting progress;
-when it is done the browser screen gets the catalog. The app also holds what
+The load (``BackgroundLoad``, a daemon thread, usually started before this
+module was imported) posts progress; when it is done the browser screen gets
+the catalog. The app also holds what
 every screen shares: the clipboard, the keymap from the config file, and the
 ways out (quit, pick, signals).
 """
@@ -9,6 +10,7 @@ ways out (quit, pick, signals).
 from __future__ import annotations
 
 import asyncio
+import gc
 import multiprocessing
 import os
 import signal
@@ -16,7 +18,6 @@ import sys
 import threading
 import time
 from collections.abc import Mapping
-from concurrent.futures.process import BrokenProcessPool
 
 from textual import events, work
 from textual.app import App
@@ -25,16 +26,15 @@ from textual.timer import Timer
 
 from cachetui import signals
 from cachetui.catalog import (
+    BackgroundLoad,
     Catalog,
     CheckReport,
     Environment,
     Host,
     LoadProgress,
-    MirrorUnavailable,
-    NoSourceError,
+    LoadWatcher,
     Spec,
     check_environment,
-    load_catalog,
     revalidate,
     sample_catalog_path,
 )
@@ -44,7 +44,14 @@ from .actions import keymap_from_config, letter_actions
 from .ascii import as_ascii, locale_is_utf8
 from .clipboard import Copier, TmuxLoader
 from .commands import BrowserCommands
-from .messages import CatalogLoaded, CatalogLoadFailed, CatalogLoadProgress, CatalogRefreshed, EnvironmentChecked
+from .messages import (
+    CatalogLoaded,
+    CatalogLoadFailed,
+    CatalogLoadProgress,
+    CatalogNotice,
+    CatalogRefreshed,
+    EnvironmentChecked,
+)
 from .safe import plain
 from .screens import BrowserScreen, EnvironmentScreen, HelpScreen, ProblemsScreen
 
@@ -54,23 +61,6 @@ TREE_HOLD_SECONDS = 0.2  # enter on a tag node opens nothing: its held keys go o
 NEVER_HELD = frozenset({"ctrl+q", "ctrl+c"})  # quitting is never delayed
 REVALIDATE_WAIT = 5.0  # seconds the background check waits for the first screen at most
 REVALIDATE_AFTER = 0.5  # seconds the background check waits after the first answer (its frames are drawn then)
-
-
-def start_process_helpers() -> None:
-    """Start multiprocessing's resource tracker now, while ``sys.stderr`` is the real one.
-
-    A large first load reads pages in worker processes. Starting those launches
-    the resource tracker, which passes ``sys.stderr.fileno()`` to its child;
-    while a Textual app runs, ``sys.stderr`` is Textual's capture object whose
-    ``fileno()`` is -1, and the launch fails ("bad value(s) in fds_to_keep").
-    Once started, the tracker is reused.
-    """
-    try:
-        from multiprocessing import resource_tracker
-
-        resource_tracker.ensure_running()
-    except Exception:  # without it the loader still works for catalogs read in-process
-        pass
 
 
 MMAP_THRESHOLD = 1 << 20  # bytes: larger blocks get pages of their own, given back to the system when freed
@@ -93,10 +83,6 @@ def return_freed_memory() -> None:
         ctypes.CDLL("libc.so.6").mallopt(-3, MMAP_THRESHOLD)  # M_MMAP_THRESHOLD
     except (OSError, AttributeError):
         pass  # not glibc (musl, ...)
-
-
-class LoadCancelled(Exception):
-    """Raised from the progress callback to stop a load the user no longer wants."""
 
 
 class CacheTuiApp(App[str | None]):
@@ -130,6 +116,7 @@ class CacheTuiApp(App[str | None]):
         ascii: bool | None = None,
         environment: Environment | None = None,
         export_dir: str | None = None,
+        load: BackgroundLoad | None = None,
     ) -> None:
         super().__init__()
         self.environment = environment  # checked once the catalog is loaded (``check --browse``)
@@ -143,9 +130,8 @@ class CacheTuiApp(App[str | None]):
         self.catalog: Catalog | None = catalog
         self.copier = Copier(self, environ=environ, tmux_loader=tmux_loader)
         self.loading = catalog is None
-        self._load_cancel = threading.Event()
-        if catalog is None:
-            start_process_helpers()
+        self._load = load  # the catalog's load, if it was started before the app
+        self._leaving = threading.Event()  # set on the way out: background work stops telling
         return_freed_memory()
         config_problem = None
         if config is None:
@@ -187,7 +173,7 @@ class CacheTuiApp(App[str | None]):
             # browser (over a slow SSH link, before it was even drawn) are the query, in order; ctrl+q quits.
             self.browser.show_loading(True, "loading …")
             self.browser.set_focus(self.browser.search.input)
-            self._load_catalog()
+            self._watch_load()
 
     def _exit_on_signals(self) -> None:
         """SIGTERM and SIGHUP (a closed SSH session) exit cleanly, so the terminal is restored.
@@ -273,32 +259,17 @@ class CacheTuiApp(App[str | None]):
         return not (action in self.letter_actions and self.screen is self.browser and self.browser.typing)
 
     # --- loading ------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def _load_catalog(self) -> None:
-        """Supervise the load, which runs in a daemon thread of its own.
 
-        Quitting must not wait for a load: Python waits for worker threads at
-        exit, and the loader cannot be interrupted while it walks the source
-        tree (minutes on a slow file system). So the load runs in a daemon
-        thread and this worker only waits for it, returning as soon as the user
-        quits; an abandoned daemon thread does not hold up the exit.
-        """
-        done = threading.Event()
-        loader = threading.Thread(target=self._load_in_background, args=(done,), name="cachetui-load", daemon=True)
-        loader.start()
-        while not done.wait(0.1):
-            if self._load_cancel.is_set():
-                return
-
-    def _load_in_background(self, done: threading.Event) -> None:
-        """Build the catalog; progress is posted (throttled) to the UI, as is the result or the failure."""
+    def _watch_load(self) -> None:
+        """Show the load (started by ``run_browser`` before the UI was imported, else now): progress
+        (throttled), then the catalog or why there is none, then what writing its snapshot said."""
+        if self._load is None:
+            self._load = BackgroundLoad(self.sources, cache_dir=self.cache_dir, use_cache=self.use_cache).start()
         last = 0.0
         last_phase = ""
 
         def progress(report: LoadProgress) -> None:
             nonlocal last, last_phase
-            if self._load_cancel.is_set():
-                raise LoadCancelled()
             now = time.monotonic()
             # Every new phase is shown (the first "parse" report used to be dropped, coming right after
             # the scan's: a large index then read under "looking for pages" for seconds).
@@ -307,48 +278,14 @@ class CacheTuiApp(App[str | None]):
                 last, last_phase = now, report.phase
                 self.post_message(CatalogLoadProgress(report))
 
-        try:
-            catalog = load_catalog(
-                self.sources, cache_dir=self.cache_dir, use_cache=self.use_cache, progress=progress, save_later=True
+        self._load.watch(
+            LoadWatcher(
+                progress=progress,
+                loaded=lambda catalog: self.post_message(CatalogLoaded(catalog)),
+                failed=lambda reason: self.post_message(CatalogLoadFailed(reason)),
+                notice=lambda text: self.post_message(CatalogNotice(text)),
             )
-        except LoadCancelled:
-            return
-        except (NoSourceError, MirrorUnavailable) as exc:
-            self.post_message(CatalogLoadFailed(str(exc)))
-            return
-        except BrokenProcessPool:
-            if not self._load_cancel.is_set():
-                self.post_message(CatalogLoadFailed("a page-reading process died while loading"))
-            return
-        except Exception as exc:  # shown in the loading panel rather than as a traceback
-            if not self._load_cancel.is_set():
-                self.post_message(CatalogLoadFailed(f"{type(exc).__name__}: {exc}"))
-            return
-        finally:
-            done.set()
-        if not self._load_cancel.is_set():
-            self.post_message(CatalogLoaded(catalog))
-            if catalog.load_report.save_snapshot is not None:
-                self._save_snapshot(catalog)
-            if catalog.load_report.trusted_by_ttl:
-                self._revalidate_in_background()
-
-    def _save_snapshot(self, catalog: Catalog) -> None:
-        """Write the new snapshot once the catalog is on its way to the screen (time the user no longer
-        waits for); a failure is a notice, as when the loader writes it itself."""
-        assert catalog.load_report.save_snapshot is not None
-        before = len(catalog.notices)
-        try:
-            catalog.load_report.save_snapshot()
-        except Exception as exc:  # the catalog shown stays; the next start reads the sources again
-            catalog.notices.append(f"working without a snapshot: {type(exc).__name__}: {exc}")
-        for notice in catalog.notices[before:]:
-            if self._load_cancel.is_set():
-                return
-            try:
-                self.call_from_thread(self.notify, plain(notice), severity="warning", markup=False, timeout=10)
-            except RuntimeError:  # the app is closing
-                return
+        )
 
     def _revalidate_in_background(self) -> None:
         """The snapshot was shown at once (within its TTL); check the sources and update in place.
@@ -365,13 +302,13 @@ class CacheTuiApp(App[str | None]):
                 waited += 0.05
             # The answer is in and its frames are being drawn: the helper process starting takes a core.
             time.sleep(REVALIDATE_AFTER)
-            if self._load_cancel.is_set():
+            if self._leaving.is_set():
                 return
             try:
                 fresh = revalidate(self.sources, cache_dir=self.cache_dir, use_cache=self.use_cache)
             except Exception:  # the shown catalog stays; the next start checks again
                 return
-            if fresh is not None and not self._load_cancel.is_set():
+            if fresh is not None and not self._leaving.is_set():
                 self.post_message(CatalogRefreshed(fresh))
 
         threading.Thread(target=check, name="cachetui-revalidate", daemon=True).start()
@@ -396,6 +333,11 @@ class CacheTuiApp(App[str | None]):
 
     def on_catalog_loaded(self, message: CatalogLoaded) -> None:
         self._catalog_ready(message.catalog)
+        if message.catalog.load_report.trusted_by_ttl:
+            self._revalidate_in_background()
+
+    def on_catalog_notice(self, message: CatalogNotice) -> None:
+        self.notify(plain(message.text), severity="warning", markup=False, timeout=10)
 
     def _catalog_ready(self, catalog: Catalog) -> None:
         self.catalog = catalog
@@ -425,9 +367,11 @@ class CacheTuiApp(App[str | None]):
         (large first loads) are terminated so the loader's pool breaks at once
         instead of finishing every queued chunk.
         """
+        self._leaving.set()
         if not self.loading:
             return
-        self._load_cancel.set()
+        if self._load is not None:
+            self._load.cancel()
         for child in multiprocessing.active_children():
             child.terminate()
 
@@ -516,8 +460,10 @@ def run_browser(
     notice: str | None = None,
     ascii: bool | None = None,
     environment: Environment | None = None,
+    load: BackgroundLoad | None = None,
 ) -> str | None:
-    """Run the browser over ``sources``; in pick mode return the picked spec's full hash (None if quit)."""
+    """Run the browser over ``sources`` (``load``: their load, if already started); in pick mode return
+    the picked spec's full hash (None if quit)."""
     app = CacheTuiApp(
         sources=sources,
         cache_dir=cache_dir,
@@ -527,7 +473,11 @@ def run_browser(
         notice=notice,
         ascii=ascii,
         environment=environment,
+        load=load,
     )
+    # Everything imported so far lives as long as the process: the cyclic collector need not walk it
+    # again on each of its full passes, which otherwise land on the first frames and on keys.
+    gc.freeze()
     picked = app.run()
     if signals.received is not None:  # however the exit unwound, a signal ended it
         raise SystemExit(128 + signals.received)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cachetui.catalog import Catalog, Host, QueryResult, Spec, is_snapshot, parse_query
+from cachetui.catalog import Catalog, Host, QueryResult, Spec, distinct, is_snapshot, parse_query
 
 from .columns import table_columns
 from .state import (
@@ -83,15 +83,7 @@ class BrowseModel:
         if host is not None or diff is not None:
             return self._run_narrowed(text, host, here_only, diff)
         if not text.strip():
-            totals = self.package_totals
-            tag_totals = self.tag_totals
-            return QueryView(
-                text=text,
-                result=None,
-                packages=[(name, totals[name]) for name in cat.packages],
-                tags=[(tag, tag_totals.get(tag, 0)) for tag in cat.tags],
-                num_specs=cat.num_specs,
-            )
+            return self._everything(text)
         result = cat.query(text)
         view = QueryView(
             text=text, result=result, packages=result.packages(), tags=result.tags(), num_specs=result.count
@@ -103,6 +95,10 @@ class BrowseModel:
         """A query narrowed to the changed specs of a diff and/or counted (or filtered) by what runs here."""
         cat = self.catalog
         query = parse_query(text)
+        if query.is_empty and not here_only and diff is None and host is not None:
+            view = self._everything(text)  # the catalog's own counts: no rows to gather
+            view.here, view.before_here = cat.runs_here_count(host), cat.num_specs
+            return view
         result = cat.query(query)
         if diff is not None:
             rows = np.intersect1d(result.rows, diff.rows, assume_unique=True)
@@ -114,14 +110,7 @@ class BrowseModel:
             if here_only:
                 result = QueryResult(cat, query.with_host(host), result.rows[here], result.ranking)
         if query.is_empty and not here_only and diff is None:
-            totals, tag_totals = self.package_totals, self.tag_totals
-            view = QueryView(
-                text=text,
-                result=None,
-                packages=[(name, totals[name]) for name in cat.packages],
-                tags=[(tag, tag_totals.get(tag, 0)) for tag in cat.tags],
-                num_specs=cat.num_specs,
-            )
+            view = self._everything(text)
         else:
             view = QueryView(
                 text=text, result=result, packages=result.packages(), tags=result.tags(), num_specs=result.count
@@ -133,6 +122,18 @@ class BrowseModel:
             view.added = int(np.isin(result.rows, diff.added, assume_unique=True).sum())
             view.removed = len(result.rows) - view.added
         return view
+
+    def _everything(self, text: str) -> QueryView:
+        """The view of an empty query: every package and tag with its whole-catalog count."""
+        cat = self.catalog
+        totals, tag_totals = self.package_totals, self.tag_totals
+        return QueryView(
+            text=text,
+            result=None,
+            packages=[(name, totals[name]) for name in cat.packages],
+            tags=[(tag, tag_totals.get(tag, 0)) for tag in cat.tags],
+            num_specs=cat.num_specs,
+        )
 
     def _hint(self, view: QueryView) -> str:
         result = view.result
@@ -246,7 +247,7 @@ class BrowseModel:
         cat = self.catalog
         rows = self.rows(view, selection)
         ordered = self.sort_rows(rows, sort)
-        variant_sets = np.unique(cat.store.columns["variants"][rows]) if len(rows) > 1 else None
+        variant_sets = distinct(cat.store.columns["variants"][rows]) if len(rows) > 1 else None
         # Every match with the same variants: the column would say "(all shared)" on each row.
         same_variants = variant_sets is not None and len(variant_sets) == 1
         tag_counts = cat.tags_of_rows(rows) if len(rows) and selection.tag is None else []
@@ -311,7 +312,7 @@ class BrowseModel:
         store = self.catalog.store
         items = store.tables["variants"].items
         if variant_sets is None:
-            variant_sets = np.unique(store.columns["variants"][rows])
+            variant_sets = distinct(store.columns["variants"][rows])
         ids = variant_sets.tolist()
         shared = set(items[ids[0]]).intersection(*(items[i] for i in ids[1:]))
         return tuple(sorted(shared))

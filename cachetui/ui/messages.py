@@ -77,6 +77,14 @@ class EnvironmentChecked(Message):
         self.report = report
 
 
+class CatalogNotice(Message):
+    """Something the load had to say after the catalog came (writing its snapshot failed, say)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
 class CatalogLoadFailed(Message):
     """The catalog could not be loaded at all (e.g. none of the sources exists)."""
 

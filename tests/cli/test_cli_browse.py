@@ -17,9 +17,14 @@ def fake_ui(monkeypatch):
     module.error = None
     module.notices = []
     module.environments = []
+    module.loads = []
 
-    def run_browser(sources, *, cache_dir, use_cache, pick=False, host=None, notice=None, ascii=None, environment=None):
+    def run_browser(
+        sources, *, cache_dir, use_cache, pick=False, host=None, notice=None, ascii=None, environment=None, load=None
+    ):
         calls.append({"sources": list(sources), "cache_dir": cache_dir, "use_cache": use_cache, "pick": pick})
+        load.cancel()  # the stand-in UI shows nothing; the load was started for the same catalog
+        module.loads.append((load.sources, load.cache_dir, load.use_cache))
         module.environments.append(environment)
         module.notices.append(notice)
         if module.error is not None:
@@ -43,6 +48,8 @@ def test_no_arguments_browses_the_sample(cli, fake_ui, cache_dir):
     assert fake_ui.calls == [
         {"sources": [sample_catalog_path()], "cache_dir": str(cache_dir), "use_cache": True, "pick": False}
     ]
+    # The catalog's load was started before the UI, for the same sources and cache.
+    assert fake_ui.loads == [([sample_catalog_path()], str(cache_dir), True)]
 
 
 def test_positional_paths_and_browse_command(cli, fake_ui, tmp_path, monkeypatch):
@@ -51,6 +58,7 @@ def test_positional_paths_and_browse_command(cli, fake_ui, tmp_path, monkeypatch
     find_dir.mkdir()
     assert cli(str(a), "--no-cache").code == 0
     assert fake_ui.calls[-1]["sources"] == [str(a)] and fake_ui.calls[-1]["use_cache"] is False
+    assert fake_ui.loads[-1][0] == [str(a)] and fake_ui.loads[-1][2] is False
     monkeypatch.chdir(tmp_path)
     assert cli("browse", "find").code == 0  # a path named like a command
     assert fake_ui.calls[-1]["sources"] == ["find"]

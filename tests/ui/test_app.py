@@ -7,7 +7,7 @@ import time
 
 from browser_helpers import screen_text, settle
 
-import cachetui.ui.app as app_module
+import cachetui.catalog.background as background
 from cachetui.catalog import LoadProgress, sample_catalog_path
 from cachetui.ui.app import CacheTuiApp
 
@@ -25,7 +25,7 @@ async def test_loads_in_a_thread_then_shows_the_catalog(tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: not app.loading)
         await settle(pilot)
-        assert app.browser.loading_panel.display is False and app.browser.main_area.display is True
+        assert app.browser.panes_shown and app.browser.main_area.visible
         assert "31 packages / " in screen_text(app)
         assert next(node.data.tag for node in app.browser.package_tree.root.children) == "develop"
 
@@ -44,7 +44,7 @@ async def test_progress_is_shown_and_quit_works_while_loading(monkeypatch):
             stopped.set()
         raise AssertionError("the load was never cancelled")
 
-    monkeypatch.setattr(app_module, "load_catalog", slow_load)
+    monkeypatch.setattr(background, "load_catalog", slow_load)
     app = CacheTuiApp(sources=["/nowhere"], environ={})
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: len(reports) > 50)
@@ -71,16 +71,14 @@ async def test_missing_sources_are_reported_not_raised(tmp_path):
 async def test_typing_while_loading_runs_the_query_once_loaded(tmp_path, monkeypatch):
     import threading
 
-    import cachetui.ui.app as app_module
-
     gate = threading.Event()  # the load waits until the keys are typed: they are typed while it runs
-    real = app_module.load_catalog
+    real = background.load_catalog
 
     def gated(*args, **kwargs):
         gate.wait(10)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(app_module, "load_catalog", gated)
+    monkeypatch.setattr(background, "load_catalog", gated)
     app = CacheTuiApp(sources=[sample_catalog_path()], cache_dir=str(tmp_path), use_cache=False, environ={})
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("slash", *"zlib")
@@ -105,7 +103,7 @@ async def test_a_new_phase_is_shown_even_right_after_the_last(monkeypatch):
         release.wait(10)
         raise AssertionError("released")
 
-    monkeypatch.setattr(app_module, "load_catalog", one_big_index)
+    monkeypatch.setattr(background, "load_catalog", one_big_index)
     app = CacheTuiApp(sources=["/nowhere"], environ={})
     try:
         async with app.run_test(size=(80, 24)) as pilot:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from browser_helpers import RecordingApp, open_tag_picker, settle
 
+import cachetui.catalog.background as background
 from cachetui.catalog import read_concrete
 from cachetui.ui.actions import ACTIONS
 from cachetui.ui.screens import TagPairScreen
@@ -151,17 +152,16 @@ async def test_moving_keys_typed_while_loading_act_in_order_once_the_catalog_is_
     """`zlib`, tab, j while the catalog loads: the query is zlib, then the tree has focus, then j moves in it."""
     import threading
 
-    import cachetui.ui.app as app_module
     from cachetui.catalog import sample_catalog_path
 
     gate = threading.Event()
-    real = app_module.load_catalog
+    real = background.load_catalog
 
     def gated(*args, **kwargs):
         gate.wait(10)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(app_module, "load_catalog", gated)
+    monkeypatch.setattr(background, "load_catalog", gated)
     app = RecordingApp(sources=[sample_catalog_path()], cache_dir=str(tmp_path), environ={}, config={})
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press(*"zlib", "tab", "j")

@@ -32,6 +32,7 @@ from ..query.sorting import RANKED_TABLES, SortRanks
 from ..scan.discovery import DirInfo, DirStamp, Stamp
 from ..store.hashindex import HashIndex, valid_hash_bytes
 from ..store.hashindex import hash_keys as hash_keys_of
+from ..store.rows import distinct
 from ..store.spec_store import ID_COLUMNS, STRING_TABLES, TUPLE_TABLES, Dependencies, ReservedPrefix, SpecStore, Table
 from . import mapfile
 from .filetable import LOWEST_CODE, NOT_A_PAGE, UNREADABLE, FileTable
@@ -322,7 +323,7 @@ def _read(snap: mapfile.MapFile) -> SnapshotData:
         # (a reversed or shuffled order fails it), and every lookup re-checks what it returns.
         # (A small sample: each probe maps a whole page of the hash column around it.)
         spread = np.linspace(0, rows - 1, num=min(rows, 64)).astype(np.int64)  # ascending, maybe repeating
-        sample = spread[np.concatenate(([True], spread[1:] != spread[:-1]))]  # not np.unique: it imports numpy.ma
+        sample = distinct(spread)
         picked = store.hashes[hash_order[sample]]
         if not valid_hash_bytes(picked) or np.any(hash_keys_of(picked) != hash_keys[sample]):
             raise SnapshotError("snapshot hash index is out of order; rebuilding")

@@ -74,3 +74,11 @@ class IndexColumns:
 
     def __len__(self) -> int:
         return len(self.hashes)
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` (sorted distinct values) without its import of ``numpy.ma``, a cost the first time."""
+    ordered = np.sort(values, kind="stable")
+    if len(ordered) < 2:
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]

@@ -76,21 +76,31 @@ def open_browser(
 ) -> str | None:
     """Run the browser over ``sources`` (exit 2 if none exists); in pick mode, the picked hash."""
     check_sources(opts, sources)
+    host = host or browser_host(opts)
+    from ...catalog import BackgroundLoad
+
+    # The catalog opens while the UI is imported and its first screen built (the largest part of a start).
+    load = BackgroundLoad(sources, cache_dir=opts.cache_dir, use_cache=not opts.no_cache).start()
     try:
-        from ...ui.app import run_browser
-    except ImportError as exc:
-        raise CliError(f"the browser is not available: {exc}") from exc
-    attach_terminal()
+        try:
+            from ...ui.app import run_browser
+        except ImportError as exc:
+            raise CliError(f"the browser is not available: {exc}") from exc
+        attach_terminal()
+    except CliError:
+        load.cancel()
+        raise
     signals.save_terminal()
     return run_browser(
         sources,
         cache_dir=opts.cache_dir,
         use_cache=not opts.no_cache,
         pick=pick,
-        host=host or browser_host(opts),
+        host=host,
         notice=notice,
         ascii=True if opts.ascii else None,
         environment=environment,
+        load=load,
     )
 
 

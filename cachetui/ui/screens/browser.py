@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus, Resize
 from textual.reactive import reactive, var
 from textual.screen import Screen
@@ -92,7 +92,10 @@ class BrowserScreen(CopyActions, Screen[None]):
     DEFAULT_CSS = """
     BrowserScreen {
         layout: vertical;
-        & #main { height: 1fr; }
+        /* The loading panel lies over the panes, which keep their sizes under it (see _show_panes). */
+        & #body { height: 1fr; layers: panes loading; }
+        & #main { height: 1fr; layer: panes; }
+        & #loading { layer: loading; background: $background; }
         /* Narrow terminals: a slimmer tree, hidden while the spec table has focus. */
         & #main.-narrow #tree { width: 28; }
         & #main.-narrow.-table-focus #tree { display: none; }
@@ -147,10 +150,11 @@ class BrowserScreen(CopyActions, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield SearchBar(id="search")
-        with Horizontal(id="main"):
-            yield PackageTree(id="tree")
-            yield DetailPane(id="detail")
-        yield LoadingPanel(id="loading")
+        with Vertical(id="body"):
+            with Horizontal(id="main", disabled=True):
+                yield PackageTree(id="tree")
+                yield DetailPane(id="detail")
+            yield LoadingPanel(id="loading")
         yield Footer(compact=True)
 
     @property
@@ -214,9 +218,18 @@ class BrowserScreen(CopyActions, Screen[None]):
         self.search.show_loading(text)
 
     def _show_panes(self, shown: bool) -> None:
-        """The tree and detail panes, or the loading panel in their place."""
+        """The tree and detail panes, or the loading panel over them.
+
+        The panes stay laid out under the panel (disabled: no focus, no clicks): they know their sizes
+        when the first answer comes, so it is drawn with one layout of the screen, not one more per
+        scroll bar and column fit.
+        """
         self.loading_panel.display = not shown
-        self.main_area.display = shown
+        self.main_area.disabled = not shown
+
+    @property
+    def panes_shown(self) -> bool:
+        return not self.loading_panel.display
 
     def show_catalog(self, catalog: Catalog) -> None:
         """The catalog is loaded (or reloaded): run the current query over it; the marks follow their specs."""
@@ -229,7 +242,7 @@ class BrowserScreen(CopyActions, Screen[None]):
             self.diff = self.model.compare(self.diff.tag_a, self.diff.tag_b)  # runs the query
         else:
             self.run_query()
-        if self.loading_panel.display:
+        if not self.panes_shown:
             # The first catalog: the panes show with the first answer, tree, table and summary together,
             # not empty first and filled a few frames later (each a new layout of the whole screen).
             self._reveal_on_answer = True

@@ -31,6 +31,7 @@ from cachetui.catalog import Spec
 from ..actions import TABLE, bindings_for
 from ..columns import BY_ID, fit, fit_plain, fit_widths, natural_widths, sortable, title
 from ..state import DetailData, SortOrder
+from .scrollbars import settle_scrollbars
 
 MARK = "*"  # a marked spec's first cell: readable without colour, and ASCII
 
@@ -146,6 +147,7 @@ class SpecTable(ScrollView, can_focus=True):
         self.spec_sort = data.sort
         if not resorted or not self._natural:
             self._natural = natural_widths(data.columns, self._titles(data), data.specs, data)
+        self._lines.clear()  # other rows (or another order) under the same indexes
         self._fit()
         self.scroll_to(x=0, y=0, animate=False, immediate=True)
         index = data.index_of(keep) if keep is not None else None
@@ -178,9 +180,12 @@ class SpecTable(ScrollView, can_focus=True):
         """Column widths for the table's width: the registry's policy (``columns.fit_widths``)."""
         if self.data is None:
             return
-        self._widths = fit_widths(self.data.columns, self._natural, self.scrollable_content_region.width)
-        self._lines.clear()
+        widths = fit_widths(self.data.columns, self._natural, self.scrollable_content_region.width)
+        if widths != self._widths:  # a new height alone (the summary grew) keeps the lines drawn
+            self._widths = widths
+            self._lines.clear()
         self.virtual_size = Size(sum(self._widths) + len(self._widths) * 2, self.row_count + 1)
+        settle_scrollbars(self)
 
     @property
     def _page(self) -> int:

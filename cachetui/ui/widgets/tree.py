@@ -17,6 +17,7 @@ from ..actions import TREE, bindings_for
 from ..browse_model import BrowseModel
 from ..safe import literal
 from ..state import GROUP_BY_TAG, TREE_BATCH, QueryView, Selection, TreeEntry
+from .scrollbars import settle_scrollbars
 
 
 class PackageTree(Tree[TreeEntry]):
@@ -80,7 +81,8 @@ class PackageTree(Tree[TreeEntry]):
         self._add_batch(self.root, entries, 0, child_names_tag=False)
         landing = model.landing(view, grouping, keep)
         line = next((i for i, entry in enumerate(entries[:TREE_BATCH]) if entry.selection == landing), 0)
-        self.cursor_line = line
+        self.cursor_line = line  # builds the lines: the virtual size is known from here
+        settle_scrollbars(self)
         self.scroll_to_line(line)
         return entries[line].selection
 
