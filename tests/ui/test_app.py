@@ -53,6 +53,10 @@ async def test_progress_is_shown_and_quit_works_while_loading(monkeypatch):
         assert "Loading the catalog" in text
         assert "reading " in text and "of 100,000 files" in text
         assert "type your search now" in text and "ctrl+q quits" in text
+        # The panes are laid out under the panel (the first answer needs no layout of its own), out of reach.
+        assert app.browser.table.size.width > 0 and app.browser.main_area.disabled
+        await pilot.press("tab")
+        assert app.focused not in (app.browser.package_tree, app.browser.table)  # hidden panes take no focus
         await pilot.press("ctrl+q")
     assert stopped.wait(2.0), "the loading thread kept running after quit"
     assert app.return_value is None
