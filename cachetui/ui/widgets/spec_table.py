@@ -160,6 +160,7 @@ class SpecTable(ScrollView, can_focus=True):
         self._widths = []
         self._lines.clear()
         self.virtual_size = Size(0, 0)
+        settle_scrollbars(self)
         self.cursor_row = 0
         self.refresh()
 

@@ -77,6 +77,7 @@ class PackageTree(Tree[TreeEntry]):
         if not entries:
             self.root.add_leaf(Text("no matches", style="italic"), None)
             self.cursor_line = 0
+            settle_scrollbars(self)
             return Selection()
         self._add_batch(self.root, entries, 0, child_names_tag=False)
         landing = model.landing(view, grouping, keep)
