@@ -56,6 +56,7 @@ from .safe import plain
 from .screens import BrowserScreen, EnvironmentScreen, HelpScreen, ProblemsScreen
 
 PROGRESS_INTERVAL = 0.1
+COLLECTOR_PAUSE = 1.0  # seconds from the mount: the first screen of a warm start is up well before
 HOLD_SECONDS = 2.0  # keys typed ahead are held at most this long for their results
 TREE_HOLD_SECONDS = 0.2  # enter on a tag node opens nothing: its held keys go on after this
 NEVER_HELD = frozenset({"ctrl+q", "ctrl+c"})  # quitting is never delayed
@@ -157,6 +158,7 @@ class CacheTuiApp(App[str | None]):
             write = self._driver.write
             self._driver.write = lambda data: write(as_ascii(data))  # type: ignore[method-assign]
         self._exit_on_signals()
+        self.set_timer(COLLECTOR_PAUSE, self.resume_collector)
         if self.keymap:
             self.set_keymap(self.keymap)
         await self.push_screen(self.browser)
@@ -174,6 +176,13 @@ class CacheTuiApp(App[str | None]):
             self.browser.show_loading(True, "loading …")
             self.browser.set_focus(self.browser.search.input)
             self._watch_load()
+
+    def resume_collector(self) -> None:
+        """The cyclic collector, paused by ``run_browser`` for the start, runs again; what the start built
+        (screens, widgets, the catalog) is set aside with the rest, as it lives as long."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     def _exit_on_signals(self) -> None:
         """SIGTERM and SIGHUP (a closed SSH session) exit cleanly, so the terminal is restored.
@@ -325,6 +334,7 @@ class CacheTuiApp(App[str | None]):
             self.browser.loading_panel.show_progress(message.progress)
 
     def on_catalog_load_failed(self, message: CatalogLoadFailed) -> None:
+        self.resume_collector()
         self.loading = False
         self._held = None  # keys typed ahead for a catalog that will not come
         self.browser.loading_panel.show_failure(message.reason)
@@ -476,9 +486,14 @@ def run_browser(
         load=load,
     )
     # Everything imported so far lives as long as the process: the cyclic collector need not walk it
-    # again on each of its full passes, which otherwise land on the first frames and on keys.
+    # again on each of its full passes, which otherwise land on the first frames and on keys. It pauses
+    # while the first screen is built (``CacheTuiApp.resume_collector``).
     gc.freeze()
-    picked = app.run()
+    gc.disable()
+    try:
+        picked = app.run()
+    finally:
+        gc.enable()
     if signals.received is not None:  # however the exit unwound, a signal ended it
         raise SystemExit(128 + signals.received)
     if app.return_code:  # a crash (Textual's 1, after its report) or a signal (128 + its number)

@@ -226,6 +226,9 @@ class BrowserScreen(CopyActions, Screen[None]):
         """
         self.loading_panel.display = not shown
         self.main_area.disabled = not shown
+        # The screen's own layout, not its widgets' (each asks through a message, after the next frame):
+        # the frame then comes after the layout, not once before it at the old sizes and once after.
+        self.refresh(layout=True)
 
     @property
     def panes_shown(self) -> bool:
