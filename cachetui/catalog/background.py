@@ -65,12 +65,10 @@ class BackgroundLoad:
         self._progress: LoadProgress | None = None  # the latest, until a watcher comes
         self._outcome: Catalog | str | None = None  # delivered to a watcher that comes later
         self._notices: list[str] = []
-        self._thread: threading.Thread | None = None
 
     def start(self) -> BackgroundLoad:
         start_process_helpers()
-        self._thread = threading.Thread(target=self._run, name="cachetui-load", daemon=True)
-        self._thread.start()
+        threading.Thread(target=self._run, name="cachetui-load", daemon=True).start()
         return self
 
     @property

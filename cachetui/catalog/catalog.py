@@ -120,7 +120,6 @@ class Catalog:
         self.load_report = LoadReport()  # how it was loaded: the loader fills it in
         self._last_ranking: tuple[str, list[tuple[str, float]]] | None = None
         self._runs_here_all: tuple[Host, np.ndarray] | None = None
-        self._runs_here_count: tuple[Host, int] | None = None
 
     # --- basic access -------------------------------------------------------------
 
@@ -399,10 +398,7 @@ class Catalog:
 
     def runs_here_count(self, host: Host) -> int:
         """How many of the catalog's specs run on ``host``."""
-        last = self._runs_here_count
-        if last is None or last[0] != host:
-            last = self._runs_here_count = (host, int(np.count_nonzero(self.runs_here_everywhere(host))))
-        return last[1]
+        return int(np.count_nonzero(self.runs_here_everywhere(host)))
 
     def unknown_targets(self) -> list[str]:
         """Targets in the pages that archspec does not know: their specs never count as compatible."""

@@ -2,9 +2,8 @@
 
 The load (``BackgroundLoad``, a daemon thread, usually started before this
 module was imported) posts progress; when it is done the browser screen gets
-the catalog. The app also holds what
-every screen shares: the clipboard, the keymap from the config file, and the
-ways out (quit, pick, signals).
+the catalog. The app also holds what every screen shares: the clipboard, the
+keymap from the config file, and the ways out (quit, pick, signals).
 """
 
 from __future__ import annotations

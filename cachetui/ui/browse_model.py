@@ -96,7 +96,7 @@ class BrowseModel:
         cat = self.catalog
         query = parse_query(text)
         if query.is_empty and not here_only and diff is None and host is not None:
-            view = self._everything(text)  # the catalog's own counts: no rows to gather
+            view = self._everything(text)  # every spec: the catalog's own counts, no rows to gather
             view.here, view.before_here = cat.runs_here_count(host), cat.num_specs
             return view
         result = cat.query(query)
@@ -109,13 +109,10 @@ class BrowseModel:
             count = int(here.sum())
             if here_only:
                 result = QueryResult(cat, query.with_host(host), result.rows[here], result.ranking)
-        if query.is_empty and not here_only and diff is None:
-            view = self._everything(text)
-        else:
-            view = QueryView(
-                text=text, result=result, packages=result.packages(), tags=result.tags(), num_specs=result.count
-            )
-            view.hint = self._hint(view)
+        view = QueryView(
+            text=text, result=result, packages=result.packages(), tags=result.tags(), num_specs=result.count
+        )
+        view.hint = self._hint(view)
         view.here_only, view.here, view.before_here = here_only and host is not None, count, before
         if diff is not None:
             view.diff = diff

@@ -4,8 +4,9 @@ Textual decides whether a widget shows its scroll bars while it lays the screen
 out, and showing one asks for another layout: content that outgrows a widget
 costs two full frames, the second a few dozen milliseconds later. Deciding them
 as soon as the virtual size is set puts the bars in the first.
-``Widget._refresh_scrollbars`` is Textual's own (private) step for it; the
-pinned Textual (``pyproject.toml``) is checked by the browser's tests.
+``Widget._refresh_scrollbars`` is Textual's own (private) step for it, present
+from the oldest Textual supported; the browser's tests run against the one the
+test extra pins (``pyproject.toml``).
 """
 
 from __future__ import annotations
